@@ -1,0 +1,115 @@
+package io.kvmtune.core.plan;
+
+import io.kvmtune.core.InvalidInputException;
+import io.kvmtune.core.cpu.CpuSet;
+import io.kvmtune.core.json.Json;
+import io.kvmtune.core.json.JsonException;
+import io.kvmtune.core.json.JsonObject;
+import io.kvmtune.core.json.JsonWritable;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Everything kvmtune will do to one guest, as an immutable value.
+ *
+ * <p>The planner produces it from a request and a host; it can be printed (table, JSON, libvirt
+ * XML), saved, diffed, verified against a running QEMU and applied later. Applying never decides
+ * anything the plan does not say. The JSON form is the stable contract of CLI.md.
+ *
+ * @param vcpus one placement per vCPU, ordered by vCPU index 0..n-1
+ * @param realtime the realtime vCPUs, or empty for a guest without realtime
+ * @param emulator where the emulator (and IO) threads run
+ * @param isolatedEmulatorPcpu the extra pCPU reserved by {@code hw:emulator_threads_policy=isolate}
+ * @param memory memory locking and KSM
+ * @param hpet the HPET timer's {@code present} value, or empty when the guest gets no hpet element
+ * @param cpu the guest CPU element, or empty when none is written
+ * @param reasons why each decision was made, in the order made
+ */
+public record TuningPlan(
+        List<VcpuPlacement> vcpus,
+        Optional<RealtimePlan> realtime,
+        EmulatorPlacement emulator,
+        OptionalInt isolatedEmulatorPcpu,
+        MemoryPlan memory,
+        Optional<Boolean> hpet,
+        Optional<GuestCpu> cpu,
+        List<Reason> reasons) implements JsonWritable {
+
+    public TuningPlan {
+        vcpus = List.copyOf(vcpus);
+        reasons = List.copyOf(reasons);
+        if (vcpus.isEmpty()) {
+            throw new IllegalArgumentException("a plan needs at least one vCPU");
+        }
+        for (int i = 0; i < vcpus.size(); i++) {
+            if (vcpus.get(i).vcpu() != i) {
+                throw new IllegalArgumentException("vCPU placements must be ordered 0..n-1; position " + i
+                        + " holds vCPU " + vcpus.get(i).vcpu());
+            }
+        }
+        if (realtime.isPresent() && realtime.get().vcpus().last() >= vcpus.size()) {
+            throw new IllegalArgumentException("realtime vCPUs " + realtime.get().vcpus() + " exceed the guest's "
+                    + vcpus.size() + " vCPUs");
+        }
+    }
+
+    /** The pCPUs this guest holds exclusively: its pinned vCPUs' pCPUs and the isolated emulator pCPU. */
+    public CpuSet claimedPcpus() {
+        CpuSet claimed = CpuSet.empty();
+        for (VcpuPlacement v : vcpus) {
+            if (v.pinned()) {
+                claimed = claimed.union(v.pcpus());
+            }
+        }
+        return isolatedEmulatorPcpu.isPresent() ? claimed.with(isolatedEmulatorPcpu.getAsInt()) : claimed;
+    }
+
+    /** Every pCPU any of the guest's threads may run on. */
+    public CpuSet allPcpus() {
+        CpuSet all = emulator.pcpus();
+        for (VcpuPlacement v : vcpus) {
+            all = all.union(v.pcpus());
+        }
+        return all;
+    }
+
+    @Override
+    public Object toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("vcpus", vcpus);
+        m.put("realtime", realtime.orElse(null));
+        m.put("emulator", emulator);
+        m.put("isolated_emulator_pcpu", isolatedEmulatorPcpu.isPresent() ? isolatedEmulatorPcpu.getAsInt() : null);
+        m.put("memory", memory);
+        m.put("hpet", hpet.orElse(null));
+        m.put("cpu", cpu.orElse(null));
+        m.put("reasons", reasons);
+        return m;
+    }
+
+    /**
+     * Reads a plan file written by {@code kvmtune plan --format json} (or by hand).
+     *
+     * @throws InvalidInputException naming the file's field ({@code $.vcpus[2].policy}) and why
+     */
+    public static TuningPlan fromJson(String text) {
+        try {
+            JsonObject o = Json.parseObject(text);
+            return new TuningPlan(
+                    o.objects("vcpus").stream().map(VcpuPlacement::fromJson).toList(),
+                    o.optObject("realtime").map(RealtimePlan::fromJson),
+                    EmulatorPlacement.fromJson(o.object("emulator")),
+                    o.optInteger("isolated_emulator_pcpu").map(p -> OptionalInt.of(Math.toIntExact(p)))
+                            .orElse(OptionalInt.empty()),
+                    MemoryPlan.fromJson(o.object("memory")),
+                    o.optBool("hpet"),
+                    o.optObject("cpu").map(GuestCpu::fromJson),
+                    o.has("reasons") ? o.objects("reasons").stream().map(Reason::fromJson).toList() : List.of());
+        } catch (JsonException | IllegalArgumentException | ArithmeticException e) {
+            throw InvalidInputException.invalid("plan", null, "not a valid kvmtune plan: " + e.getMessage());
+        }
+    }
+}
