@@ -1,0 +1,69 @@
+package io.kvmtune.core.spec;
+
+import io.kvmtune.core.cpu.CpuSet;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * A guest's tuning request after validation with Nova's rules: every value typed, every
+ * precedence (flavor over image, image mask over flavor mask) already resolved, every conflict
+ * already rejected. The planner reads only this.
+ *
+ * @param vcpus the number of vCPUs, at least 1
+ * @param cpuPolicy the effective CPU policy
+ * @param threadPolicy {@code hw:cpu_thread_policy}, if set (only meaningful for pinned vCPUs)
+ * @param pinnedVcpus the vCPUs that get a dedicated pCPU: all for {@code dedicated}, the dedicated
+ *     or realtime mask for {@code mixed}, none for {@code shared}
+ * @param realtimeVcpus the realtime vCPUs, present exactly when {@code hw:cpu_realtime} is true;
+ *     never empty, a subset of the pinned vCPUs
+ * @param emulatorThreadsPolicy {@code hw:emulator_threads_policy}, if set
+ * @param lockedMemory {@code hw:locked_memory}/{@code hw_locked_memory} (realtime locks memory
+ *     regardless; the planner adds that)
+ * @param memPageSize {@code hw:mem_page_size}, if set, as written
+ * @param numaNodes {@code hw:numa_nodes}, if set
+ * @param hpet {@code hw_time_hpet}: true when requested
+ * @param guestArch the canonical guest architecture ({@code x86_64}, {@code i686},
+ *     {@code aarch64}, ...), from the image or else the host
+ * @param sources where each setting came from, as {@code key=value} or a short phrase for
+ *     defaults; settings absent from the map were neither given nor defaulted
+ */
+public record TuningRequest(
+        int vcpus,
+        CpuPolicy cpuPolicy,
+        Optional<CpuThreadPolicy> threadPolicy,
+        CpuSet pinnedVcpus,
+        Optional<CpuSet> realtimeVcpus,
+        Optional<EmulatorThreadsPolicy> emulatorThreadsPolicy,
+        boolean lockedMemory,
+        Optional<String> memPageSize,
+        OptionalInt numaNodes,
+        boolean hpet,
+        String guestArch,
+        Map<RequestSetting, String> sources) {
+
+    public TuningRequest {
+        if (vcpus < 1) {
+            throw new IllegalArgumentException("a guest needs at least one vCPU, not " + vcpus);
+        }
+        if (!CpuSet.firstN(vcpus).containsAll(pinnedVcpus)) {
+            throw new IllegalArgumentException("pinned vCPUs " + pinnedVcpus + " exceed 0.." + (vcpus - 1));
+        }
+        if (realtimeVcpus.isPresent()
+                && (realtimeVcpus.get().isEmpty() || !pinnedVcpus.containsAll(realtimeVcpus.get()))) {
+            throw new IllegalArgumentException("realtime vCPUs " + realtimeVcpus.get()
+                    + " must be a non-empty subset of the pinned vCPUs " + pinnedVcpus);
+        }
+        sources = sources.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(sources));
+    }
+
+    public boolean isRealtime() {
+        return realtimeVcpus.isPresent();
+    }
+
+    /** Where {@code setting} came from, for the plan's reasons; "default" when not recorded. */
+    public String source(RequestSetting setting) {
+        return sources.getOrDefault(setting, "default");
+    }
+}
