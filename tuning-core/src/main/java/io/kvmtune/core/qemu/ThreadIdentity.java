@@ -1,0 +1,22 @@
+package io.kvmtune.core.qemu;
+
+/**
+ * A process or thread as the kernel knows it: its id together with its start time, so that an
+ * id the kernel has since given to another task is never mistaken for the one that was found.
+ *
+ * @param tid the process or thread id
+ * @param startTime field 22 of {@code /proc/<tid>/stat}: clock ticks after boot when it started
+ */
+public record ThreadIdentity(int tid, long startTime) {
+
+    public ThreadIdentity {
+        if (tid <= 0) {
+            throw new IllegalArgumentException("thread id must be positive: " + tid);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return tid + "@" + startTime;
+    }
+}
