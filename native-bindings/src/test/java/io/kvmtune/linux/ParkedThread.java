@@ -33,9 +33,13 @@ final class ParkedThread implements AutoCloseable {
 
     /** Lets the thread end and waits until it has. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         release.countDown();
-        thread.join(TimeUnit.SECONDS.toMillis(30));
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The id of a thread that has exited: the kernel no longer knows it. */

@@ -12,7 +12,8 @@ class PidfdIT {
 
     @Test
     void opensAPidfdThatTheKernelReportsForTheChild() throws Exception {
-        try (ChildProcess child = ChildProcess.sleeper(); Pidfd pidfd = Pidfd.open(child.pid())) {
+        try (ChildProcess child = ChildProcess.sleeper()) {
+            Pidfd pidfd = Pidfd.open(child.pid());
             assertThat(pidfd.pid()).isEqualTo(child.pid());
             assertThat(Files.readSymbolicLink(Path.of("/proc/self/fd", Integer.toString(pidfd.fd()))))
                     .hasToString("anon_inode:[pidfd]");

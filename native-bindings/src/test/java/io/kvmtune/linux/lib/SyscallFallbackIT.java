@@ -19,15 +19,16 @@ class SyscallFallbackIT {
 
     private static final String MISSING = "kvmtune_no_such_symbol";
 
+    private static final MethodHandle GETAFFINITY_BY_SYSCALL = LinuxCalls.linkOrSyscall(MISSING,
+            FunctionDescriptor.of(C_INT, C_INT, C_LONG, C_POINTER), SyscallNumbers::sched_getaffinity);
+
     @Test
     void fallbackWithPointerArgumentsReadsTheSameAffinityAsTheWrapper() throws Throwable {
-        FunctionDescriptor desc = FunctionDescriptor.of(C_INT, C_INT, C_LONG, C_POINTER);
-        MethodHandle fallback = LinuxCalls.linkOrSyscall(MISSING, desc, SyscallNumbers::sched_getaffinity);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = LinuxCalls.allocateCallState(arena);
             MemorySegment viaSyscall = arena.allocate(128, 8);
             MemorySegment viaWrapper = arena.allocate(128, 8);
-            int rc = (int) fallback.invokeExact(state, 0, 128L, viaSyscall);
+            int rc = (int) GETAFFINITY_BY_SYSCALL.invokeExact(state, 0, 128L, viaSyscall);
             // the raw system call returns the bytes it wrote where glibc returns 0
             assertThat(rc).isPositive();
             assertThat(LinuxCalls.sched_getaffinity(state, 0, 128L, viaWrapper)).isZero();
@@ -37,12 +38,10 @@ class SyscallFallbackIT {
 
     @Test
     void fallbackReportsErrnoLikeTheWrapper() throws Throwable {
-        FunctionDescriptor desc = FunctionDescriptor.of(C_INT, C_INT, C_LONG, C_POINTER);
-        MethodHandle fallback = LinuxCalls.linkOrSyscall(MISSING, desc, SyscallNumbers::sched_getaffinity);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = LinuxCalls.allocateCallState(arena);
             // not a whole unsigned long: EINVAL
-            int rc = (int) fallback.invokeExact(state, 0, 4L, arena.allocate(8, 8));
+            int rc = (int) GETAFFINITY_BY_SYSCALL.invokeExact(state, 0, 4L, arena.allocate(8, 8));
             assertThat(rc).isEqualTo(-1);
             assertThat(LinuxCalls.errno(state)).isEqualTo(22);
         }
