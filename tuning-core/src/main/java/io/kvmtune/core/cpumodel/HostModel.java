@@ -56,7 +56,8 @@ public record HostModel(String model, Optional<String> vendor, SortedSet<String>
         extras.removeAll(best.features());
         TreeSet<String> nonMigratable = new TreeSet<>();
         for (String f : host.features()) {
-            if (!map.features().get(f).migratable()) {
+            CpuFeatureDefinition def = map.features().get(f);
+            if (def != null && !def.migratable()) {
                 nonMigratable.add(f);
             }
         }
