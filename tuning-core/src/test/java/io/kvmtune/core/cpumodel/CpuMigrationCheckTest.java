@@ -4,22 +4,9 @@ import static io.kvmtune.core.cpumodel.CpuModelReportTest.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvmtune.core.json.Json;
-import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class CpuMigrationCheckTest {
-
-    @TempDir
-    Path dir;
-
-    CpuMap map;
-
-    @BeforeEach
-    void readMap() {
-        map = CpuMapReader.read(FakeCpuMap.standard(dir), "x86");
-    }
+class CpuMigrationCheckTest extends StandardMapFixture {
 
     @Test
     void modelsBothHostsRunMigrateAndHostModelMovesOnlyTowardsTheRicherHost() {

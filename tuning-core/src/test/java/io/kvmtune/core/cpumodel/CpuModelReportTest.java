@@ -5,26 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kvmtune.core.json.Json;
 import io.kvmtune.core.json.JsonException;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class CpuModelReportTest {
-
-    @TempDir
-    Path dir;
-
-    CpuMap map;
-
-    @BeforeEach
-    void readMap() {
-        map = CpuMapReader.read(FakeCpuMap.standard(dir), "x86");
-    }
+class CpuModelReportTest extends StandardMapFixture {
 
     static HostCpu host(String vendor, int family, int model, String... features) {
         return new HostCpu(Optional.ofNullable(vendor), family, model, new TreeSet<>(Set.of(features)), new TreeSet<>());

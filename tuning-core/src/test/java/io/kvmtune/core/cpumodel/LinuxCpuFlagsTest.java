@@ -2,25 +2,12 @@ package io.kvmtune.core.cpumodel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class LinuxCpuFlagsTest {
-
-    @TempDir
-    Path dir;
-
-    CpuMap map;
-
-    @BeforeEach
-    void readMap() {
-        map = CpuMapReader.read(FakeCpuMap.standard(dir), "x86");
-    }
+class LinuxCpuFlagsTest extends StandardMapFixture {
 
     @Test
     void flagsSpelledLikeLibvirtOrLikeOneOfItsAliasesMapDirectly() {
