@@ -3,7 +3,6 @@ package io.kvmtune.core.plan;
 import io.kvmtune.core.DoesNotFitException;
 import io.kvmtune.core.InvalidInputException;
 import io.kvmtune.core.cpu.CpuSet;
-import io.kvmtune.core.spec.CpuPolicy;
 import io.kvmtune.core.spec.CpuThreadPolicy;
 import io.kvmtune.core.spec.EmulatorThreadsPolicy;
 import io.kvmtune.core.spec.HostPolicy;
