@@ -26,12 +26,17 @@ import java.util.OptionalInt;
  */
 public enum AlternatingPlans {
 
-    /** vCPU n on the n-th CPU (round-robin), SCHED_FIFO priority 1. */
+    /**
+     * vCPU n on the n-th CPU (round-robin), SCHED_FIFO priority 2 (not 1, so that a check that
+     * confused policy number and priority would fail).
+     */
     REALTIME("a"),
     /** vCPU n on the (n+1)-th CPU (round-robin), SCHED_OTHER. */
     SWAPPED("b"),
     /** Every vCPU floating on all CPUs, SCHED_OTHER: a freshly started QEMU. */
     FLOATING("float");
+
+    private static final int PRIORITY = 2;
 
     private final String fileTag;
 
@@ -50,13 +55,13 @@ public enum AlternatingPlans {
         List<VcpuPlacement> placements = new ArrayList<>(vcpus);
         for (int v = 0; v < vcpus; v++) {
             placements.add(switch (this) {
-                case REALTIME -> new VcpuPlacement(v, CpuSet.of(host[v % host.length]), false, SchedPolicy.FIFO, 1);
+                case REALTIME -> new VcpuPlacement(v, CpuSet.of(host[v % host.length]), false, SchedPolicy.FIFO, PRIORITY);
                 case SWAPPED -> new VcpuPlacement(v, CpuSet.of(host[(v + 1) % host.length]), false, SchedPolicy.OTHER, 0);
                 case FLOATING -> new VcpuPlacement(v, cpus, false, SchedPolicy.OTHER, 0);
             });
         }
         Optional<RealtimePlan> realtime = this == REALTIME
-                ? Optional.of(new RealtimePlan(CpuSet.range(0, vcpus - 1), SchedPolicy.FIFO, 1))
+                ? Optional.of(new RealtimePlan(CpuSet.range(0, vcpus - 1), SchedPolicy.FIFO, PRIORITY))
                 : Optional.empty();
         return new TuningPlan(placements, realtime, new EmulatorPlacement(cpus, EmulatorRule.GUEST_PCPUS),
                 OptionalInt.empty(), new MemoryPlan(false, false), Optional.empty(), Optional.empty(),
