@@ -15,7 +15,11 @@ final class RequestFixture {
         Map<String, String> m = new LinkedHashMap<>();
         for (String pair : pairs) {
             int eq = pair.indexOf('=');
-            m.put(pair.substring(0, eq), pair.substring(eq + 1));
+            if (eq < 0) {
+                m.put(pair, "");
+            } else {
+                m.put(pair.substring(0, eq), pair.substring(eq + 1));
+            }
         }
         return m;
     }
