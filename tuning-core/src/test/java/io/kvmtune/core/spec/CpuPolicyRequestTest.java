@@ -27,7 +27,7 @@ class CpuPolicyRequestTest {
         TuningRequest r = parse(4);
         assertThat(r.cpuPolicy()).isEqualTo(CpuPolicy.SHARED);
         assertThat(r.pinnedVcpus()).isEqualTo(CpuSet.empty());
-        assertThat(r.source(RequestSetting.CPU_POLICY)).isEqualTo("default shared: no hw:cpu_policy");
+        assertThat(r.source(RequestSetting.CPU_POLICY)).isEqualTo("default shared (no hw:cpu_policy)");
     }
 
     @Test
