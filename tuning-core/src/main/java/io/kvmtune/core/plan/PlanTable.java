@@ -82,7 +82,7 @@ public final class PlanTable {
         }
         if (!cpu.features().isEmpty()) {
             s.append(", features ").append(cpu.features().stream()
-                    .map(f -> (f.policy().equals("require") ? "+" : "-") + f.name()).collect(Collectors.joining(" ")));
+                    .map(CpuFeature::flag).collect(Collectors.joining(" ")));
         }
         return s.toString();
     }
