@@ -58,7 +58,7 @@ public final class PlanTable {
     }
 
     private static void setting(StringBuilder out, String name, String value) {
-        out.append(name).append(':').repeat(' ', 24 - name.length()).append(value).append('\n');
+        out.append(name).append(':').repeat(' ', 23 - name.length()).append(value).append('\n');
     }
 
     private static String memory(MemoryPlan memory) {
