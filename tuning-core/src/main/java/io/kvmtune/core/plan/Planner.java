@@ -120,7 +120,7 @@ public final class Planner {
             boolean isPinned = pinned.contains(v);
             if (isPinned) {
                 int pcpu = pinning.pcpus[next++];
-                pcpus = CpuSet.of(pcpu);
+                pcpus = index.single(pcpu);
                 if (!rt) {
                     nonRealtimePinned[pcpu >>> 6] |= 1L << pcpu;
                 }
@@ -226,7 +226,7 @@ public final class Planner {
         if (policy == EmulatorThreadsPolicy.ISOLATE) {
             reasons.add(new Reason("emulator threads on pCPU " + pinning.emulatorPcpu + ", reserved on host NUMA node "
                     + index.nodeIds[pinning.hostNodeOf[0]] + " of guest node 0", policySource));
-            return new EmulatorPlacement(CpuSet.of(pinning.emulatorPcpu), EmulatorRule.ISOLATE);
+            return new EmulatorPlacement(index.single(pinning.emulatorPcpu), EmulatorRule.ISOLATE);
         }
         if (policy == EmulatorThreadsPolicy.SHARE && host.sharedSet().isPresent()) {
             if (index.hostShared.isEmpty()) {
