@@ -68,6 +68,7 @@ public final class FakeProc {
         write(task.resolve("status"), status(pid, "0-3", true));
         if (tid != pid) {
             write(root.resolve(Integer.toString(tid)).resolve("stat"), stat);
+            write(root.resolve(Integer.toString(tid)).resolve("status"), status(pid, "0-3", true));
         }
         return this;
     }
