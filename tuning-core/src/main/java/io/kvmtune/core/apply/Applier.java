@@ -6,6 +6,7 @@ import io.kvmtune.core.cgroup.CgroupFs;
 import io.kvmtune.core.cgroup.CgroupGroup;
 import io.kvmtune.core.cgroup.LibvirtThreadGroups;
 import io.kvmtune.core.plan.TuningPlan;
+import io.kvmtune.core.qemu.ProcFs;
 import io.kvmtune.core.qemu.QemuGuest;
 import io.kvmtune.core.qemu.QemuThread;
 import java.util.ArrayList;
@@ -42,6 +43,12 @@ public final class Applier {
         this.memory = memory;
         this.cgroups = cgroups;
         this.records = records;
+    }
+
+    /** An applier for this host's kernel, {@code /proc} and {@code /sys/fs/cgroup}, keeping records in {@code records}. */
+    public static Applier system(RecordStore records) {
+        KernelThreadControl kernel = new KernelThreadControl(ProcFs.system());
+        return new Applier(kernel, kernel, CgroupFs.system(), records);
     }
 
     /**

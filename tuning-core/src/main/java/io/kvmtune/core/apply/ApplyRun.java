@@ -1,16 +1,17 @@
 package io.kvmtune.core.apply;
 
+import io.kvmtune.linux.ResourceLimit;
 import io.kvmtune.core.cgroup.CgroupException;
 import io.kvmtune.core.cgroup.CgroupFile;
 import io.kvmtune.core.cgroup.CgroupFs;
 import io.kvmtune.core.cgroup.CgroupGroup;
-import io.kvmtune.core.cgroup.CgroupMembership;
 import io.kvmtune.core.cgroup.LibvirtThreadGroups;
 import io.kvmtune.core.cgroup.RtBudgets;
 import io.kvmtune.core.cgroup.RtRuntimeAllocator;
 import io.kvmtune.core.cgroup.RtWrite;
 import io.kvmtune.core.cpu.CpuSet;
 import io.kvmtune.core.plan.TuningPlan;
+import io.kvmtune.core.qemu.ProcCgroup;
 import io.kvmtune.core.qemu.QemuGuest;
 import io.kvmtune.core.qemu.QemuThread;
 import java.nio.file.Path;
@@ -44,8 +45,8 @@ final class ApplyRun {
     private final Map<CgroupGroup, String> cpusetsBefore = new LinkedHashMap<>();
     private final List<String> warnings = new ArrayList<>();
     private List<RtWrite> rtWrites = List.of();
-    private Optional<MemlockLimit> memlockBefore = Optional.empty();
-    private Optional<MemlockLimit> memlockTarget = Optional.empty();
+    private Optional<ResourceLimit> memlockBefore = Optional.empty();
+    private Optional<ResourceLimit> memlockTarget = Optional.empty();
     private OptionalLong lockedBytes = OptionalLong.empty();
 
     /** A thread present when the run started. */
@@ -124,7 +125,7 @@ final class ApplyRun {
     private void survey(ThreadTarget target) {
         QemuThread t = target.thread();
         Optional<ThreadState> state = liveThreads.read(t.identity());
-        Optional<CgroupMembership> membership = state.isPresent()
+        Optional<List<ProcCgroup>> membership = state.isPresent()
                 ? cgroups.membership(guest.pid(), t.tid()) : Optional.empty();
         if (state.isEmpty() || membership.isEmpty()) {
             if (!mayVanish(t)) {
@@ -182,12 +183,12 @@ final class ApplyRun {
             }
         }
         if (options.raiseMemlock()) {
-            MemlockLimit before = memory.memlockLimit(pid);
-            MemlockLimit wanted = options.memlockBytes().isPresent()
-                    ? new MemlockLimit(options.memlockBytes().getAsLong(), options.memlockBytes().getAsLong())
-                    : MemlockLimit.unlimited();
+            ResourceLimit before = memory.memlockLimit(pid);
+            ResourceLimit wanted = options.memlockBytes().isPresent()
+                    ? ResourceLimit.of(options.memlockBytes().getAsLong())
+                    : ResourceLimit.unlimited();
             memlockBefore = Optional.of(before);
-            if (!(before.allows(wanted.soft()) && new MemlockLimit(before.hard(), before.hard()).allows(wanted.hard()))) {
+            if (Long.compareUnsigned(before.soft(), wanted.soft()) < 0 || Long.compareUnsigned(before.hard(), wanted.hard()) < 0) {
                 memlockTarget = Optional.of(wanted);
             }
         }
@@ -289,7 +290,7 @@ final class ApplyRun {
             }
         }
         if (memlockTarget.isPresent()) {
-            MemlockLimit now = memory.memlockLimit(guest.pid());
+            ResourceLimit now = memory.memlockLimit(guest.pid());
             if (!now.equals(memlockTarget.get())) {
                 differences.add("RLIMIT_MEMLOCK of pid " + guest.pid() + " is " + now + ", kvmtune set "
                         + memlockTarget.get());
@@ -332,7 +333,7 @@ final class ApplyRun {
                 memoryReport(memlockBefore.map(b -> memlockTarget.orElse(b))), warnings, Optional.empty());
     }
 
-    private Optional<MemoryReport> memoryReport(Optional<MemlockLimit> limitAfter) {
+    private Optional<MemoryReport> memoryReport(Optional<ResourceLimit> limitAfter) {
         if (lockedBytes.isEmpty() && memlockBefore.isEmpty()) {
             return Optional.empty();
         }

@@ -1,5 +1,6 @@
 package io.kvmtune.core.apply;
 
+import io.kvmtune.linux.ResourceLimit;
 import io.kvmtune.core.json.JsonWritable;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,7 +13,7 @@ import java.util.Optional;
  * @param limitBefore RLIMIT_MEMLOCK before, when kvmtune was asked to raise it
  * @param limitAfter RLIMIT_MEMLOCK afterwards, when kvmtune was asked to raise it
  */
-public record MemoryReport(long lockedBytes, Optional<MemlockLimit> limitBefore, Optional<MemlockLimit> limitAfter)
+public record MemoryReport(long lockedBytes, Optional<ResourceLimit> limitBefore, Optional<ResourceLimit> limitAfter)
         implements JsonWritable {
 
     /** Whether QEMU has locked its memory ({@code -overcommit mem-lock=on}): VmLck is not zero. */
@@ -29,8 +30,8 @@ public record MemoryReport(long lockedBytes, Optional<MemlockLimit> limitBefore,
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("locked_bytes", lockedBytes);
         m.put("locked", locked());
-        m.put("memlock_before", limitBefore.orElse(null));
-        m.put("memlock_after", limitAfter.orElse(null));
+        m.put("memlock_before", limitBefore.map(LimitJson::write).orElse(null));
+        m.put("memlock_after", limitAfter.map(LimitJson::write).orElse(null));
         return m;
     }
 }

@@ -1,5 +1,6 @@
 package io.kvmtune.core.apply;
 
+import io.kvmtune.linux.ResourceLimit;
 import io.kvmtune.core.apply.RestoreItem.Outcome;
 import io.kvmtune.core.cgroup.CgroupException;
 import io.kvmtune.core.cgroup.CgroupFs;
@@ -108,7 +109,7 @@ final class Restorer {
         }
     }
 
-    private void restoreMemlock(int pid, MemlockLimit limit) {
+    private void restoreMemlock(int pid, ResourceLimit limit) {
         String what = "RLIMIT_MEMLOCK of pid " + pid;
         try {
             if (memory.memlockLimit(pid).equals(limit)) {

@@ -1,5 +1,6 @@
 package io.kvmtune.core.apply;
 
+import io.kvmtune.linux.ResourceLimit;
 import io.kvmtune.core.cgroup.CgroupFile;
 import io.kvmtune.core.json.JsonObject;
 import io.kvmtune.core.json.JsonWritable;
@@ -22,7 +23,7 @@ import java.util.stream.Collectors;
  * @param memlock the process's RLIMIT_MEMLOCK, if it is to be raised
  */
 public record Snapshot(List<ThreadSnapshot> threads, List<FileSnapshot> cpusets, List<FileSnapshot> rtRuntimes,
-        Optional<MemlockLimit> memlock) implements JsonWritable {
+        Optional<ResourceLimit> memlock) implements JsonWritable {
 
     public Snapshot {
         threads = List.copyOf(threads);
@@ -56,7 +57,7 @@ public record Snapshot(List<ThreadSnapshot> threads, List<FileSnapshot> cpusets,
         m.put("threads", threads);
         m.put("cpusets", cpusets);
         m.put("rt_runtimes", rtRuntimes);
-        m.put("memlock", memlock.orElse(null));
+        m.put("memlock", memlock.map(LimitJson::write).orElse(null));
         return m;
     }
 
@@ -64,6 +65,6 @@ public record Snapshot(List<ThreadSnapshot> threads, List<FileSnapshot> cpusets,
         return new Snapshot(o.objects("threads").stream().map(ThreadSnapshot::fromJson).toList(),
                 o.objects("cpusets").stream().map(FileSnapshot::fromJson).toList(),
                 o.objects("rt_runtimes").stream().map(FileSnapshot::fromJson).toList(),
-                o.optObject("memlock").map(MemlockLimit::fromJson));
+                o.optObject("memlock").map(LimitJson::read));
     }
 }

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import io.kvmtune.core.qemu.ProcCgroup;
+import io.kvmtune.core.qemu.ProcFs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,33 +25,22 @@ import java.util.stream.Stream;
  */
 public final class CgroupFs {
 
-    private final Path procRoot;
+    private final ProcFs proc;
     private final Path cgroupRoot;
 
-    public CgroupFs(Path procRoot, Path cgroupRoot) {
-        this.procRoot = procRoot;
+    public CgroupFs(ProcFs proc, Path cgroupRoot) {
+        this.proc = proc;
         this.cgroupRoot = cgroupRoot;
     }
 
     /** This host's {@code /proc} and {@code /sys/fs/cgroup}. */
     public static CgroupFs system() {
-        return new CgroupFs(Path.of("/proc"), Path.of("/sys/fs/cgroup"));
+        return new CgroupFs(ProcFs.system(), Path.of("/sys/fs/cgroup"));
     }
 
     /** The groups of thread {@code tid} of process {@code pid}, or empty when the thread is gone. */
-    public Optional<CgroupMembership> membership(int pid, int tid) {
-        Path file = procRoot.resolve(Integer.toString(pid)).resolve("task").resolve(Integer.toString(tid)).resolve("cgroup");
-        try {
-            return Optional.of(CgroupMembership.parse(Files.readString(file, StandardCharsets.US_ASCII)));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException e) {
-            // ESRCH from a thread that exits while its file is read looks the same as a missing one.
-            if (!Files.exists(file)) {
-                return Optional.empty();
-            }
-            throw new CgroupException(null, "cannot read " + file + ": " + e.getMessage(), false, e);
-        }
+    public Optional<List<ProcCgroup>> membership(int pid, int tid) {
+        return proc.taskCgroups(pid, tid);
     }
 
     /**
@@ -58,14 +49,15 @@ public final class CgroupFs {
      * hierarchy when the controller is enabled in that group. Empty when the controller is not
      * available to this task.
      */
-    public Optional<CgroupGroup> group(CgroupMembership membership, String controller) {
-        Optional<CgroupEntry> v1 = membership.v1(controller);
+    public Optional<CgroupGroup> group(List<ProcCgroup> membership, String controller) {
+        Optional<ProcCgroup> v1 = membership.stream()
+                .filter(e -> !e.isUnified() && e.controllers().contains(controller)).findFirst();
         if (v1.isPresent()) {
             String hierarchy = v1Mount(v1.get(), controller);
             CgroupGroup group = new CgroupGroup(hierarchy, v1.get().path(), false);
             return Files.isDirectory(dir(group)) ? Optional.of(group) : Optional.empty();
         }
-        Optional<CgroupEntry> unified = membership.unified();
+        Optional<ProcCgroup> unified = membership.stream().filter(ProcCgroup::isUnified).findFirst();
         if (unified.isEmpty()) {
             return Optional.empty();
         }
@@ -76,8 +68,8 @@ public final class CgroupFs {
                 ? Optional.of(group) : Optional.empty();
     }
 
-    private String v1Mount(CgroupEntry entry, String controller) {
-        String joined = entry.mountName();
+    private String v1Mount(ProcCgroup entry, String controller) {
+        String joined = String.join(",", entry.controllers());
         return Files.isDirectory(cgroupRoot.resolve(joined)) ? joined : controller;
     }
 

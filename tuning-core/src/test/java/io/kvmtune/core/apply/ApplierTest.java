@@ -1,5 +1,6 @@
 package io.kvmtune.core.apply;
 
+import io.kvmtune.linux.ResourceLimit;
 import static io.kvmtune.core.apply.TestGuests.PID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -362,15 +363,15 @@ class ApplierTest {
     void raisesMemlockWhenAskedAndGivesItBackOnRestore() {
         TuningPlan locked = TestGuests.realtimePlan(4, 2, CpuSet.of(0, 1), true);
         threads.setLockedBytes(64 << 20);
-        MemlockLimit before = threads.memlockLimit(PID);
+        ResourceLimit before = threads.memlockLimit(PID);
 
         ApplyReport report = applier().apply(locked, guest, ApplyOptions.defaults().withRaisedMemlock(OptionalLong.empty()));
 
-        assertThat(threads.memlockLimit(PID)).isEqualTo(MemlockLimit.unlimited());
+        assertThat(threads.memlockLimit(PID)).isEqualTo(ResourceLimit.unlimited());
         assertThat(report.memory()).get().satisfies(m -> {
             assertThat(m.locked()).isTrue();
             assertThat(m.limitBefore()).contains(before);
-            assertThat(m.limitAfter()).contains(MemlockLimit.unlimited());
+            assertThat(m.limitAfter()).contains(ResourceLimit.unlimited());
         });
         applier().restore(PID);
         assertThat(threads.memlockLimit(PID)).isEqualTo(before);

@@ -1,6 +1,7 @@
 package io.kvmtune.core.apply;
 
 import io.kvmtune.core.cgroup.CgroupFs;
+import io.kvmtune.core.qemu.ProcFs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -102,7 +103,7 @@ public final class FakeCgroupHost {
     }
 
     public CgroupFs fs() {
-        return new CgroupFs(proc, cgroup);
+        return new CgroupFs(new ProcFs(proc), cgroup);
     }
 
     /** A file's content, relative to the cgroup root. */

@@ -1,5 +1,6 @@
 package io.kvmtune.core.apply;
 
+import io.kvmtune.linux.ResourceLimit;
 import io.kvmtune.core.apply.ThreadControlException.Failure;
 import io.kvmtune.core.cpu.CpuSet;
 import java.util.EnumMap;
@@ -23,7 +24,7 @@ public final class InMemoryThreadControl implements ThreadControl, MemoryControl
     private final CpuSet online;
     private final Map<Integer, Task> tasks = new HashMap<>();
     private final Map<Call, Map<Integer, Failure>> failures = new EnumMap<>(Call.class);
-    private MemlockLimit memlock = new MemlockLimit(8 << 20, 8 << 20);
+    private ResourceLimit memlock = ResourceLimit.of(8 << 20);
     private long lockedBytes;
     private int changes;
 
@@ -99,13 +100,13 @@ public final class InMemoryThreadControl implements ThreadControl, MemoryControl
     }
 
     @Override
-    public MemlockLimit memlockLimit(int pid) {
+    public ResourceLimit memlockLimit(int pid) {
         task(pid);
         return memlock;
     }
 
     @Override
-    public void setMemlockLimit(int pid, MemlockLimit limit) {
+    public void setMemlockLimit(int pid, ResourceLimit limit) {
         task(pid);
         check(Call.SET_MEMLOCK, pid);
         memlock = limit;

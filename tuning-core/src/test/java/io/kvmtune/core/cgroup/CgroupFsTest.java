@@ -3,7 +3,10 @@ package io.kvmtune.core.cgroup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kvmtune.core.qemu.ProcCgroup;
+import io.kvmtune.core.qemu.ProcFs;
 import java.nio.file.Files;
+import java.util.List;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,17 +29,17 @@ class CgroupFsTest {
         Files.writeString(p, text);
     }
 
-    private CgroupMembership thread(String lines) throws Exception {
+    private List<ProcCgroup> thread(String lines) throws Exception {
         file(proc().resolve("7/task/8/cgroup"), lines);
-        return new CgroupFs(proc(), cg()).membership(7, 8).orElseThrow();
+        return new CgroupFs(new ProcFs(proc()), cg()).membership(7, 8).orElseThrow();
     }
 
     @Test
     void findsAJoinedV1MountAndASeparateOne() throws Exception {
         file(cg().resolve("cpu,cpuacct/machine/vcpu0/cpu.rt_runtime_us"), "0\n");
         file(cg().resolve("cpuset/machine/vcpu0/cpuset.cpus"), "0-3\n");
-        CgroupMembership m = thread("4:cpu,cpuacct:/machine/vcpu0\n3:cpuset:/machine/vcpu0\n0::/\n");
-        CgroupFs fs = new CgroupFs(proc(), cg());
+        List<ProcCgroup> m = thread("4:cpu,cpuacct:/machine/vcpu0\n3:cpuset:/machine/vcpu0\n0::/\n");
+        CgroupFs fs = new CgroupFs(new ProcFs(proc()), cg());
 
         CgroupGroup cpu = fs.group(m, "cpu").orElseThrow();
         assertThat(cpu.toString()).isEqualTo("cpu,cpuacct/machine/vcpu0");
@@ -48,8 +51,8 @@ class CgroupFsTest {
     void usesTheUnifiedHierarchyOnlyWhereTheControllerIsEnabled() throws Exception {
         file(cg().resolve("cgroup.controllers"), "cpuset cpu\n");
         file(cg().resolve("a/cgroup.controllers"), "cpu\n");
-        CgroupMembership m = thread("0::/a\n");
-        CgroupFs fs = new CgroupFs(proc(), cg());
+        List<ProcCgroup> m = thread("0::/a\n");
+        CgroupFs fs = new CgroupFs(new ProcFs(proc()), cg());
 
         assertThat(fs.group(m, "cpu")).get().satisfies(g -> {
             assertThat(g.v2()).isTrue();
@@ -62,20 +65,20 @@ class CgroupFsTest {
     @Test
     void findsAHybridHostsUnifiedHierarchy() throws Exception {
         file(cg().resolve("unified/cgroup.controllers"), "\n");
-        CgroupMembership m = thread("0::/\n");
+        List<ProcCgroup> m = thread("0::/\n");
 
-        assertThat(new CgroupFs(proc(), cg()).group(m, "cpuset")).isEmpty();
+        assertThat(new CgroupFs(new ProcFs(proc()), cg()).group(m, "cpuset")).isEmpty();
     }
 
     @Test
     void anExitedThreadHasNoMembership() {
-        assertThat(new CgroupFs(proc(), cg()).membership(7, 9)).isEmpty();
+        assertThat(new CgroupFs(new ProcFs(proc()), cg()).membership(7, 9)).isEmpty();
     }
 
     @Test
     void writesReplaceTheValueAndMissingGroupsAreReportedGone() throws Exception {
         file(cg().resolve("cpuset/g/cpuset.cpus"), "0-15\n");
-        CgroupFs fs = new CgroupFs(proc(), cg());
+        CgroupFs fs = new CgroupFs(new ProcFs(proc()), cg());
         CgroupFile cpus = new CgroupGroup("cpuset", "/g", false).file("cpuset.cpus");
 
         fs.write(cpus, "3");
@@ -92,7 +95,7 @@ class CgroupFsTest {
         Files.createDirectories(cg().resolve("cpuset/g/cpuset.cpus"));
         CgroupFile cpus = new CgroupGroup("cpuset", "/g", false).file("cpuset.cpus");
 
-        assertThatThrownBy(() -> new CgroupFs(proc(), cg()).write(cpus, "3"))
+        assertThatThrownBy(() -> new CgroupFs(new ProcFs(proc()), cg()).write(cpus, "3"))
                 .isInstanceOfSatisfying(CgroupException.class, e -> {
                     assertThat(e.gone()).isFalse();
                     assertThat(e).hasMessageStartingWith("cannot write '3' to cpuset/g/cpuset.cpus: ");
