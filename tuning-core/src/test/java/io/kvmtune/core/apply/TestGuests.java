@@ -61,6 +61,19 @@ public final class TestGuests {
                 new MemoryPlan(lockMemory, lockMemory), Optional.empty(), Optional.empty(), List.of());
     }
 
+    /**
+     * A realtime plan for a small host: vCPU {@code i} pinned to the {@code i}-th CPU of
+     * {@code hostCpus} (round robin, so 4 vCPUs fit a 2-CPU machine), all but vCPU 0 fifo:1.
+     */
+    public static TuningPlan realtimePlanOn(int vcpus, CpuSet hostCpus, CpuSet emulator) {
+        int[] cpus = hostCpus.toArray();
+        TuningPlan plan = realtimePlan(vcpus, 0, emulator, false);
+        for (int i = 0; i < vcpus; i++) {
+            plan = moved(plan, i, cpus[i % cpus.length]);
+        }
+        return plan;
+    }
+
     /** The same plan with vCPU {@code vcpu} moved to {@code pcpu}. */
     public static TuningPlan moved(TuningPlan plan, int vcpu, int pcpu) {
         List<VcpuPlacement> placements = new ArrayList<>(plan.vcpus());
