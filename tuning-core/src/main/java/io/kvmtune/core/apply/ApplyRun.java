@@ -211,7 +211,7 @@ final class ApplyRun {
         options.observer().completed(ApplyStep.RT_BUDGET);
         for (Map.Entry<CgroupGroup, CpuSet> e : cpusets.entrySet()) {
             if (!CpuSet.parse(cpusetsBefore.get(e.getKey())).equals(e.getValue())) {
-                cgroups.write(e.getKey().file(CPUSET_CPUS), e.getValue().format());
+                writeCpuset(e.getKey(), e.getValue());
             }
         }
         options.observer().completed(ApplyStep.CPUSETS);
@@ -233,6 +233,17 @@ final class ApplyRun {
         options.observer().completed(ApplyStep.SCHEDULER);
         memlockTarget.ifPresent(limit -> memory.setMemlockLimit(guest.pid(), limit));
         options.observer().completed(ApplyStep.MEMLOCK);
+    }
+
+    /** cgroup v1 refuses CPUs outside the parent's cpuset (EACCES or EINVAL): name the parent's set. */
+    private void writeCpuset(CgroupGroup group, CpuSet cpus) {
+        try {
+            cgroups.write(group.file(CPUSET_CPUS), cpus.format());
+        } catch (CgroupException e) {
+            String parent = group.parent().flatMap(p -> cgroups.readIfPresent(p.file(CPUSET_CPUS)))
+                    .map(v -> " (the parent group allows CPUs " + v + ")").orElse("");
+            throw new IllegalStateException(e.getMessage() + parent, e);
+        }
     }
 
     private void act(Live l, Runnable call) {
