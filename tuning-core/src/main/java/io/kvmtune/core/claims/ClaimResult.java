@@ -1,0 +1,14 @@
+package io.kvmtune.core.claims;
+
+import java.util.List;
+
+/**
+ * The outcome of {@link ClaimsLedger#claim}: the new claim, and the stale claims of vanished
+ * guests that were reclaimed in the same transaction (so that the caller can log them).
+ */
+public record ClaimResult(Claim claim, List<Claim> reclaimed) {
+
+    public ClaimResult {
+        reclaimed = List.copyOf(reclaimed);
+    }
+}
