@@ -1,5 +1,7 @@
 package io.kvmtune.cli;
 
+import io.kvmtune.core.spec.ConfigLocation;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Option;
@@ -22,6 +24,6 @@ public final class GlobalOptions {
 
     /** The configuration file CLI.md's default chain selects, or empty for built-in defaults. */
     public Optional<Path> configFile() {
-        return ConfigLocation.resolve(Optional.ofNullable(config));
+        return ConfigLocation.resolve(Optional.ofNullable(config), Files::isRegularFile);
     }
 }

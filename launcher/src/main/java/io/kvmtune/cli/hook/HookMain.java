@@ -3,8 +3,8 @@ package io.kvmtune.cli.hook;
 import io.kvmtune.cli.Failure;
 import io.kvmtune.core.InvalidInputException;
 import io.kvmtune.core.libvirt.DomainDescription;
-import io.kvmtune.core.libvirt.DomainName;
 import io.kvmtune.core.libvirt.DomainXmlReader;
+import io.kvmtune.core.qemu.DomainName;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -88,7 +88,7 @@ public final class HookMain {
 
     /** The argument and the XML must name the same domain, and that name must be safe in a path. */
     private static void checkIdentity(HookInvocation call, DomainDescription domain) {
-        DomainName.requireSafe(call.domain());
+        new DomainName(call.domain());
         if (!call.domain().equals(domain.name())) {
             throw new InvalidInputException("InvalidDomainXml", "domain", call.domain(), "the hook was called for domain '"
                     + call.domain() + "' but the XML on stdin describes '" + domain.name() + "'");

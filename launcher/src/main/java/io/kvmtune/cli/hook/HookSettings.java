@@ -1,8 +1,9 @@
 package io.kvmtune.cli.hook;
 
-import io.kvmtune.cli.ConfigLocation;
 import io.kvmtune.core.claims.ClaimsLedger;
-import io.kvmtune.core.claims.ProcProcessProbe;
+import io.kvmtune.core.qemu.ProcFs;
+import io.kvmtune.core.spec.ConfigLocation;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -27,7 +28,8 @@ public record HookSettings(Path claimsFile, Optional<Path> configFile, Path libv
     public static HookSettings fromSystemProperties() {
         return new HookSettings(
                 path("kvmtune.claims", ClaimsLedger.DEFAULT_PATH.toString()),
-                ConfigLocation.resolve(Optional.ofNullable(System.getProperty("kvmtune.config")).map(Path::of)),
+                ConfigLocation.resolve(Optional.ofNullable(System.getProperty("kvmtune.config")).map(Path::of),
+                        Files::isRegularFile),
                 path("kvmtune.libvirt.run", "/run/libvirt/qemu"),
                 path("kvmtune.proc", "/proc"),
                 path("kvmtune.sys", "/sys"),
@@ -36,7 +38,7 @@ public record HookSettings(Path claimsFile, Optional<Path> configFile, Path libv
 
     /** The claims ledger, checking claim holders in {@link #procRoot}. */
     public ClaimsLedger ledger() {
-        return new ClaimsLedger(claimsFile, new ProcProcessProbe(procRoot), Clock.systemUTC(),
+        return new ClaimsLedger(claimsFile, new ProcFs(procRoot)::stillSame, Clock.systemUTC(),
                 ClaimsLedger.DEFAULT_PENDING_GRACE);
     }
 

@@ -5,6 +5,7 @@ import io.kvmtune.core.cpu.CpuSet;
 import io.kvmtune.core.json.Json;
 import io.kvmtune.core.json.JsonException;
 import io.kvmtune.core.json.JsonObject;
+import io.kvmtune.core.qemu.ProcFs;
 import io.kvmtune.core.qemu.ThreadIdentity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -71,7 +72,7 @@ public final class ClaimsLedger {
 
     /** The ledger at {@code file}, checking processes in {@code /proc}, with the default grace. */
     public static ClaimsLedger at(Path file) {
-        return new ClaimsLedger(file, new ProcProcessProbe(Path.of("/proc")), Clock.systemUTC(), DEFAULT_PENDING_GRACE);
+        return new ClaimsLedger(file, ProcFs.system()::stillSame, Clock.systemUTC(), DEFAULT_PENDING_GRACE);
     }
 
     public Path file() {
@@ -107,6 +108,8 @@ public final class ClaimsLedger {
      * for this one (typically by running the planner). Whatever {@code choose} throws (such as
      * {@code DoesNotFitException}) propagates and the ledger is left as it was.
      *
+     * A guest that pins nothing (an empty choice) holds no claim afterwards.
+     *
      * @throws IllegalStateException when {@code choose} returns pCPUs another guest holds
      */
     public synchronized ClaimResult claim(String domainUuid, String domainName, Function<CpuSet, CpuSet> choose) {
@@ -119,9 +122,12 @@ public final class ClaimsLedger {
                 throw new IllegalStateException("pCPUs " + chosen.intersect(taken) + " chosen for " + domainName
                         + " are already claimed by another guest");
             }
+            if (chosen.isEmpty()) {
+                return new ClaimResult(Optional.empty(), reclaimed);
+            }
             Claim claim = new Claim(domainUuid, domainName, chosen, Optional.empty(), clock.millis());
             claims.put(domainUuid, claim);
-            return new ClaimResult(claim, reclaimed);
+            return new ClaimResult(Optional.of(claim), reclaimed);
         });
     }
 

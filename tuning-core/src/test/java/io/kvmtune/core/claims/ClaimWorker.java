@@ -23,7 +23,7 @@ public final class ClaimWorker {
                 CpuSet pool = CpuSet.parse(args[4]);
                 try {
                     Claim claim = ledger.claim(args[2], "guest-" + args[2], taken -> lowestFree(pool.minus(taken), count))
-                            .claim();
+                            .claim().orElseThrow();
                     System.out.println(claim.pcpus());
                 } catch (DoesNotFitException e) {
                     System.out.println("does-not-fit");

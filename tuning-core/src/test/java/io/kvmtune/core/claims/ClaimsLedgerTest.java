@@ -154,23 +154,10 @@ class ClaimsLedgerTest {
     }
 
     @Test
-    void startTimeIsField22EvenWhenTheCommandNameHoldsSpacesAndParentheses() {
-        String stat = "4345 (CPU 0/KVM) (x) S 1 4345 4345 0 -1 4194560 1 0 0 0 5 6 0 0 20 0 3 0 123456 1000 10";
-        assertThat(ProcProcessProbe.startTime(stat)).isEqualTo(123456);
-    }
-
-    @Test
-    void procProbeRecognisesThisJvm() {
-        long pid = ProcessHandle.current().pid();
-        String stat;
-        try {
-            stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        long start = ProcProcessProbe.startTime(stat);
-        ProcProcessProbe probe = new ProcProcessProbe(Path.of("/proc"));
-        assertThat(probe.isAlive(new ThreadIdentity((int) pid, start))).isTrue();
-        assertThat(probe.isAlive(new ThreadIdentity((int) pid, start + 1))).isFalse();
+    void aGuestThatPinsNothingHoldsNoClaim() {
+        ClaimsLedger ledger = ledger();
+        ledger.claim("uuid-a", "a", taken -> CpuSet.of(1));
+        assertThat(ledger.claim("uuid-a", "a", taken -> CpuSet.empty()).claim()).isEmpty();
+        assertThat(ledger.read()).isEmpty();
     }
 }
