@@ -1,5 +1,9 @@
 package io.kvmtune.cli;
 
+import io.kvmtune.core.json.Json;
+import io.kvmtune.core.libvirt.PlanXml;
+import io.kvmtune.core.plan.PlanTable;
+import io.kvmtune.core.plan.TuningPlan;
 import java.util.EnumSet;
 import java.util.Set;
 import picocli.CommandLine.Command;
@@ -19,9 +23,14 @@ final class PlanCommand extends Subcommand {
 
     @Override
     ExitStatus run() {
-        request.vcpus();
-        request.flavorSpecs();
-        request.imageProps();
-        throw NotAvailable.yet("plan: request validation and the planner (issue 3)");
+        HostInputs host = request.host(global.configFile());
+        TuningPlan plan = host.plan(host.request(request.flavorSpecs(), request.imageProps(), request.vcpus()),
+                request.claimedByOthers());
+        switch (format()) {
+            case TABLE -> out().print(PlanTable.format(plan));
+            case JSON -> out().println(Json.pretty(plan));
+            case XML -> out().print(PlanXml.render(plan, host.policy().virtType()));
+        }
+        return ExitStatus.OK;
     }
 }

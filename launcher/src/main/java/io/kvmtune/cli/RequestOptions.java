@@ -2,6 +2,7 @@ package io.kvmtune.cli;
 
 import io.kvmtune.core.InvalidInputException;
 import io.kvmtune.core.claims.ClaimsLedger;
+import io.kvmtune.core.cpu.CpuSet;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -62,6 +63,16 @@ public final class RequestOptions {
             return Optional.of(ClaimsLedger.DEFAULT_PATH);
         }
         return claims.equals("none") ? Optional.empty() : Optional.of(Path.of(claims));
+    }
+
+    /** The host this request is planned on: {@code --topology} and the configuration file. */
+    public HostInputs host(Optional<Path> config) {
+        return HostInputs.read(config, topologyFile(), Path.of("/"));
+    }
+
+    /** The pCPUs other guests hold, from {@code --claims} (none for {@code --claims none}). */
+    public CpuSet claimedByOthers() {
+        return claimsFile().map(f -> ClaimsLedger.at(f).claimedPcpus(null)).orElse(CpuSet.empty());
     }
 
     /** KEY=VALUE items split at the first '=', keeping their order; a key given twice is an error. */

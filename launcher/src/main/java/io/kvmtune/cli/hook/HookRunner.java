@@ -1,8 +1,12 @@
 package io.kvmtune.cli.hook;
 
+import io.kvmtune.cli.HostInputs;
 import io.kvmtune.cli.NotAvailable;
 import io.kvmtune.core.claims.Claim;
+import io.kvmtune.core.claims.ClaimResult;
 import io.kvmtune.core.libvirt.DomainDescription;
+import io.kvmtune.core.libvirt.TuningMetadata;
+import io.kvmtune.core.spec.TuningRequest;
 import java.util.Optional;
 
 /**
@@ -31,12 +35,23 @@ final class HookRunner {
 
     void run(HookOperation op, DomainDescription domain) {
         switch (op) {
-            case PREPARE -> throw NotAvailable.yet("planning in the hook: request validation and the planner (issue 3)");
+            case PREPARE -> prepare(domain);
             case STARTED -> throw NotAvailable.yet("tuning in the started hook: thread discovery and apply (issue 4)");
             case STOPPED, RELEASE -> release(domain);
             case RECONNECT -> log.action("not re-applied: verify and re-apply are not available yet (issue 4)");
             default -> throw new IllegalArgumentException("no action for " + op);
         }
+    }
+
+    /** Plans under the ledger's lock, so that concurrent starts never get the same pCPU. */
+    private void prepare(DomainDescription domain) {
+        TuningMetadata tuning = domain.tuning().orElseThrow();
+        HostInputs host = HostInputs.read(settings.configFile(), Optional.empty(), settings.fsRoot());
+        TuningRequest request = host.request(tuning.flavorSpecs(), tuning.imageProps(), domain.vcpus());
+        ClaimResult result = settings.ledger().claim(domain.uuid().orElseThrow(), domain.name(),
+                taken -> host.plan(request, taken).claimedPcpus());
+        result.reclaimed().forEach(c -> log.action("reclaimed pCPUs " + c.pcpus() + " of vanished guest " + c.domainName()));
+        log.action(result.claim().map(c -> "claimed pCPUs " + c.pcpus()).orElse("planned; nothing to claim (no pinned vCPU)"));
     }
 
     private void release(DomainDescription domain) {

@@ -19,11 +19,11 @@ import java.util.Optional;
  * @param libvirtRunDir libvirt's QEMU state directory with {@code NAME.pid} and {@code NAME.xml}
  *     ({@code kvmtune.libvirt.run})
  * @param procRoot the proc mount ({@code kvmtune.proc})
- * @param sysRoot the sysfs mount ({@code kvmtune.sys})
+ * @param fsRoot the directory holding {@code sys/} for the host topology ({@code kvmtune.root})
  * @param syslogSocket the syslog socket ({@code kvmtune.syslog}); logging there is best effort
  */
 public record HookSettings(Path claimsFile, Optional<Path> configFile, Path libvirtRunDir, Path procRoot,
-        Path sysRoot, Path syslogSocket) {
+        Path fsRoot, Path syslogSocket) {
 
     public static HookSettings fromSystemProperties() {
         return new HookSettings(
@@ -32,7 +32,7 @@ public record HookSettings(Path claimsFile, Optional<Path> configFile, Path libv
                         Files::isRegularFile),
                 path("kvmtune.libvirt.run", "/run/libvirt/qemu"),
                 path("kvmtune.proc", "/proc"),
-                path("kvmtune.sys", "/sys"),
+                path("kvmtune.root", "/"),
                 path("kvmtune.syslog", "/dev/log"));
     }
 
