@@ -1,6 +1,5 @@
 package io.kvmtune.cli;
 
-import io.kvmtune.core.spec.ConfigLocation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;

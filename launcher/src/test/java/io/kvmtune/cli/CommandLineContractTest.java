@@ -98,4 +98,44 @@ class CommandLineContractTest {
         assertThat(run.err()).startsWith("kvmtune: NotAvailable: not available yet: probe");
         assertThat(error(run).string("code")).isEqualTo("NotAvailable");
     }
+
+    @Test
+    void aSpecNovaRejectsIsExitTwoWithNovasExceptionName() {
+        CommandRun run = kvmtune("plan", "--format", "json", "--claims", "none", "--vcpus", "2",
+                "--flavor-spec", "hw:cpu_realtime=yes");
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).startsWith("kvmtune: RealtimeConfigurationInvalid: ");
+        JsonObject e = error(run);
+        assertThat(e.string("code")).isEqualTo("RealtimeConfigurationInvalid");
+        assertThat(e.string("key")).isEqualTo("hw:cpu_realtime");
+    }
+
+    @Test
+    void aRequestTheHostCannotHoldIsExitFive(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path topology = java.nio.file.Files.writeString(dir.resolve("topo.json"),
+                "{\"online\": \"0-3\", \"nodes\": [{\"id\": 0, \"cpus\": \"0-3\"}]}");
+        java.nio.file.Path config = java.nio.file.Files.writeString(dir.resolve("kvmtune.conf"),
+                "[compute]\ncpu_dedicated_set = 2-3\n");
+        CommandRun run = kvmtune("plan", "--config", config.toString(), "--topology", topology.toString(),
+                "--claims", "none", "--vcpus", "4", "--flavor-spec", "hw:cpu_policy=dedicated");
+        assertThat(run.status()).isEqualTo(5);
+        assertThat(run.err()).startsWith("kvmtune: DoesNotFit: ");
+    }
+
+    @Test
+    void planPrintsTheJsonOfCliMdForADeclaredHost(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path topology = java.nio.file.Files.writeString(dir.resolve("topo.json"),
+                "{\"online\": \"0-7\", \"nodes\": [{\"id\": 0, \"cpus\": \"0-7\"}]}");
+        java.nio.file.Path config = java.nio.file.Files.writeString(dir.resolve("kvmtune.conf"),
+                "[compute]\ncpu_dedicated_set = 2-7\ncpu_shared_set = 0-1\n");
+        CommandRun run = kvmtune("plan", "--format", "json", "--config", config.toString(), "--topology",
+                topology.toString(), "--claims", "none", "--vcpus", "2", "--flavor-spec", "hw:cpu_policy=dedicated",
+                "--flavor-spec", "hw:cpu_realtime=yes", "--flavor-spec", "hw:cpu_realtime_mask=^0");
+        assertThat(run.status()).as(run.err()).isZero();
+        JsonObject plan = Json.parseObject(run.out());
+        assertThat(plan.objects("vcpus")).hasSize(2);
+        assertThat(plan.object("realtime").array("vcpus")).containsExactly(1L);
+    }
 }

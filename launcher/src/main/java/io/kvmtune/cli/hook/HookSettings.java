@@ -2,7 +2,7 @@ package io.kvmtune.cli.hook;
 
 import io.kvmtune.core.claims.ClaimsLedger;
 import io.kvmtune.core.qemu.ProcFs;
-import io.kvmtune.core.spec.ConfigLocation;
+import io.kvmtune.cli.ConfigLocation;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.nio.file.Path;
