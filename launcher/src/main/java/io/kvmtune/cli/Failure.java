@@ -2,6 +2,8 @@ package io.kvmtune.cli;
 
 import io.kvmtune.core.KvmtuneException;
 import io.kvmtune.core.json.Json;
+import io.kvmtune.linux.Errno;
+import io.kvmtune.linux.LinuxException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
@@ -29,6 +31,8 @@ public record Failure(ExitStatus status, String code, String key, String value, 
     public static Failure of(Throwable t) {
         return switch (t) {
             case KvmtuneException k -> new Failure(status(k.kind()), k.code(), k.key(), k.value(), k.getMessage());
+            case LinuxException l when l.errno() == Errno.EPERM || l.errno() == Errno.EACCES ->
+                    new Failure(ExitStatus.MISSING, "PermissionDenied", null, l.target(), l.getMessage());
             case UncheckedIOException u -> io(u.getMessage() + ": ", u.getCause());
             case IOException e -> io("", e);
             default -> new Failure(ExitStatus.INTERNAL_ERROR, "InternalError", null, null,

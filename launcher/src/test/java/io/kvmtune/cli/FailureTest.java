@@ -20,6 +20,10 @@ class FailureTest {
         assertThat(Failure.of(new MissingComponentException("NotQemu", "pid 1 is not QEMU")).status().code()).isEqualTo(4);
         assertThat(Failure.of(new UncheckedIOException("writing /run/kvmtune/claims.json",
                 new AccessDeniedException("/run/kvmtune"))).code()).isEqualTo("PermissionDenied");
+        Failure eperm = Failure.of(new io.kvmtune.linux.LinuxException("sched_setattr", "tid 4345", 1));
+        assertThat(eperm.status().code()).isEqualTo(4);
+        assertThat(eperm.code()).isEqualTo("PermissionDenied");
+        assertThat(eperm.message()).contains("EPERM");
         assertThat(Failure.of(new NullPointerException("x")).status()).isEqualTo(ExitStatus.INTERNAL_ERROR);
     }
 
