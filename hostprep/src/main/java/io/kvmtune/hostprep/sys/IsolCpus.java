@@ -47,4 +47,9 @@ public record IsolCpus(List<String> flags, CpuSet cpus) {
     public String format() {
         return String.join(",", flags) + "," + cpus.format();
     }
+
+    @Override
+    public String toString() {
+        return format();
+    }
 }

@@ -90,4 +90,9 @@ public record KernelCmdline(String text, List<String> params) {
             throw e.withKey(name);
         }
     }
+
+    @Override
+    public String toString() {
+        return text;
+    }
 }
