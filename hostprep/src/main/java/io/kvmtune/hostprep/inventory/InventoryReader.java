@@ -415,9 +415,16 @@ public final class InventoryReader {
 
     private Workqueues workqueues() {
         String wq = "/sys/devices/virtual/workqueue";
+        Map<String, Fact<CpuSet>> queues = new TreeMap<>();
+        for (String name : fs.list(wq)) {
+            String mask = wq + "/" + name + "/cpumask";
+            if (fs.exists(mask)) {
+                queues.put(name, Fact.read(fs, mask, CpuMasks::parse));
+            }
+        }
         return new Workqueues(Fact.read(fs, wq + "/cpumask", CpuMasks::parse),
                 Fact.read(fs, "/sys/bus/workqueue/devices/writeback/cpumask", CpuMasks::parse),
-                Fact.read(fs, wq + "/cpumask_isolated", CpuMasks::parse));
+                Fact.read(fs, wq + "/cpumask_isolated", CpuMasks::parse), queues);
     }
 
     private KvmInfo kvm(Set<String> flags) {
