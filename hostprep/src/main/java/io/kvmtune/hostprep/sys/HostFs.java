@@ -26,6 +26,9 @@ import java.util.zip.GZIPInputStream;
  */
 public final class HostFs {
 
+    /** Larger than any single kernel attribute or /proc/<pid>/status file. */
+    private static final int READ_BUFFER = 64 * 1024;
+
     private static final HostFs LIVE = new HostFs(Path.of("/"));
 
     private final Path root;
@@ -90,10 +93,26 @@ public final class HostFs {
         }
     }
 
-    /** The file's bytes, or empty when it does not exist. */
+    /**
+     * The file's bytes, or empty when it does not exist. Read with one large buffer: procfs
+     * files report size 0 and sysctl handlers answer a read at a non-zero offset with EOF, so
+     * {@code Files.readAllBytes}'s probe of one byte would cut {@code 950000} to {@code 9}.
+     */
     public Optional<byte[]> readBytes(String hostPath) {
-        try {
-            return Optional.of(Files.readAllBytes(resolve(hostPath)));
+        try (var in = Files.newInputStream(resolve(hostPath))) {
+            byte[] buf = new byte[READ_BUFFER];
+            int n = 0;
+            while (true) {
+                int r = in.read(buf, n, buf.length - n);
+                if (r < 0) {
+                    break;
+                }
+                n += r;
+                if (n == buf.length) {
+                    buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+                }
+            }
+            return Optional.of(java.util.Arrays.copyOf(buf, n));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
