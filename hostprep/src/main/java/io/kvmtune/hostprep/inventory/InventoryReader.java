@@ -395,20 +395,21 @@ public final class InventoryReader {
     private Fact<CpuSet> irqbalanceBanned() {
         for (String file : List.of("/etc/default/irqbalance", "/etc/sysconfig/irqbalance")) {
             Fact<String> text = Fact.text(fs, file);
-            if (text instanceof Fact.Unknown<String> u && u.absent()) {
-                continue;
+            if (text instanceof Fact.Unknown<String> u) {
+                if (u.absent()) {
+                    continue;
+                }
+                return Fact.unknown(file, u.reason());
             }
-            return text.map(s -> s.lines()
-                            .map(String::strip)
-                            .filter(l -> l.startsWith("IRQBALANCE_BANNED_CPULIST="))
-                            .reduce((first, second) -> second)
-                            .map(l -> CpuSet.parse(l.substring(l.indexOf('=') + 1).replace("\"", "").replace("'", "")))
-                            .orElse(null))
-                    .value().filter(java.util.Objects::nonNull)
-                    .<Fact<CpuSet>>map(set -> new Fact.Known<>(file, set))
-                    .orElseGet(() -> text.value().isPresent()
-                            ? new Fact.Unknown<>(file, true, "IRQBALANCE_BANNED_CPULIST is not set")
-                            : Fact.unknown(file, text.describe()));
+            Optional<String> line = text.value().orElseThrow().lines()
+                    .map(String::strip)
+                    .filter(l -> l.startsWith("IRQBALANCE_BANNED_CPULIST="))
+                    .reduce((first, second) -> second);
+            if (line.isEmpty()) {
+                return new Fact.Unknown<>(file, true, "IRQBALANCE_BANNED_CPULIST is not set");
+            }
+            String value = line.get().substring(line.get().indexOf('=') + 1).replace("\"", "").replace("'", "");
+            return Fact.parse(file, value, CpuSet::parse);
         }
         return new Fact.Unknown<>("/etc/default/irqbalance", true, "no irqbalance configuration file");
     }
