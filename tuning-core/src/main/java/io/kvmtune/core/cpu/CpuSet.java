@@ -114,8 +114,9 @@ public final class CpuSet {
             int to = trimEnd(spec, from, end);
             if (from < to) {
                 boolean excluded = spec.charAt(from) == '^';
-                int dash = spec.indexOf('-', from);
-                if (dash >= 0 && dash < to) {
+                // Bounded search: an unbounded one rescans the rest of the spec for every item.
+                int dash = spec.indexOf('-', from, to);
+                if (dash >= 0) {
                     int firstFrom = excluded ? from + 1 : from;
                     int first = parseNumber(spec, firstFrom, dash, "range", from, to);
                     int last = parseNumber(spec, dash + 1, to, "range", from, to);
@@ -159,7 +160,7 @@ public final class CpuSet {
             char c = spec.charAt(i);
             if (c < '0' || c > '9') {
                 throw badItem(spec, kind, itemFrom, itemTo, "'" + spec.substring(from, to)
-                        + "' is not a CPU number (ASCII digits only, no sign)");
+                        + "' is not a CPU number: " + whyNotADigit(c));
             }
             value = value * 10 + (c - '0');
             if (value > MAX_CPU) {
@@ -168,6 +169,24 @@ public final class CpuSet {
             }
         }
         return (int) value;
+    }
+
+    /** Python's int() accepts all of these, so Nova does; say which leniency kvmtune refuses. */
+    private static String whyNotADigit(char c) {
+        if (c == '+' || c == '-') {
+            return "a sign is not allowed";
+        }
+        if (c == '_') {
+            return "underscores are not allowed";
+        }
+        if (Character.isDigit(c)) {
+            return "only ASCII digits 0-9 are allowed, not U+" + String.format("%04X", (int) c);
+        }
+        if (Character.isWhitespace(c)) {
+            return "whitespace inside a number";
+        }
+        return "'" + (c < 0x20 || c > 0x7e ? String.format("U+%04X", (int) c) : String.valueOf(c))
+                + "' is not a digit";
     }
 
     private static InvalidInputException badItem(String spec, String kind, int from, int to, String why) {
@@ -245,10 +264,13 @@ public final class CpuSet {
         return (top << 6) + 63 - Long.numberOfLeadingZeros(words[top]);
     }
 
-    /** The lowest CPU id at or above {@code from}, or -1. */
+    /** The lowest CPU id at or above {@code from} (any negative {@code from} means 0), or -1. */
     public int nextSetBit(int from) {
+        if (from < 0) {
+            from = 0;
+        }
         int w = from >>> 6;
-        if (from < 0 || w >= words.length) {
+        if (w >= words.length) {
             return -1;
         }
         long word = words[w] & (-1L << from);

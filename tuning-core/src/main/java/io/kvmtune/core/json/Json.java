@@ -243,10 +243,16 @@ public final class Json {
             try {
                 return Long.parseLong(number);
             } catch (NumberFormatException tooBig) {
-                return Double.parseDouble(number);
+                // falls through to a double, which is what RFC 8259 implementations commonly give
             }
         }
-        return Double.parseDouble(number);
+        double d = Double.parseDouble(number);
+        if (Double.isInfinite(d)) {
+            // Accepting it would hand callers a value that write() cannot represent.
+            pos = start;
+            throw error("number " + number + " is out of range");
+        }
+        return d;
     }
 
     private Object readLiteral(String literal, Object value) {
@@ -319,8 +325,8 @@ public final class Json {
             case Integer i -> out.append(i);
             case Short s -> out.append(s);
             case Byte b -> out.append(b);
-            case Double d -> writeFinite(out, d);
-            case Float f -> writeFinite(out, f.doubleValue());
+            case Double d -> out.append(finite(d));
+            case Float f -> out.append((float) finite(f));
             case Number n -> out.append(n);
             case JsonWritable w -> writeValue(out, w.toJson(), indent, level);
             case Map<?, ?> map -> writeObject(out, map, indent, level);
@@ -330,15 +336,15 @@ public final class Json {
         }
     }
 
-    private static void writeFinite(StringBuilder out, double d) {
+    /**
+     * Java's shortest round-trip form ({@code 1.0}, {@code 1.0E20}) is valid JSON and always has a
+     * fraction or exponent, so a double reads back as the same {@code Double}, never as a {@code Long}.
+     */
+    private static double finite(double d) {
         if (Double.isNaN(d) || Double.isInfinite(d)) {
             throw new IllegalArgumentException("JSON has no representation for " + d);
         }
-        if (d == Math.rint(d) && Math.abs(d) < 1e15) {
-            out.append((long) d);
-        } else {
-            out.append(d);
-        }
+        return d;
     }
 
     private static void writeObject(StringBuilder out, Map<?, ?> map, int indent, int level) {
@@ -416,7 +422,8 @@ public final class Json {
                 case '\b' -> out.append("\\b");
                 case '\f' -> out.append("\\f");
                 default -> {
-                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+                    // A lone surrogate cannot be encoded in UTF-8; escaped, it survives the trip.
+                    if (c < 0x20 || c == 0x2028 || c == 0x2029 || isLoneSurrogate(s, i)) {
                         out.append(String.format("\\u%04x", (int) c));
                     } else {
                         out.append(c);
@@ -425,5 +432,13 @@ public final class Json {
             }
         }
         out.append('"');
+    }
+
+    private static boolean isLoneSurrogate(String s, int i) {
+        char c = s.charAt(i);
+        if (Character.isHighSurrogate(c)) {
+            return i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1));
+        }
+        return Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)));
     }
 }

@@ -23,6 +23,8 @@ import java.util.OptionalInt;
  * @param realtime the realtime vCPUs, or empty for a guest without realtime
  * @param emulator where the emulator (and IO) threads run
  * @param isolatedEmulatorPcpu the extra pCPU reserved by {@code hw:emulator_threads_policy=isolate}
+ * @param reservedPcpus pCPUs held idle for this guest: the SMT siblings of its pinned pCPUs under
+ *     {@code hw:cpu_thread_policy=isolate}; no thread runs there, and no other guest may claim them
  * @param memory memory locking and KSM
  * @param hpet the HPET timer's {@code present} value, or empty when the guest gets no hpet element
  * @param cpu the guest CPU element, or empty when none is written
@@ -33,6 +35,7 @@ public record TuningPlan(
         Optional<RealtimePlan> realtime,
         EmulatorPlacement emulator,
         OptionalInt isolatedEmulatorPcpu,
+        CpuSet reservedPcpus,
         MemoryPlan memory,
         Optional<Boolean> hpet,
         Optional<GuestCpu> cpu,
@@ -56,9 +59,19 @@ public record TuningPlan(
         }
     }
 
-    /** The pCPUs this guest holds exclusively: its pinned vCPUs' pCPUs and the isolated emulator pCPU. */
+    /** A plan without reserved sibling pCPUs (any thread policy but {@code isolate}). */
+    public TuningPlan(List<VcpuPlacement> vcpus, Optional<RealtimePlan> realtime, EmulatorPlacement emulator,
+            OptionalInt isolatedEmulatorPcpu, MemoryPlan memory, Optional<Boolean> hpet, Optional<GuestCpu> cpu,
+            List<Reason> reasons) {
+        this(vcpus, realtime, emulator, isolatedEmulatorPcpu, CpuSet.empty(), memory, hpet, cpu, reasons);
+    }
+
+    /**
+     * The pCPUs this guest holds exclusively: its pinned vCPUs' pCPUs, the isolated emulator pCPU
+     * and the reserved siblings. A claims ledger adds exactly these.
+     */
     public CpuSet claimedPcpus() {
-        CpuSet claimed = CpuSet.empty();
+        CpuSet claimed = reservedPcpus;
         for (VcpuPlacement v : vcpus) {
             if (v.pinned()) {
                 claimed = claimed.union(v.pcpus());
@@ -83,6 +96,7 @@ public record TuningPlan(
         m.put("realtime", realtime.orElse(null));
         m.put("emulator", emulator);
         m.put("isolated_emulator_pcpu", isolatedEmulatorPcpu.isPresent() ? isolatedEmulatorPcpu.getAsInt() : null);
+        m.put("reserved_pcpus", PlanJson.cpus(reservedPcpus));
         m.put("memory", memory);
         m.put("hpet", hpet.orElse(null));
         m.put("cpu", cpu.orElse(null));
@@ -104,6 +118,7 @@ public record TuningPlan(
                     EmulatorPlacement.fromJson(o.object("emulator")),
                     o.optInteger("isolated_emulator_pcpu").map(p -> OptionalInt.of(Math.toIntExact(p)))
                             .orElse(OptionalInt.empty()),
+                    o.has("reserved_pcpus") ? PlanJson.cpus(o, "reserved_pcpus") : CpuSet.empty(),
                     MemoryPlan.fromJson(o.object("memory")),
                     o.optBool("hpet"),
                     o.optObject("cpu").map(GuestCpu::fromJson),

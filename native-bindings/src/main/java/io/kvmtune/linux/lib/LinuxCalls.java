@@ -1,0 +1,400 @@
+package io.kvmtune.linux.lib;
+
+import static io.kvmtune.linux.lib.kvmtune_linux_h.C_INT;
+import static io.kvmtune.linux.lib.kvmtune_linux_h.C_LONG;
+import static io.kvmtune.linux.lib.kvmtune_linux_h.C_POINTER;
+import static io.kvmtune.linux.lib.kvmtune_linux_h.SYMBOL_LOOKUP;
+import static io.kvmtune.linux.lib.kvmtune_linux_h.findOrThrow;
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+
+import java.lang.foreign.AddressLayout;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.Reference;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.ToLongFunction;
+
+/**
+ * The downcalls jextract cannot generate: those that capture {@code errno}
+ * ({@code Linker.Option.captureCallState}, which jextract has no option for), those marked
+ * {@code critical}, and those that fall back to {@code syscall(2)} when libc lacks the wrapper
+ * (glibc has no {@code sched_setattr} before 2.41, no {@code pidfd_open} before 2.36, no
+ * {@code gettid} before 2.30). Kept apart from {@link kvmtune_linux_h} so that regenerating
+ * that class cannot clobber them; shaped the same way, one lazily linked holder per function.
+ *
+ * <p>Every errno-capturing function takes a call-state segment first
+ * ({@link #allocateCallState}); the caller owns it, per call or per thread, never shared, and
+ * reads it with {@link #errno} only when the call returned -1 (it is stale otherwise).
+ *
+ * <p>Arguments to {@code syscall(2)} all travel as 64-bit values, pointers as their address:
+ * the x86-64 ABI leaves the upper half of a 32-bit variadic argument undefined, and glibc copies
+ * whole registers. Pointer arguments must therefore be native segments whose arena the caller
+ * keeps open for the duration of the call.
+ */
+public final class LinuxCalls {
+
+    private LinuxCalls() {
+    }
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CALL_STATE.varHandle(groupElement("errno"));
+    private static final MethodHandle SEGMENT_ADDRESS;
+
+    static {
+        try {
+            SEGMENT_ADDRESS = MethodHandles.lookup().findVirtual(
+                    MemorySegment.class, "address", MethodType.methodType(long.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** A call-state segment for the errno-capturing functions of this class. */
+    public static MemorySegment allocateCallState(SegmentAllocator allocator) {
+        return allocator.allocate(CALL_STATE);
+    }
+
+    /** The errno captured in {@code callState} by the last call that used it. */
+    public static int errno(MemorySegment callState) {
+        return (int) ERRNO.get(callState, 0L);
+    }
+
+    // ---- syscall(2), one handle per number of arguments
+
+    private static FunctionDescriptor syscallDescriptor(int arity) {
+        MemoryLayout[] args = new MemoryLayout[arity + 1];
+        Arrays.fill(args, C_LONG);
+        return FunctionDescriptor.of(C_LONG, args);
+    }
+
+    private static MethodHandle linkSyscall(int arity) {
+        return LINKER.downcallHandle(findOrThrow("syscall"), syscallDescriptor(arity),
+                CAPTURE_ERRNO, Linker.Option.firstVariadicArg(1));
+    }
+
+    private static final class syscall0 {
+        static final MethodHandle HANDLE = linkSyscall(0);
+    }
+
+    private static final class syscall1 {
+        static final MethodHandle HANDLE = linkSyscall(1);
+    }
+
+    private static final class syscall2 {
+        static final MethodHandle HANDLE = linkSyscall(2);
+    }
+
+    private static final class syscall3 {
+        static final MethodHandle HANDLE = linkSyscall(3);
+    }
+
+    private static final class syscall4 {
+        static final MethodHandle HANDLE = linkSyscall(4);
+    }
+
+    /** {@code long syscall(long number, ...)} with {@code arity} arguments after the number, errno captured. */
+    static MethodHandle syscall(int arity) {
+        return switch (arity) {
+            case 0 -> syscall0.HANDLE;
+            case 1 -> syscall1.HANDLE;
+            case 2 -> syscall2.HANDLE;
+            case 3 -> syscall3.HANDLE;
+            case 4 -> syscall4.HANDLE;
+            default -> throw new IllegalArgumentException("no syscall handle for " + arity + " arguments");
+        };
+    }
+
+    /**
+     * Links libc's {@code symbol} with errno capture, or, when this libc lacks it, the system call
+     * {@code number} through {@code syscall(2)}, adapted to the same Java type: the presence of
+     * the symbol is the feature test. The fallback only fits wrappers that, like the system
+     * call, return -1 and set errno.
+     */
+    static MethodHandle linkOrSyscall(String symbol, FunctionDescriptor desc,
+            ToLongFunction<SyscallNumbers> number) {
+        MethodType type = desc.toMethodType().insertParameterTypes(0, MemorySegment.class);
+        Optional<MemorySegment> wrapper = SYMBOL_LOOKUP.find(symbol);
+        if (wrapper.isPresent()) {
+            return LINKER.downcallHandle(wrapper.get(), desc, CAPTURE_ERRNO);
+        }
+        List<MemoryLayout> args = desc.argumentLayouts();
+        MethodHandle handle = MethodHandles.insertArguments(
+                syscall(args.size()), 1, number.applyAsLong(SyscallNumbers.current()));
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i) instanceof AddressLayout) {
+                handle = MethodHandles.filterArguments(handle, 1 + i, SEGMENT_ADDRESS);
+            }
+        }
+        // int arguments widen to long, the long result narrows to the wrapper's int
+        return MethodHandles.explicitCastArguments(handle, type);
+    }
+
+    private static AssertionError unreachable(Throwable t) {
+        return new AssertionError("should not reach here", t);
+    }
+
+    // ---- <sched.h> affinity
+
+    private static final class sched_getaffinity {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_INT, C_LONG, C_POINTER);
+        static final MethodHandle HANDLE = linkOrSyscall("sched_getaffinity", DESC, SyscallNumbers::sched_getaffinity);
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int sched_getaffinity(pid_t pid, size_t cpusetsize, unsigned long *mask)
+     * }
+     * Returns -1 on failure; 0 from glibc, or the number of bytes written from the raw system call.
+     */
+    public static int sched_getaffinity(MemorySegment callState, int pid, long cpusetsize, MemorySegment mask) {
+        try {
+            return (int) sched_getaffinity.HANDLE.invokeExact(callState, pid, cpusetsize, mask);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex) {
+            throw unreachable(ex);
+        }
+    }
+
+    private static final class sched_setaffinity {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_INT, C_LONG, C_POINTER);
+        static final MethodHandle HANDLE = linkOrSyscall("sched_setaffinity", DESC, SyscallNumbers::sched_setaffinity);
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int sched_setaffinity(pid_t pid, size_t cpusetsize, const unsigned long *mask)
+     * }
+     */
+    public static int sched_setaffinity(MemorySegment callState, int pid, long cpusetsize, MemorySegment mask) {
+        try {
+            return (int) sched_setaffinity.HANDLE.invokeExact(callState, pid, cpusetsize, mask);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex) {
+            throw unreachable(ex);
+        }
+    }
+
+    // ---- sched_setattr / sched_getattr: always syscall(2) (no glibc wrapper before 2.41)
+
+    /**
+     * {@snippet lang=c :
+     * syscall(SYS_sched_setattr, pid_t pid, struct sched_attr *attr, unsigned int flags)
+     * }
+     */
+    public static int sched_setattr(MemorySegment callState, int pid, MemorySegment attr, int flags) {
+        requireNative(attr);
+        long nr = SyscallNumbers.current().sched_setattr();
+        try {
+            return (int) (long) syscall3.HANDLE.invokeExact(callState, nr, (long) pid, attr.address(),
+                    Integer.toUnsignedLong(flags));
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex) {
+            throw unreachable(ex);
+        } finally {
+            Reference.reachabilityFence(attr);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * syscall(SYS_sched_getattr, pid_t pid, struct sched_attr *attr, unsigned int size, unsigned int flags)
+     * }
+     * The kernel writes its own {@code sched_attr} size into {@code attr->size}.
+     */
+    public static int sched_getattr(MemorySegment callState, int pid, MemorySegment attr, int size, int flags) {
+        requireNative(attr);
+        long nr = SyscallNumbers.current().sched_getattr();
+        try {
+            return (int) (long) syscall4.HANDLE.invokeExact(callState, nr, (long) pid, attr.address(),
+                    Integer.toUnsignedLong(size), Integer.toUnsignedLong(flags));
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex) {
+            throw unreachable(ex);
+        } finally {
+            Reference.reachabilityFence(attr);
+        }
+    }
+
+    private static void requireNative(MemorySegment pointer) {
+        if (!pointer.isNative()) {
+            throw new IllegalArgumentException("syscall(2) needs a native segment, got " + pointer);
+        }
+    }
+
+    // ---- <sys/mman.h>
+
+    private static final class mlockall {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_INT);
+        static final MethodHandle HANDLE = linkOrSyscall("mlockall", DESC, SyscallNumbers::mlockall);
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int mlockall(int flags)
+     * }
+     */
+    public static int mlockall(MemorySegment callState, int flags) {
+        try {
+            return (int) mlockall.HANDLE.invokeExact(callState, flags);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex) {
+            throw unreachable(ex);
+        }
+    }
+
+    private static final class munlockall {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT);
+        static final MethodHandle HANDLE = linkOrSyscall("munlockall", DESC, SyscallNumbers::munlockall);
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int munlockall(void)
+     * }
+     */
+    public static int munlockall(MemorySegment callState) {
+        try {
+            return (int) munlockall.HANDLE.invokeExact(callState);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex) {
+            throw unreachable(ex);
+        }
+    }
+
+    // ---- <sys/resource.h>
+
+    private static final class prlimit {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_INT, C_INT, C_POINTER, C_POINTER);
+        static final MethodHandle HANDLE = linkOrSyscall("prlimit", DESC, SyscallNumbers::prlimit64);
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int prlimit(pid_t pid, int resource, const struct rlimit *new_limit, struct rlimit *old_limit)
+     * }
+     * Either limit may be {@code MemorySegment.NULL}.
+     */
+    public static int prlimit(MemorySegment callState, int pid, int resource, MemorySegment newLimit,
+            MemorySegment oldLimit) {
+        try {
+            return (int) prlimit.HANDLE.invokeExact(callState, pid, resource, newLimit, oldLimit);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex) {
+            throw unreachable(ex);
+        }
+    }
+
+    // ---- <sys/pidfd.h>, <unistd.h>
+
+    private static final class pidfd_open {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_INT, C_INT);
+        static final MethodHandle HANDLE = linkOrSyscall("pidfd_open", DESC, SyscallNumbers::pidfd_open);
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int pidfd_open(pid_t pid, unsigned int flags)
+     * }
+     */
+    public static int pidfd_open(MemorySegment callState, int pid, int flags) {
+        try {
+            return (int) pidfd_open.HANDLE.invokeExact(callState, pid, flags);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex) {
+            throw unreachable(ex);
+        }
+    }
+
+    private static final class close {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_INT);
+        static final MethodHandle HANDLE = LINKER.downcallHandle(findOrThrow("close"), DESC, CAPTURE_ERRNO);
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int close(int fd)
+     * }
+     */
+    public static int close(MemorySegment callState, int fd) {
+        try {
+            return (int) close.HANDLE.invokeExact(callState, fd);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex) {
+            throw unreachable(ex);
+        }
+    }
+
+    private static final class gettid {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT);
+        // cannot fail and never blocks, hence critical and no errno; the fallback needs neither either
+        static final MethodHandle HANDLE = SYMBOL_LOOKUP.find("gettid")
+                .map(address -> LINKER.downcallHandle(address, DESC, Linker.Option.critical(false)))
+                .orElseGet(() -> MethodHandles.explicitCastArguments(
+                        MethodHandles.insertArguments(LINKER.downcallHandle(findOrThrow("syscall"),
+                                        FunctionDescriptor.of(C_LONG, C_LONG),
+                                        Linker.Option.firstVariadicArg(1), Linker.Option.critical(false)),
+                                0, SyscallNumbers.current().gettid()),
+                        DESC.toMethodType()));
+    }
+
+    /**
+     * {@snippet lang=c :
+     * pid_t gettid(void)
+     * }
+     */
+    public static int gettid() {
+        try {
+            return (int) gettid.HANDLE.invokeExact();
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex) {
+            throw unreachable(ex);
+        }
+    }
+
+    // ---- <time.h>
+
+    private static final class clock_gettime {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_INT, C_POINTER);
+        // served by the vDSO without entering the kernel: critical saves the thread-state switch
+        static final MethodHandle HANDLE = LINKER.downcallHandle(
+                findOrThrow("clock_gettime"), DESC, Linker.Option.critical(false));
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int clock_gettime(clockid_t clockid, struct timespec *tp)
+     * }
+     * Cannot fail for a valid clock and a valid {@code tp}, so errno is not captured.
+     */
+    public static int clock_gettime(int clockid, MemorySegment tp) {
+        try {
+            return (int) clock_gettime.HANDLE.invokeExact(clockid, tp);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex) {
+            throw unreachable(ex);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.kvmtune.linux.lib;
+
+import java.util.Locale;
+
+/**
+ * System call numbers for the calls kvmtune may make through {@code syscall(2)}, per
+ * architecture: x86_64 from {@code <asm/unistd_64.h>}, aarch64 from
+ * {@code <asm-generic/unistd.h>}. jextract would bake in the build host's numbers, so this table
+ * is written by hand and the ABI test checks both columns against the kernel headers.
+ */
+public enum SyscallNumbers {
+    X86_64(203, 204, 314, 315, 151, 152, 302, 434, 186),
+    AARCH64(122, 123, 274, 275, 230, 231, 261, 434, 178);
+
+    private final long schedSetaffinity;
+    private final long schedGetaffinity;
+    private final long schedSetattr;
+    private final long schedGetattr;
+    private final long mlockall;
+    private final long munlockall;
+    private final long prlimit64;
+    private final long pidfdOpen;
+    private final long gettid;
+
+    SyscallNumbers(long schedSetaffinity, long schedGetaffinity, long schedSetattr, long schedGetattr,
+            long mlockall, long munlockall, long prlimit64, long pidfdOpen, long gettid) {
+        this.schedSetaffinity = schedSetaffinity;
+        this.schedGetaffinity = schedGetaffinity;
+        this.schedSetattr = schedSetattr;
+        this.schedGetattr = schedGetattr;
+        this.mlockall = mlockall;
+        this.munlockall = munlockall;
+        this.prlimit64 = prlimit64;
+        this.pidfdOpen = pidfdOpen;
+        this.gettid = gettid;
+    }
+
+    /**
+     * The table for the running JVM's {@code os.arch}.
+     *
+     * @throws UnsupportedOperationException on an architecture without a table
+     */
+    public static SyscallNumbers current() {
+        return forArch(System.getProperty("os.arch"));
+    }
+
+    /**
+     * The table for an {@code os.arch} value ({@code amd64}/{@code x86_64}, {@code aarch64}).
+     *
+     * @throws UnsupportedOperationException on an architecture without a table
+     */
+    public static SyscallNumbers forArch(String osArch) {
+        return switch (osArch.toLowerCase(Locale.ROOT)) {
+            case "amd64", "x86_64" -> X86_64;
+            case "aarch64", "arm64" -> AARCH64;
+            default -> throw new UnsupportedOperationException("kvmtune has no system call table for os.arch="
+                    + osArch + " (supported: x86_64, aarch64)");
+        };
+    }
+
+    /** {@code SYS_sched_setaffinity}. */
+    public long sched_setaffinity() {
+        return schedSetaffinity;
+    }
+
+    /** {@code SYS_sched_getaffinity}. */
+    public long sched_getaffinity() {
+        return schedGetaffinity;
+    }
+
+    /** {@code SYS_sched_setattr}. */
+    public long sched_setattr() {
+        return schedSetattr;
+    }
+
+    /** {@code SYS_sched_getattr}. */
+    public long sched_getattr() {
+        return schedGetattr;
+    }
+
+    /** {@code SYS_mlockall}. */
+    public long mlockall() {
+        return mlockall;
+    }
+
+    /** {@code SYS_munlockall}. */
+    public long munlockall() {
+        return munlockall;
+    }
+
+    /** {@code SYS_prlimit64}, which glibc's {@code prlimit} calls. */
+    public long prlimit64() {
+        return prlimit64;
+    }
+
+    /** {@code SYS_pidfd_open} (Linux 5.3; the same number on every architecture). */
+    public long pidfd_open() {
+        return pidfdOpen;
+    }
+
+    /** {@code SYS_gettid}. */
+    public long gettid() {
+        return gettid;
+    }
+}

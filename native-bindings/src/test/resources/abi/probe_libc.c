@@ -1,0 +1,102 @@
+/*
+ * The libc side of the ABI: C type sizes, struct timespec and struct rlimit, the MCL_*,
+ * RLIMIT_*, CLOCK_* and errno constants, CPU_ALLOC_SIZE, and this architecture's system call
+ * numbers. Prints key=value lines that AbiProbeIT compares with the Java bindings.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <time.h>
+
+#if defined(__x86_64__)
+#define ARCH "x86_64"
+#elif defined(__aarch64__)
+#define ARCH "aarch64"
+#else
+#error "kvmtune has system call tables for x86_64 and aarch64 only"
+#endif
+
+#define FIELD(s, f) printf(#s "." #f ".offset=%zu\n" #s "." #f ".size=%zu\n", \
+        offsetof(struct s, f), sizeof(((struct s *)0)->f))
+#define CONST(c) printf(#c "=%lld\n", (long long)(c))
+#define SIZE(t) printf("sizeof." #t "=%zu\n", sizeof(t))
+#define SYS(n) printf("SYS." ARCH "." #n "=%ld\n", (long)SYS_##n)
+#define ALLOC(n) printf("CPU_ALLOC_SIZE." #n "=%zu\n", (size_t)CPU_ALLOC_SIZE(n))
+
+void print_sched(void);
+void print_aarch64_syscalls(void);
+
+int main(void)
+{
+    SIZE(int);
+    SIZE(long);
+    printf("sizeof.pointer=%zu\n", sizeof(void *));
+    SIZE(size_t);
+    SIZE(pid_t);
+    SIZE(clockid_t);
+
+    printf("timespec.sizeof=%zu\n", sizeof(struct timespec));
+    FIELD(timespec, tv_sec);
+    FIELD(timespec, tv_nsec);
+    printf("rlimit.sizeof=%zu\n", sizeof(struct rlimit));
+    FIELD(rlimit, rlim_cur);
+    FIELD(rlimit, rlim_max);
+
+    CONST(MCL_CURRENT);
+    CONST(MCL_FUTURE);
+    CONST(MCL_ONFAULT);
+    CONST(RLIMIT_MEMLOCK);
+    CONST(RLIMIT_NICE);
+    CONST(RLIMIT_RTPRIO);
+    CONST(RLIMIT_RTTIME);
+    CONST(RLIM_INFINITY);
+    CONST(CLOCK_MONOTONIC);
+    CONST(TIMER_ABSTIME);
+
+    CONST(EPERM);
+    CONST(ENOENT);
+    CONST(ESRCH);
+    CONST(EINTR);
+    CONST(EIO);
+    CONST(E2BIG);
+    CONST(EBADF);
+    CONST(EAGAIN);
+    CONST(ENOMEM);
+    CONST(EACCES);
+    CONST(EFAULT);
+    CONST(EBUSY);
+    CONST(EINVAL);
+    CONST(EMFILE);
+    CONST(ENOSPC);
+    CONST(ERANGE);
+    CONST(EDEADLK);
+    CONST(ENOSYS);
+    CONST(EOPNOTSUPP);
+
+    ALLOC(1);
+    ALLOC(64);
+    ALLOC(65);
+    ALLOC(1024);
+    ALLOC(1025);
+    ALLOC(4096);
+
+    SYS(sched_setaffinity);
+    SYS(sched_getaffinity);
+    SYS(sched_setattr);
+    SYS(sched_getattr);
+    SYS(mlockall);
+    SYS(munlockall);
+    SYS(prlimit64);
+    SYS(pidfd_open);
+    SYS(gettid);
+
+    print_sched();
+    print_aarch64_syscalls();
+    return 0;
+}

@@ -1,0 +1,89 @@
+package io.kvmtune.core.plan;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * A {@link TuningPlan} as a plain-text table for people ({@code kvmtune plan --format table}):
+ * one row per vCPU, then the guest-wide settings, then every reason.
+ */
+public final class PlanTable {
+
+    private static final String[] HEADER = {"vCPU", "pCPUs", "pinned", "policy", "priority"};
+
+    private PlanTable() {
+    }
+
+    public static String format(TuningPlan plan) {
+        List<String[]> rows = new ArrayList<>(plan.vcpus().size() + 1);
+        rows.add(HEADER);
+        for (VcpuPlacement v : plan.vcpus()) {
+            rows.add(new String[] {Integer.toString(v.vcpu()), v.pcpus().format(), v.pinned() ? "yes" : "no",
+                v.policy().label(), Integer.toString(v.priority())});
+        }
+        int[] widths = new int[HEADER.length];
+        for (String[] row : rows) {
+            for (int c = 0; c < row.length; c++) {
+                widths[c] = Math.max(widths[c], row[c].length());
+            }
+        }
+        StringBuilder out = new StringBuilder(256 + 48 * rows.size());
+        for (String[] row : rows) {
+            for (int c = 0; c < row.length; c++) {
+                out.append(row[c]);
+                if (c < row.length - 1) {
+                    out.repeat(' ', widths[c] - row[c].length() + 2);
+                }
+            }
+            out.append('\n');
+        }
+        out.append('\n');
+        setting(out, "realtime", plan.realtime().map(rt -> "vCPUs " + rt.vcpus() + " " + rt.policy().label()
+                + " priority " + rt.priority()).orElse("none"));
+        setting(out, "emulator", plan.emulator().pcpus() + " (" + plan.emulator().rule().label() + ")");
+        setting(out, "isolated emulator pCPU", plan.isolatedEmulatorPcpu().isPresent()
+                ? Integer.toString(plan.isolatedEmulatorPcpu().getAsInt()) : "none");
+        setting(out, "reserved pCPUs", plan.reservedPcpus().isEmpty() ? "none" : plan.reservedPcpus().format());
+        setting(out, "memory", memory(plan.memory()));
+        setting(out, "hpet", plan.hpet().map(present -> present ? "present" : "absent").orElse("no hpet timer"));
+        setting(out, "cpu", plan.cpu().map(PlanTable::cpu).orElse("no <cpu> element"));
+        if (!plan.reasons().isEmpty()) {
+            out.append("\nreasons:\n");
+            for (Reason r : plan.reasons()) {
+                out.append("  ").append(r.decision()).append("  [").append(r.because()).append("]\n");
+            }
+        }
+        return out.toString();
+    }
+
+    private static void setting(StringBuilder out, String name, String value) {
+        out.append(name).append(':').repeat(' ', 24 - name.length()).append(value).append('\n');
+    }
+
+    private static String memory(MemoryPlan memory) {
+        if (!memory.locked() && !memory.noSharePages()) {
+            return "default";
+        }
+        List<String> parts = new ArrayList<>(2);
+        if (memory.locked()) {
+            parts.add("locked");
+        }
+        if (memory.noSharePages()) {
+            parts.add("nosharepages");
+        }
+        return String.join(", ", parts);
+    }
+
+    private static String cpu(GuestCpu cpu) {
+        StringBuilder s = new StringBuilder(cpu.mode() == null ? "no mode" : cpu.mode());
+        if (cpu.model() != null) {
+            s.append(", model ").append(cpu.model());
+        }
+        if (!cpu.features().isEmpty()) {
+            s.append(", features ").append(cpu.features().stream()
+                    .map(f -> (f.policy().equals("require") ? "+" : "-") + f.name()).collect(Collectors.joining(" ")));
+        }
+        return s.toString();
+    }
+}

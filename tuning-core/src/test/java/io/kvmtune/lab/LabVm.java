@@ -1,0 +1,56 @@
+package io.kvmtune.lab;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Boots a lab kernel under TCG with the host's root shared read-only over 9p and a writable
+ * results directory, runs the results directory's {@code run.sh} in it, and waits for power-off.
+ *
+ * <p>TCG rather than KVM: nested KVM guests run very slowly on this machine kind, and TCG lets a
+ * test declare any topology. A guest that does not power off in time is killed, and the caller
+ * gets its console log to report.
+ */
+final class LabVm {
+
+    /** What a boot left behind. */
+    record Outcome(boolean timedOut, int qemuExit, Path console, Path results) {
+        String consoleText() throws IOException {
+            return Files.exists(console) ? Files.readString(console) : "(no console log)";
+        }
+    }
+
+    private LabVm() {
+    }
+
+    static Outcome boot(LabKernel kernel, Path initrd, LabMachine machine, Path results, String kernelArgs,
+            Duration timeout) throws IOException, InterruptedException {
+        Path console = results.resolve("console.log");
+        List<String> cmd = new ArrayList<>(List.of("qemu-system-x86_64", "-accel", "tcg,thread=multi",
+                "-nodefaults", "-no-reboot", "-display", "none", "-serial", "file:" + console));
+        cmd.addAll(machine.qemuArgs());
+        cmd.addAll(List.of(
+                "-kernel", kernel.vmlinuz().toString(),
+                "-initrd", initrd.toString(),
+                "-append", "console=ttyS0 panic=-1 quiet " + kernelArgs,
+                "-virtfs", "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap",
+                "-virtfs", "local,path=" + results + ",mount_tag=results,security_model=none,multidevs=remap"));
+        Process qemu = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(results.resolve("qemu.log").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        try {
+            if (!qemu.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                return new Outcome(true, -1, console, results);
+            }
+            return new Outcome(false, qemu.exitValue(), console, results);
+        } finally {
+            qemu.destroyForcibly();
+            qemu.waitFor();
+        }
+    }
+}
