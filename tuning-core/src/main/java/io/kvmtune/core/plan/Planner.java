@@ -93,8 +93,10 @@ public final class Planner {
         CpuSet realtime = request.realtimeVcpus().orElse(CpuSet.empty());
         List<Reason> reasons = new ArrayList<>(16);
 
-        // As in Nova, a guest gets a NUMA topology (and per-vCPU pins) when pinned, split or given a page size.
-        boolean numaGuest = !pinned.isEmpty() || request.numaNodes().isPresent() || request.memPageSize().isPresent();
+        // As in Nova, a guest gets a NUMA topology (and per-vCPU pins) when pinned, split or given a page
+        // size; an isolated emulator pCPU is reserved on a NUMA cell, so it implies one too.
+        boolean numaGuest = !pinned.isEmpty() || request.numaNodes().isPresent() || request.memPageSize().isPresent()
+                || request.emulatorThreadsPolicy().orElse(null) == EmulatorThreadsPolicy.ISOLATE;
         int guestNodes = request.numaNodes().orElse(1);
         if (guestNodes < 1 || vcpus % guestNodes != 0) {
             throw new InvalidInputException("ImageNUMATopologyAsymmetric", "hw:numa_nodes", String.valueOf(guestNodes),
