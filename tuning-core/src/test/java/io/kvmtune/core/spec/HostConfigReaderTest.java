@@ -245,18 +245,4 @@ class HostConfigReaderTest {
                     assertThat(e.key()).startsWith("bad.conf:");
                 });
     }
-
-    // --- lookup order ---
-
-    @Test
-    void configLookupOrder_explicitThenKvmtuneConfThenNovaConfThenDefaults() {
-        Path mine = Path.of("/tmp/my.conf");
-        assertThat(ConfigLocation.resolve(Optional.of(mine), p -> false)).contains(mine);
-        assertThat(ConfigLocation.resolve(Optional.empty(), p -> true)).contains(ConfigLocation.KVMTUNE_CONF);
-        assertThat(ConfigLocation.resolve(Optional.empty(), Set.of(ConfigLocation.NOVA_CONF)::contains))
-                .contains(ConfigLocation.NOVA_CONF);
-        assertThat(ConfigLocation.resolve(Optional.empty(), p -> false)).isEmpty();
-        assertThat(List.of(ConfigLocation.KVMTUNE_CONF, ConfigLocation.NOVA_CONF))
-                .containsExactly(Path.of("/etc/kvmtune/kvmtune.conf"), Path.of("/etc/nova/nova.conf"));
-    }
 }
