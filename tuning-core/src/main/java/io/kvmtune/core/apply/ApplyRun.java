@@ -1,6 +1,5 @@
 package io.kvmtune.core.apply;
 
-import io.kvmtune.linux.ResourceLimit;
 import io.kvmtune.core.cgroup.CgroupException;
 import io.kvmtune.core.cgroup.CgroupFile;
 import io.kvmtune.core.cgroup.CgroupFs;
@@ -14,6 +13,7 @@ import io.kvmtune.core.plan.TuningPlan;
 import io.kvmtune.core.qemu.ProcCgroup;
 import io.kvmtune.core.qemu.QemuGuest;
 import io.kvmtune.core.qemu.QemuThread;
+import io.kvmtune.linux.ResourceLimit;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

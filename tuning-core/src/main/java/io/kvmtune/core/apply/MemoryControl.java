@@ -1,6 +1,7 @@
 package io.kvmtune.core.apply;
 
 import io.kvmtune.linux.ResourceLimit;
+
 /**
  * Memory locking of a QEMU process: its {@code RLIMIT_MEMLOCK} (read and raised with
  * {@code prlimit(2)}, which needs CAP_SYS_RESOURCE) and how much of it is locked now

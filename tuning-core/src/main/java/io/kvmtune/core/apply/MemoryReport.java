@@ -1,7 +1,7 @@
 package io.kvmtune.core.apply;
 
-import io.kvmtune.linux.ResourceLimit;
 import io.kvmtune.core.json.JsonWritable;
+import io.kvmtune.linux.ResourceLimit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;

@@ -1,10 +1,10 @@
 package io.kvmtune.core.apply;
 
-import io.kvmtune.linux.ResourceLimit;
 import io.kvmtune.core.apply.RestoreItem.Outcome;
 import io.kvmtune.core.cgroup.CgroupException;
 import io.kvmtune.core.cgroup.CgroupFs;
 import io.kvmtune.core.cpu.CpuSet;
+import io.kvmtune.linux.ResourceLimit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,10 +1,10 @@
 package io.kvmtune.core.apply;
 
-import io.kvmtune.linux.ResourceLimit;
 import io.kvmtune.core.cgroup.CgroupFile;
 import io.kvmtune.core.json.JsonObject;
 import io.kvmtune.core.json.JsonWritable;
 import io.kvmtune.core.qemu.ThreadIdentity;
+import io.kvmtune.linux.ResourceLimit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,13 +1,13 @@
 package io.kvmtune.core.cgroup;
 
+import io.kvmtune.core.qemu.ProcCgroup;
+import io.kvmtune.core.qemu.ProcFs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import io.kvmtune.core.qemu.ProcCgroup;
-import io.kvmtune.core.qemu.ProcFs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

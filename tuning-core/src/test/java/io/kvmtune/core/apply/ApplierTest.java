@@ -1,6 +1,5 @@
 package io.kvmtune.core.apply;
 
-import io.kvmtune.linux.ResourceLimit;
 import static io.kvmtune.core.apply.TestGuests.PID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,11 +15,15 @@ import io.kvmtune.core.json.Json;
 import io.kvmtune.core.plan.TuningPlan;
 import io.kvmtune.core.qemu.QemuGuest;
 import io.kvmtune.core.qemu.QemuThread;
+import io.kvmtune.core.qemu.ThreadIdentity;
 import io.kvmtune.core.qemu.ThreadRole;
+import io.kvmtune.linux.ResourceLimit;
 import io.kvmtune.linux.SchedPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.BeforeEach;
@@ -173,6 +176,40 @@ class ApplierTest {
         applier().restore(PID);
 
         assertExactlyAsBefore();
+    }
+
+    @Test
+    void restoreAfterTheGuestIsGoneStillGivesTheRealtimeRuntimeBack() {
+        applier().apply(plan, guest, ApplyOptions.defaults());
+        guest.threads().forEach(t -> threads.exit(t.tid()));
+        host.removeGroup("cpu/" + FakeCgroupHost.V1_GUEST);
+        host.removeGroup("cpuset/" + FakeCgroupHost.V1_GUEST);
+        host.removeGroup("cpuacct/" + FakeCgroupHost.V1_GUEST);
+        assertThat(host.read("cpu/machine/cpu.rt_runtime_us")).isNotEqualTo("0");
+
+        RestoreReport report = applier().restore(PID);
+
+        assertThat(report.complete()).isTrue();
+        assertThat(report.items()).filteredOn(i -> i.what().equals("cpu/machine/cpu.rt_runtime_us"))
+                .extracting(RestoreItem::outcome).containsExactly(Outcome.RESTORED);
+        assertThat(host.read("cpu/machine/cpu.rt_runtime_us")).isEqualTo("0");
+        assertThat(records.load(PID)).isEmpty();
+    }
+
+    @Test
+    void ioThreadsGetTheEmulatorSetInTheirOwnLibvirtGroup() {
+        QemuThread io = new QemuThread(new ThreadIdentity(200, 7000), "IO iothread1",
+                new ThreadRole.IoThread("iothread1"));
+        List<QemuThread> all = new ArrayList<>(guest.threads());
+        all.add(io);
+        QemuGuest withIo = new QemuGuest(guest.process(), guest.name(), all);
+        threads.add(200, 7000, ONLINE, SchedSettings.normal());
+        host.thread(PID, 200, "iothread1", "0-7");
+
+        applier().apply(plan, withIo, ApplyOptions.defaults());
+
+        assertThat(threads.state(200)).isEqualTo(new ThreadState(CpuSet.of(0, 1), SchedSettings.normal()));
+        assertThat(host.read("cpuset/" + FakeCgroupHost.V1_GUEST + "/iothread1/cpuset.cpus")).isEqualTo("0-1");
     }
 
     @ParameterizedTest

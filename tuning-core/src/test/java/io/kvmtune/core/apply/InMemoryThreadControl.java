@@ -1,8 +1,8 @@
 package io.kvmtune.core.apply;
 
-import io.kvmtune.linux.ResourceLimit;
 import io.kvmtune.core.apply.ThreadControlException.Failure;
 import io.kvmtune.core.cpu.CpuSet;
+import io.kvmtune.linux.ResourceLimit;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
