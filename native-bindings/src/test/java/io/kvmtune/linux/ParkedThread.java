@@ -1,5 +1,7 @@
 package io.kvmtune.linux;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +49,16 @@ final class ParkedThread implements AutoCloseable {
         int tid;
         try (ParkedThread t = new ParkedThread("kvmtune-exited")) {
             tid = t.tid();
+        }
+        // join() returns when the Java thread has terminated; the kernel task lingers a moment longer
+        // while the JVM tears the native thread down, and until then the tid still answers.
+        Path task = Path.of("/proc/self/task", Integer.toString(tid));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (Files.exists(task)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("thread " + tid + " still exists 10 s after it was joined");
+            }
+            Thread.sleep(1);
         }
         return tid;
     }

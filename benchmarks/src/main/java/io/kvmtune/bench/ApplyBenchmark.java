@@ -1,0 +1,152 @@
+package io.kvmtune.bench;
+
+import io.kvmtune.core.apply.ApplyOptions;
+import io.kvmtune.core.apply.ApplyReport;
+import io.kvmtune.core.apply.Applier;
+import io.kvmtune.core.apply.KernelThreadControl;
+import io.kvmtune.core.apply.RecordStore;
+import io.kvmtune.core.apply.SchedSettings;
+import io.kvmtune.core.cpu.CpuSet;
+import io.kvmtune.core.plan.EmulatorPlacement;
+import io.kvmtune.core.plan.EmulatorRule;
+import io.kvmtune.core.plan.MemoryPlan;
+import io.kvmtune.core.plan.RealtimePlan;
+import io.kvmtune.core.plan.TuningPlan;
+import io.kvmtune.core.plan.VcpuPlacement;
+import io.kvmtune.core.qemu.ProcFs;
+import io.kvmtune.core.qemu.QemuDiscovery;
+import io.kvmtune.core.qemu.QemuGuest;
+import io.kvmtune.core.qemu.QemuThread;
+import io.kvmtune.core.qemu.ThrowawayGuest;
+import io.kvmtune.linux.SchedPolicy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Time per thread to put a realtime placement (one pCPU, SCHED_FIFO) on the 32 vCPU threads of a
+ * real paused QEMU, three ways: a C loop of the raw system calls compiled with gcc at start-up
+ * (the baseline), the same two calls through kvmtune's {@link KernelThreadControl} (FFM), and a
+ * whole {@link Applier#apply} (identity checks, snapshot, record saved with fsync on tmpfs as /run is on real hosts, read
+ * back). Scores are per thread ({@code @OperationsPerInvocation(32)}).
+ *
+ * <p>Pitfalls avoided: every invocation alternates between two placements, so each call really
+ * changes the thread (a kernel fast path for an unchanged value would flatter the score); results
+ * are returned so nothing is dead code; the guest is per trial, not per invocation. The vCPU
+ * threads of a paused guest sleep, so SCHED_FIFO on them cannot starve the host.
+ *
+ * <p>Run as root: {@code ./mvnw -B -q -pl benchmarks -am package -DskipTests && java
+ * --enable-native-access=ALL-UNNAMED -jar benchmarks/target/benchmarks.jar ApplyBenchmark}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 10, time = 1)
+@Fork(value = 2, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+public class ApplyBenchmark {
+
+    static final int VCPUS = 32;
+
+    private ThrowawayGuest qemu;
+    private QemuGuest vcpusOnly;
+    private int[] tids;
+    private CApplyLoop cLoop;
+    private KernelThreadControl threads;
+    private Applier applier;
+    private Path work;
+    private int firstCpu;
+    private int secondCpu;
+    private TuningPlan[] plans;
+    private int flip;
+
+    @Setup(Level.Trial)
+    public void startGuest() throws Exception {
+        qemu = ThrowawayGuest.start(ThrowawayGuest.Options.defaults().withVcpus(VCPUS));
+        QemuGuest guest = QemuDiscovery.system().discover(qemu.pid(), Optional.of(qemu.qmpSocket()), false).guest();
+        // Only the vCPU threads, so that every way measured touches the same 32 threads.
+        vcpusOnly = new QemuGuest(guest.process(), guest.name(), guest.vcpus());
+        tids = vcpusOnly.threads().stream().mapToInt(QemuThread::tid).toArray();
+        CpuSet host = ProcFs.system().status(1).orElseThrow().cpusAllowed();
+        firstCpu = host.first();
+        secondCpu = host.size() > 1 ? host.nextSetBit(firstCpu + 1) : firstCpu;
+        // /dev/shm: tmpfs like /run on a systemd host (here /run is on disk, and fsync would dominate).
+        work = Files.createTempDirectory(Path.of("/dev/shm"), "kvmtune-bench");
+        cLoop = new CApplyLoop(work, tids);
+        threads = new KernelThreadControl(ProcFs.system());
+        applier = Applier.system(new RecordStore(work.resolve("records")));
+        plans = new TuningPlan[] {plan(firstCpu, 1), plan(secondCpu, 2)};
+    }
+
+    private static TuningPlan plan(int cpu, int priority) {
+        List<VcpuPlacement> placements = new ArrayList<>();
+        for (int i = 0; i < VCPUS; i++) {
+            placements.add(new VcpuPlacement(i, CpuSet.of(cpu), true, SchedPolicy.FIFO, priority));
+        }
+        return new TuningPlan(placements, Optional.of(new RealtimePlan(CpuSet.firstN(VCPUS), SchedPolicy.FIFO, priority)),
+                new EmulatorPlacement(CpuSet.of(cpu), EmulatorRule.GUEST_PCPUS), OptionalInt.empty(),
+                new MemoryPlan(false, false), Optional.empty(), Optional.empty(), List.of());
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(VCPUS)
+    public int cLoopOfRawSyscalls() {
+        int i = flip++ & 1;
+        return cLoop.run(i == 0 ? firstCpu : secondCpu, SchedPolicy.FIFO.value(), 1 + i);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(VCPUS)
+    public int javaThreadControl() {
+        int i = flip++ & 1;
+        CpuSet cpus = CpuSet.of(i == 0 ? firstCpu : secondCpu);
+        SchedSettings fifo = new SchedSettings(SchedPolicy.FIFO, 1 + i, 0, 0, 0, 0, 0);
+        for (int tid : tids) {
+            threads.setAffinity(tid, cpus);
+            threads.setScheduling(tid, fifo);
+        }
+        return tids.length;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(VCPUS)
+    public ApplyReport applierApply() {
+        return applier.apply(plans[flip++ & 1], vcpusOnly, ApplyOptions.defaults());
+    }
+
+    @TearDown(Level.Trial)
+    public void stopGuest() throws Exception {
+        try {
+            if (applier != null && applier.record(qemu.pid()).isPresent()) {
+                applier.restore(qemu.pid());
+            }
+        } finally {
+            if (cLoop != null) {
+                cLoop.close();
+            }
+            qemu.close();
+            try (Stream<Path> files = Files.walk(work)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.kvmtune.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code apply_loop.c} compiled with gcc into a shared library in {@code dir} and bound through
+ * FFM: the baseline the Java apply path is measured against.
+ */
+final class CApplyLoop implements AutoCloseable {
+
+    private final Arena arena = Arena.ofShared();
+    private final MethodHandle applyLoop;
+    private final MemorySegment tids;
+    private final int count;
+
+    CApplyLoop(Path dir, int[] threadIds) throws IOException, InterruptedException {
+        Path source = dir.resolve("apply_loop.c");
+        try (InputStream in = CApplyLoop.class.getResourceAsStream("apply_loop.c")) {
+            Files.copy(in, source);
+        }
+        Path library = dir.resolve("libapplyloop.so");
+        Process gcc = new ProcessBuilder("gcc", "-O2", "-shared", "-fPIC", "-o", library.toString(), source.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!gcc.waitFor(60, TimeUnit.SECONDS) || gcc.exitValue() != 0) {
+            throw new IllegalStateException("gcc failed to build the C baseline: " + output);
+        }
+        applyLoop = Linker.nativeLinker().downcallHandle(
+                SymbolLookup.libraryLookup(library, arena).findOrThrow("apply_loop"),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
+                        ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        tids = arena.allocateFrom(ValueLayout.JAVA_INT, threadIds);
+        count = threadIds.length;
+    }
+
+    /** Runs the loop over every thread; 0, or the negated errno of the first failure. */
+    int run(int cpu, int policy, int priority) {
+        try {
+            return (int) applyLoop.invokeExact(tids, count, cpu, policy, priority);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}

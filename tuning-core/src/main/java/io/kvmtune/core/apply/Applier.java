@@ -1,0 +1,158 @@
+package io.kvmtune.core.apply;
+
+import io.kvmtune.core.InvalidInputException;
+import io.kvmtune.core.cgroup.CgroupFile;
+import io.kvmtune.core.cgroup.CgroupFs;
+import io.kvmtune.core.cgroup.CgroupGroup;
+import io.kvmtune.core.cgroup.LibvirtThreadGroups;
+import io.kvmtune.core.plan.TuningPlan;
+import io.kvmtune.core.qemu.ProcFs;
+import io.kvmtune.core.qemu.QemuGuest;
+import io.kvmtune.core.qemu.QemuThread;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Puts a {@link TuningPlan} onto the threads of a running QEMU, all of it or none of it, and
+ * verifies or undoes it later, from this process or another one.
+ *
+ * <p>{@link #apply} works in this order: read the state of everything it will touch (affinity,
+ * scheduling, the {@code cpuset.cpus} of libvirt's per-thread groups, realtime runtime along the
+ * realtime vCPU groups' ancestors, RLIMIT_MEMLOCK) and save it, with the plan, in the
+ * {@link RecordStore}; then give realtime runtime, write cpusets, set affinity, set scheduling,
+ * raise RLIMIT_MEMLOCK; then read everything back from the kernel. Any failure or difference puts
+ * the saved state back and throws {@link ApplyFailedException} saying what was restored. Cgroup
+ * files are written only in libvirt's own per-thread groups, so a QEMU not started by libvirt
+ * gets affinity and scheduling only.
+ *
+ * <p>Threads created after the guest was discovered are not touched: discover again and apply
+ * again (applying is idempotent: a second apply of the same plan changes nothing and says so).
+ */
+public final class Applier {
+
+    private final ThreadControl threads;
+    private final MemoryControl memory;
+    private final CgroupFs cgroups;
+    private final RecordStore records;
+
+    public Applier(ThreadControl threads, MemoryControl memory, CgroupFs cgroups, RecordStore records) {
+        this.threads = threads;
+        this.memory = memory;
+        this.cgroups = cgroups;
+        this.records = records;
+    }
+
+    /** An applier for this host's kernel, {@code /proc} and {@code /sys/fs/cgroup}, keeping records in {@code records}. */
+    public static Applier system(RecordStore records) {
+        KernelThreadControl kernel = new KernelThreadControl(ProcFs.system());
+        return new Applier(kernel, kernel, CgroupFs.system(), records);
+    }
+
+    /**
+     * Applies {@code plan} to {@code guest}.
+     *
+     * @return per thread and per cgroup file, before and after, with whether each changed
+     * @throws InvalidInputException when the plan does not fit the guest's vCPUs (nothing changed)
+     * @throws io.kvmtune.core.DoesNotFitException when the realtime vCPUs' cgroups cannot get
+     *     realtime runtime (nothing changed)
+     * @throws ApplyFailedException when applying failed; everything changed was put back
+     */
+    public ApplyReport apply(TuningPlan plan, QemuGuest guest, ApplyOptions options) {
+        return new ApplyRun(threads, memory, cgroups, records, plan, guest, options).run();
+    }
+
+    /**
+     * Puts back the state saved before the first apply to process {@code pid} and, when all of
+     * it could be put back (threads and groups that are gone count as done), removes the record.
+     *
+     * @throws InvalidInputException (code {@code NoApplyRecord}) when nothing was applied to that pid
+     */
+    public RestoreReport restore(int pid) {
+        ApplyRecord record = requireRecord(pid);
+        RestoreReport report = new Restorer(threads, memory, cgroups)
+                .restore(pid, new LiveThreads(threads).alive(record.process()), record.snapshot());
+        if (report.complete()) {
+            records.delete(pid);
+        }
+        return report;
+    }
+
+    /**
+     * Compares the running state of process {@code pid} with the plan saved when it was applied.
+     *
+     * @return one line per difference; empty when everything is as planned
+     * @throws InvalidInputException (code {@code NoApplyRecord}) when nothing was applied to that pid
+     */
+    public List<String> verify(int pid) {
+        ApplyRecord record = requireRecord(pid);
+        if (!new LiveThreads(threads).alive(record.process())) {
+            return List.of("QEMU pid " + pid + " is not the process the plan was applied to (it has exited,"
+                    + " or its pid now names another process)");
+        }
+        List<QemuThread> known = record.snapshot().threads().stream()
+                .map(t -> new QemuThread(t.identity(), t.comm(), t.role())).toList();
+        return verify(record.plan(), new QemuGuest(record.process(), Optional.empty(), known));
+    }
+
+    /**
+     * Compares the running state of {@code guest} with {@code plan}: affinity and scheduling of
+     * every thread, {@code cpuset.cpus} of libvirt's per-thread groups, and locked memory.
+     *
+     * @return one line per difference; empty when everything is as planned
+     */
+    public List<String> verify(TuningPlan plan, QemuGuest guest) {
+        LiveThreads live = new LiveThreads(threads);
+        List<String> differences = new ArrayList<>();
+        Set<CgroupGroup> checked = new HashSet<>();
+        for (ThreadTarget target : ThreadTargets.of(plan, guest)) {
+            QemuThread t = target.thread();
+            Optional<ThreadState> state = live.read(t.identity());
+            if (state.isEmpty()) {
+                if (!LiveThreads.mayVanish(guest, t)) {
+                    differences.add(Differences.gone(t));
+                }
+                continue;
+            }
+            differences.addAll(Differences.ofThread(target, state.get()));
+            cpusetGroup(guest, t).filter(checked::add).ifPresent(g -> {
+                CgroupFile file = g.file(ApplyRun.CPUSET_CPUS);
+                cgroups.readIfPresent(file).ifPresent(v -> differences.addAll(Differences.ofCpuset(file, target.cpus(), v)));
+            });
+        }
+        if (plan.memory().locked() && memory.lockedBytes(guest.pid()) == 0) {
+            differences.add(Differences.notLocked(guest.pid()));
+        }
+        return differences;
+    }
+
+    /** Every thread of {@code guest} as the kernel has it now: the rows of {@code kvmtune show}. */
+    public List<ThreadRow> show(QemuGuest guest) {
+        LiveThreads live = new LiveThreads(threads);
+        List<ThreadRow> rows = new ArrayList<>(guest.threads().size());
+        for (QemuThread t : guest.threads()) {
+            Optional<String> group = cgroups.membership(guest.pid(), t.tid())
+                    .flatMap(m -> cgroups.group(m, "cpuset")).map(CgroupGroup::toString);
+            rows.add(new ThreadRow(t, live.read(t.identity()), group));
+        }
+        return rows;
+    }
+
+    /** The record saved by the last apply to process {@code pid}, if any. */
+    public Optional<ApplyRecord> record(int pid) {
+        return records.load(pid);
+    }
+
+    private Optional<CgroupGroup> cpusetGroup(QemuGuest guest, QemuThread t) {
+        return cgroups.membership(guest.pid(), t.tid()).flatMap(m -> cgroups.group(m, "cpuset"))
+                .filter(g -> LibvirtThreadGroups.isGroupFor(g, t.role().label()));
+    }
+
+    private ApplyRecord requireRecord(int pid) {
+        return records.load(pid).orElseThrow(() -> new InvalidInputException("NoApplyRecord", "pid",
+                Integer.toString(pid), "no apply record for QEMU pid " + pid + " in " + records.dir()
+                        + ": nothing was applied to it (or it was restored already)"));
+    }
+}

@@ -1,0 +1,354 @@
+package io.kvmtune.core.apply;
+
+import io.kvmtune.core.cgroup.CgroupException;
+import io.kvmtune.core.cgroup.CgroupFile;
+import io.kvmtune.core.cgroup.CgroupFs;
+import io.kvmtune.core.cgroup.CgroupGroup;
+import io.kvmtune.core.cgroup.LibvirtThreadGroups;
+import io.kvmtune.core.cgroup.RtBudgets;
+import io.kvmtune.core.cgroup.RtRuntimeAllocator;
+import io.kvmtune.core.cgroup.RtWrite;
+import io.kvmtune.core.cpu.CpuSet;
+import io.kvmtune.core.plan.TuningPlan;
+import io.kvmtune.core.qemu.ProcCgroup;
+import io.kvmtune.core.qemu.QemuGuest;
+import io.kvmtune.core.qemu.QemuThread;
+import io.kvmtune.linux.ResourceLimit;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * One attempt to apply a plan to a guest: survey, save the record, change, read back, and on any
+ * failure put everything back. Used once, by {@link Applier#apply}.
+ */
+final class ApplyRun {
+
+    static final String CPUSET_CPUS = "cpuset.cpus";
+
+    private final ThreadControl threads;
+    private final MemoryControl memory;
+    private final CgroupFs cgroups;
+    private final RecordStore records;
+    private final TuningPlan plan;
+    private final QemuGuest guest;
+    private final ApplyOptions options;
+
+    private final LiveThreads liveThreads;
+    private final List<Live> live = new ArrayList<>();
+    private final List<ThreadChange> goneBefore = new ArrayList<>();
+    private final Map<CgroupGroup, CpuSet> cpusets = new LinkedHashMap<>();
+    private final Map<CgroupGroup, String> cpusetsBefore = new LinkedHashMap<>();
+    private final List<String> warnings = new ArrayList<>();
+    private List<RtWrite> rtWrites = List.of();
+    private Optional<ResourceLimit> memlockBefore = Optional.empty();
+    private Optional<ResourceLimit> memlockTarget = Optional.empty();
+    private OptionalLong lockedBytes = OptionalLong.empty();
+
+    /** A thread present when the run started. */
+    private static final class Live {
+        final ThreadTarget target;
+        final ThreadState before;
+        final Optional<CgroupGroup> cpusetGroup;
+        final Optional<CgroupGroup> cpuGroup;
+        ThreadState after;
+        boolean gone;
+
+        Live(ThreadTarget target, ThreadState before, Optional<CgroupGroup> cpusetGroup, Optional<CgroupGroup> cpuGroup) {
+            this.target = target;
+            this.before = before;
+            this.cpusetGroup = cpusetGroup;
+            this.cpuGroup = cpuGroup;
+        }
+
+        QemuThread thread() {
+            return target.thread();
+        }
+    }
+
+    ApplyRun(ThreadControl threads, MemoryControl memory, CgroupFs cgroups, RecordStore records, TuningPlan plan,
+            QemuGuest guest, ApplyOptions options) {
+        this.threads = threads;
+        this.liveThreads = new LiveThreads(threads);
+        this.memory = memory;
+        this.cgroups = cgroups;
+        this.records = records;
+        this.plan = plan;
+        this.guest = guest;
+        this.options = options;
+    }
+
+    ApplyReport run() {
+        List<ThreadTarget> targets = ThreadTargets.of(plan, guest);
+        try {
+            targets.forEach(this::survey);
+            surveyRtRuntime();
+            surveyMemory();
+        } catch (ThreadControlException | CgroupException | IllegalArgumentException e) {
+            throw new ApplyFailedException("cannot read the state of QEMU pid " + guest.pid() + ": " + e.getMessage(),
+                    new RestoreReport(List.of()), e);
+        }
+        Snapshot snapshot = snapshot();
+        if (options.dryRun()) {
+            return predictedReport();
+        }
+        int pid = guest.pid();
+        Optional<ApplyRecord> previous = records.load(pid).filter(r -> r.process().equals(guest.process()));
+        records.save(new ApplyRecord(guest.process(), plan, options.qmpSocket(),
+                previous.map(p -> p.snapshot().mergedWith(snapshot)).orElse(snapshot)));
+        try {
+            options.observer().completed(ApplyStep.RECORD_SAVED);
+            change();
+            List<String> differences = readBack();
+            if (!differences.isEmpty()) {
+                throw new IllegalStateException("the kernel reports a state other than the plan: "
+                        + String.join("; ", differences));
+            }
+            options.observer().completed(ApplyStep.VERIFIED);
+        } catch (RuntimeException e) {
+            RestoreReport rollback = new Restorer(threads, memory, cgroups).restore(pid, processAlive(), snapshot);
+            try {
+                records.reset(pid, previous);
+            } catch (RuntimeException recordFailure) {
+                e.addSuppressed(recordFailure);
+            }
+            throw new ApplyFailedException("applying the plan to QEMU pid " + pid + " failed: " + e.getMessage(),
+                    rollback, e);
+        }
+        return report(Optional.of(records.file(pid)));
+    }
+
+    private void survey(ThreadTarget target) {
+        QemuThread t = target.thread();
+        Optional<ThreadState> state = liveThreads.read(t.identity());
+        Optional<List<ProcCgroup>> membership = state.isPresent()
+                ? cgroups.membership(guest.pid(), t.tid()) : Optional.empty();
+        if (state.isEmpty() || membership.isEmpty()) {
+            if (!mayVanish(t)) {
+                throw new ThreadControlException(t.tid(), ThreadControlException.Failure.GONE,
+                        Differences.gone(t) + " since the guest's threads were discovered");
+            }
+            goneBefore.add(new ThreadChange(t.identity(), t.comm(), t.role(), Optional.empty(), Optional.empty(), false));
+            return;
+        }
+        String label = t.role().label();
+        Optional<CgroupGroup> cpuset = cgroups.group(membership.get(), "cpuset")
+                .filter(g -> LibvirtThreadGroups.isGroupFor(g, label));
+        cpuset.ifPresent(g -> {
+            CpuSet earlier = cpusets.putIfAbsent(g, target.cpus());
+            if (earlier != null && !earlier.equals(target.cpus())) {
+                throw new IllegalArgumentException("cgroup " + g + " holds threads the plan places on "
+                        + earlier.format() + " and on " + target.cpus().format());
+            }
+            cpusetsBefore.computeIfAbsent(g, k -> cgroups.read(k.file(CPUSET_CPUS)));
+        });
+        live.add(new Live(target, state.get(), cpuset, cgroups.group(membership.get(), "cpu")));
+    }
+
+    private boolean processAlive() {
+        return liveThreads.alive(guest.process());
+    }
+
+    private boolean mayVanish(QemuThread t) {
+        return LiveThreads.mayVanish(guest, t);
+    }
+
+    private void surveyRtRuntime() {
+        RtRuntimeAllocator allocator = new RtRuntimeAllocator(cgroups);
+        List<CgroupGroup> leaves = new ArrayList<>();
+        for (Live l : live) {
+            if (l.target.realtime() && l.cpuGroup.isPresent()
+                    && LibvirtThreadGroups.isGroupFor(l.cpuGroup.get(), l.thread().role().label())
+                    && allocator.hasRtGroupScheduling(l.cpuGroup.get())) {
+                leaves.add(l.cpuGroup.get());
+            }
+        }
+        rtWrites = allocator.allocate(leaves, options.rtRuntimeUs());
+    }
+
+    private void surveyMemory() {
+        int pid = guest.pid();
+        if (plan.memory().locked()) {
+            lockedBytes = OptionalLong.of(memory.lockedBytes(pid));
+            if (lockedBytes.getAsLong() == 0) {
+                if (options.strict()) {
+                    throw new ApplyFailedException(Differences.notLocked(pid) + " (strict mode); nothing was changed",
+                            new RestoreReport(List.of()), null);
+                }
+                warnings.add(Differences.notLocked(pid));
+            }
+        }
+        if (options.raiseMemlock()) {
+            ResourceLimit before = memory.memlockLimit(pid);
+            ResourceLimit wanted = options.memlockBytes().isPresent()
+                    ? ResourceLimit.of(options.memlockBytes().getAsLong())
+                    : ResourceLimit.unlimited();
+            memlockBefore = Optional.of(before);
+            if (Long.compareUnsigned(before.soft(), wanted.soft()) < 0 || Long.compareUnsigned(before.hard(), wanted.hard()) < 0) {
+                memlockTarget = Optional.of(wanted);
+            }
+        }
+    }
+
+    private Snapshot snapshot() {
+        List<ThreadSnapshot> t = live.stream().map(l -> new ThreadSnapshot(l.thread().identity(), l.thread().comm(),
+                l.thread().role(), l.before)).toList();
+        List<FileSnapshot> c = cpusetsBefore.entrySet().stream()
+                .map(e -> new FileSnapshot(e.getKey().file(CPUSET_CPUS), e.getValue())).toList();
+        List<FileSnapshot> rt = rtWrites.stream().map(w -> new FileSnapshot(w.file(), Long.toString(w.fromUs()))).toList();
+        return new Snapshot(t, c, rt, memlockTarget.isPresent() ? memlockBefore : Optional.empty());
+    }
+
+    /** The changes, in the order the kernel needs them. */
+    private void change() {
+        for (RtWrite w : rtWrites) {
+            cgroups.write(w.file(), Long.toString(w.toUs()));
+        }
+        options.observer().completed(ApplyStep.RT_BUDGET);
+        for (Map.Entry<CgroupGroup, CpuSet> e : cpusets.entrySet()) {
+            if (!CpuSet.parse(cpusetsBefore.get(e.getKey())).equals(e.getValue())) {
+                writeCpuset(e.getKey(), e.getValue());
+            }
+        }
+        options.observer().completed(ApplyStep.CPUSETS);
+        for (Live l : live) {
+            // Rewriting a cpuset resets its tasks' affinity on older kernels, so set it again for those.
+            boolean groupRewritten = l.cpusetGroup.isPresent()
+                    && !CpuSet.parse(cpusetsBefore.get(l.cpusetGroup.get())).equals(l.target.cpus());
+            if (groupRewritten || !l.before.affinity().equals(l.target.cpus())) {
+                act(l, () -> threads.setAffinity(l.thread().tid(), l.target.cpus()));
+            }
+        }
+        options.observer().completed(ApplyStep.AFFINITY);
+        for (Live l : live) {
+            if (!l.gone && !l.before.sched().matches(l.target.policy(), l.target.priority())) {
+                act(l, () -> threads.setScheduling(l.thread().tid(),
+                        l.before.sched().with(l.target.policy(), l.target.priority())));
+            }
+        }
+        options.observer().completed(ApplyStep.SCHEDULER);
+        memlockTarget.ifPresent(limit -> memory.setMemlockLimit(guest.pid(), limit));
+        options.observer().completed(ApplyStep.MEMLOCK);
+    }
+
+    /** cgroup v1 refuses CPUs outside the parent's cpuset (EACCES or EINVAL): name the parent's set. */
+    private void writeCpuset(CgroupGroup group, CpuSet cpus) {
+        try {
+            cgroups.write(group.file(CPUSET_CPUS), cpus.format());
+        } catch (CgroupException e) {
+            String parent = group.parent().flatMap(p -> cgroups.readIfPresent(p.file(CPUSET_CPUS)))
+                    .map(v -> " (the parent group allows CPUs " + v + ")").orElse("");
+            throw new IllegalStateException(e.getMessage() + parent, e);
+        }
+    }
+
+    private void act(Live l, Runnable call) {
+        try {
+            call.run();
+        } catch (ThreadControlException e) {
+            if (e.failure() == ThreadControlException.Failure.GONE && mayVanish(l.thread())) {
+                l.gone = true;
+                return;
+            }
+            throw new ThreadControlException(e.tid(), e.failure(), Differences.describe(l.thread()) + ": "
+                    + e.getMessage() + rtHint(l, e), e);
+        }
+    }
+
+    /** EPERM on SCHED_FIFO is nearly always a cpu group without realtime runtime: say which. */
+    private String rtHint(Live l, ThreadControlException e) {
+        if (e.failure() != ThreadControlException.Failure.NOT_PERMITTED || !l.target.realtime()
+                || l.cpuGroup.isEmpty()) {
+            return "";
+        }
+        CgroupFile runtime = l.cpuGroup.get().file(RtBudgets.RUNTIME_FILE);
+        return cgroups.readIfPresent(runtime).filter("0"::equals)
+                .map(v -> " (" + runtime + " is 0 and is not a libvirt vCPU group kvmtune gives realtime runtime to)")
+                .orElse("");
+    }
+
+    /** Reads everything back from the kernel; each line is a difference from the plan. */
+    private List<String> readBack() {
+        List<String> differences = new ArrayList<>();
+        for (Live l : live) {
+            if (l.gone) {
+                continue;
+            }
+            Optional<ThreadState> now = liveThreads.read(l.thread().identity());
+            if (now.isEmpty()) {
+                if (mayVanish(l.thread())) {
+                    l.gone = true;
+                } else {
+                    differences.add(Differences.gone(l.thread()));
+                }
+                continue;
+            }
+            l.after = now.get();
+            differences.addAll(Differences.ofThread(l.target, l.after));
+        }
+        for (Map.Entry<CgroupGroup, CpuSet> e : cpusets.entrySet()) {
+            CgroupFile file = e.getKey().file(CPUSET_CPUS);
+            differences.addAll(Differences.ofCpuset(file, e.getValue(), cgroups.read(file)));
+        }
+        for (RtWrite w : rtWrites) {
+            String now = cgroups.read(w.file());
+            if (!now.equals(Long.toString(w.toUs()))) {
+                differences.add(w.file() + " is " + now + ", kvmtune wrote " + w.toUs());
+            }
+        }
+        if (memlockTarget.isPresent()) {
+            ResourceLimit now = memory.memlockLimit(guest.pid());
+            if (!now.equals(memlockTarget.get())) {
+                differences.add("RLIMIT_MEMLOCK of pid " + guest.pid() + " is " + now + ", kvmtune set "
+                        + memlockTarget.get());
+            }
+        }
+        return differences;
+    }
+
+    private ApplyReport report(Optional<Path> recordFile) {
+        List<ThreadChange> changes = new ArrayList<>();
+        for (Live l : live) {
+            Optional<ThreadState> after = l.gone ? Optional.empty() : Optional.of(l.after);
+            changes.add(new ThreadChange(l.thread().identity(), l.thread().comm(), l.thread().role(),
+                    Optional.of(l.before), after, after.map(a -> !a.equals(l.before)).orElse(false)));
+        }
+        changes.addAll(goneBefore);
+        List<FileChange> files = new ArrayList<>();
+        rtWrites.forEach(w -> files.add(new FileChange(w.file(), Long.toString(w.fromUs()), cgroups.read(w.file()))));
+        cpusetsBefore.forEach((g, before) -> files.add(new FileChange(g.file(CPUSET_CPUS), before,
+                cgroups.read(g.file(CPUSET_CPUS)))));
+        return new ApplyReport(guest.process(), false, changes, files, memoryReport(memlockBefore.map(
+                b -> memlockTarget.isPresent() ? memory.memlockLimit(guest.pid()) : b)), warnings, recordFile);
+    }
+
+    private ApplyReport predictedReport() {
+        List<ThreadChange> changes = new ArrayList<>();
+        for (Live l : live) {
+            ThreadState after = new ThreadState(l.target.cpus(),
+                    l.before.sched().matches(l.target.policy(), l.target.priority()) ? l.before.sched()
+                            : l.before.sched().with(l.target.policy(), l.target.priority()));
+            changes.add(new ThreadChange(l.thread().identity(), l.thread().comm(), l.thread().role(),
+                    Optional.of(l.before), Optional.of(after), !after.equals(l.before)));
+        }
+        changes.addAll(goneBefore);
+        List<FileChange> files = new ArrayList<>();
+        rtWrites.forEach(w -> files.add(new FileChange(w.file(), Long.toString(w.fromUs()), Long.toString(w.toUs()))));
+        cpusetsBefore.forEach((g, before) -> files.add(new FileChange(g.file(CPUSET_CPUS), before,
+                CpuSet.parse(before).equals(cpusets.get(g)) ? before : cpusets.get(g).format())));
+        return new ApplyReport(guest.process(), true, changes, files,
+                memoryReport(memlockBefore.map(b -> memlockTarget.orElse(b))), warnings, Optional.empty());
+    }
+
+    private Optional<MemoryReport> memoryReport(Optional<ResourceLimit> limitAfter) {
+        if (lockedBytes.isEmpty() && memlockBefore.isEmpty()) {
+            return Optional.empty();
+        }
+        long locked = lockedBytes.isPresent() ? lockedBytes.getAsLong() : memory.lockedBytes(guest.pid());
+        return Optional.of(new MemoryReport(locked, memlockBefore, limitAfter));
+    }
+}

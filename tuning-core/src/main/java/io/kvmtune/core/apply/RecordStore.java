@@ -1,0 +1,109 @@
+package io.kvmtune.core.apply;
+
+import io.kvmtune.core.MissingComponentException;
+import io.kvmtune.core.json.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+
+/**
+ * Apply records on disk, one file per QEMU process ({@code qemu-<pid>.json}).
+ *
+ * <p>Writes are atomic and durable (temporary file, fsync, rename, fsync of the directory): a
+ * kvmtune killed at any moment leaves either the old record or the new one, never half of one,
+ * so {@code restore} always has a complete snapshot to work from.
+ */
+public final class RecordStore {
+
+    /** Where records live on a real host: tmpfs, so they vanish with the guests at reboot. */
+    public static final Path DEFAULT_DIR = Path.of("/run/kvmtune");
+
+    private final Path dir;
+
+    public RecordStore(Path dir) {
+        this.dir = dir;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** The file holding the record of process {@code pid}. */
+    public Path file(int pid) {
+        return dir.resolve("qemu-" + pid + ".json");
+    }
+
+    /** Saves atomically, replacing any earlier record of the same pid. */
+    public void save(ApplyRecord record) {
+        Path target = file(record.process().tid());
+        byte[] bytes = (Json.pretty(record) + "\n").getBytes(StandardCharsets.UTF_8);
+        try {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path temp = Files.createTempFile(dir, ".qemu-" + record.process().tid() + "-", ".tmp");
+            try {
+                try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                    ByteBuffer buf = ByteBuffer.wrap(bytes);
+                    while (buf.hasRemaining()) {
+                        ch.write(buf);
+                    }
+                    ch.force(true);
+                }
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+            syncDirectory();
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new MissingComponentException("RecordStoreUnusable", "cannot save the apply record in " + dir
+                    + ": the file system cannot rename atomically", e);
+        } catch (IOException e) {
+            throw new MissingComponentException("RecordStoreUnusable", "cannot save the apply record "
+                    + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The record of process {@code pid}, if one was saved. */
+    public Optional<ApplyRecord> load(int pid) {
+        try {
+            return Optional.of(ApplyRecord.fromJson(Files.readString(file(pid), StandardCharsets.UTF_8)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file(pid), e);
+        }
+    }
+
+    /** Removes the record of process {@code pid}, if any. */
+    public void delete(int pid) {
+        try {
+            Files.deleteIfExists(file(pid));
+            syncDirectory();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + file(pid), e);
+        }
+    }
+
+    /** Puts back {@code previous}, or removes the record when there was none. */
+    void reset(int pid, Optional<ApplyRecord> previous) {
+        previous.ifPresentOrElse(this::save, () -> delete(pid));
+    }
+
+    /** A rename is durable only once its directory is: fsync it too. */
+    private void syncDirectory() throws IOException {
+        if (Files.isDirectory(dir)) {
+            try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+                ch.force(true);
+            }
+        }
+    }
+}

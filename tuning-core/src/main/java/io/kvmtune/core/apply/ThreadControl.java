@@ -1,0 +1,29 @@
+package io.kvmtune.core.apply;
+
+import io.kvmtune.core.cpu.CpuSet;
+import java.util.OptionalLong;
+
+/**
+ * The kernel calls the apply engine makes on single threads: affinity and scheduling by thread
+ * id, and the start time that tells a live thread from a reused id.
+ *
+ * <p>One implementation calls the kernel through native-bindings; unit tests use an in-memory
+ * one. Every method throws {@link ThreadControlException} with the kernel's reason.
+ */
+public interface ThreadControl {
+
+    /** The thread's start time (field 22 of {@code /proc/<tid>/stat}), or empty when it has exited. */
+    OptionalLong startTime(int tid);
+
+    /** {@code sched_getaffinity(2)}. */
+    CpuSet affinity(int tid);
+
+    /** {@code sched_setaffinity(2)}. */
+    void setAffinity(int tid, CpuSet cpus);
+
+    /** {@code sched_getattr(2)}. */
+    SchedSettings scheduling(int tid);
+
+    /** {@code sched_setattr(2)}. */
+    void setScheduling(int tid, SchedSettings settings);
+}

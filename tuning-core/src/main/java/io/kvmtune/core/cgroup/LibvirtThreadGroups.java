@@ -1,0 +1,43 @@
+package io.kvmtune.core.cgroup;
+
+import java.util.regex.Pattern;
+
+/**
+ * Recognises the per-thread groups libvirt creates for a guest, the only groups kvmtune writes
+ * {@code cpuset.cpus} in.
+ *
+ * <p>libvirt makes {@code vcpuN}, {@code emulator} and {@code iothreadN} inside the guest's group:
+ * directly in {@code machine/qemu-ID-NAME.libvirt-qemu} without systemd, or in the nested
+ * {@code libvirt} child of {@code machine.slice/machine-qemu\x2dID\x2dNAME.scope} with systemd
+ * (since libvirt 7.1, because systemd owns the scope's own files). Anything else belongs to
+ * systemd, a container runtime or the administrator and is left alone.
+ */
+public final class LibvirtThreadGroups {
+
+    private static final Pattern THREAD_GROUP = Pattern.compile("vcpu\\d+|emulator|iothread\\d+");
+
+    private LibvirtThreadGroups() {
+    }
+
+    /** Whether {@code group} is one of libvirt's per-thread groups. */
+    public static boolean isThreadGroup(CgroupGroup group) {
+        if (!THREAD_GROUP.matcher(group.name()).matches()) {
+            return false;
+        }
+        CgroupGroup parent = group.parent().orElseThrow();
+        if (parent.name().endsWith(".libvirt-qemu")) {
+            return true;
+        }
+        return parent.name().equals("libvirt") && parent.parent().map(CgroupGroup::name)
+                .filter(n -> n.startsWith("machine-") && n.endsWith(".scope")).isPresent();
+    }
+
+    /**
+     * Whether {@code group} is libvirt's group for a thread whose role label is {@code roleLabel}
+     * ({@code vcpu2}, {@code emulator}, {@code iothread1}): only then does the group hold exactly
+     * the threads that the plan places together.
+     */
+    public static boolean isGroupFor(CgroupGroup group, String roleLabel) {
+        return isThreadGroup(group) && group.name().equals(roleLabel);
+    }
+}

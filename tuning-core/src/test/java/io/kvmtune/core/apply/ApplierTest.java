@@ -1,0 +1,450 @@
+package io.kvmtune.core.apply;
+
+import static io.kvmtune.core.apply.TestGuests.PID;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kvmtune.core.DoesNotFitException;
+import io.kvmtune.core.InvalidInputException;
+import io.kvmtune.core.apply.FakeCgroupHost.Layout;
+import io.kvmtune.core.apply.InMemoryThreadControl.Call;
+import io.kvmtune.core.apply.RestoreItem.Outcome;
+import io.kvmtune.core.apply.ThreadControlException.Failure;
+import io.kvmtune.core.cpu.CpuSet;
+import io.kvmtune.core.json.Json;
+import io.kvmtune.core.plan.TuningPlan;
+import io.kvmtune.core.qemu.QemuGuest;
+import io.kvmtune.core.qemu.QemuThread;
+import io.kvmtune.core.qemu.ThreadIdentity;
+import io.kvmtune.core.qemu.ThreadRole;
+import io.kvmtune.linux.ResourceLimit;
+import io.kvmtune.linux.SchedPolicy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class ApplierTest {
+
+    private static final CpuSet ONLINE = CpuSet.range(0, 7);
+    private static final String VCPU = FakeCgroupHost.V1_GUEST + "/vcpu";
+
+    @TempDir
+    Path dir;
+
+    private final QemuGuest guest = TestGuests.guest(4);
+    private final TuningPlan plan = TestGuests.realtimePlan(4, 2, CpuSet.of(0, 1), false);
+    private InMemoryThreadControl threads;
+    private FakeCgroupHost host;
+    private RecordStore records;
+    private Map<Integer, ThreadState> originalThreads;
+    private Map<String, String> originalFiles;
+
+    @BeforeEach
+    void setUp() {
+        useLayout(Layout.V1_LIBVIRT);
+    }
+
+    private void useLayout(Layout layout) {
+        threads = TestGuests.threads(guest, ONLINE);
+        host = new FakeCgroupHost(dir.resolve(layout.name()), layout, "0-7");
+        for (QemuThread t : guest.threads()) {
+            host.thread(PID, t.tid(), t.role().label().startsWith("vcpu") ? t.role().label() : "emulator", "0-7");
+        }
+        records = new RecordStore(dir.resolve("run-" + layout.name()));
+        originalThreads = states();
+        originalFiles = host.files();
+    }
+
+    private Applier applier() {
+        return new Applier(threads, threads, host.fs(), records);
+    }
+
+    private Map<Integer, ThreadState> states() {
+        Map<Integer, ThreadState> m = new HashMap<>();
+        guest.threads().forEach(t -> {
+            if (threads.startTime(t.tid()).isPresent()) {
+                m.put(t.tid(), threads.state(t.tid()));
+            }
+        });
+        return m;
+    }
+
+    private void assertExactlyAsBefore() {
+        assertThat(states()).isEqualTo(originalThreads);
+        assertThat(host.files()).isEqualTo(originalFiles);
+        assertThat(records.load(PID)).isEmpty();
+    }
+
+    @Test
+    void appliesRealtimePlanThroughLibvirtV1Groups() {
+        ApplyReport report = applier().apply(plan, guest, ApplyOptions.defaults());
+
+        assertThat(report.changed()).isTrue();
+        assertThat(threads.state(101)).isEqualTo(new ThreadState(CpuSet.of(2), SchedSettings.normal()));
+        for (int vcpu = 1; vcpu < 4; vcpu++) {
+            ThreadState s = threads.state(101 + vcpu);
+            assertThat(s.affinity()).isEqualTo(CpuSet.of(2 + vcpu));
+            assertThat(s.sched().label()).isEqualTo("fifo:1");
+            assertThat(host.read("cpuset/" + VCPU + vcpu + "/cpuset.cpus")).isEqualTo(Integer.toString(2 + vcpu));
+        }
+        for (int emulator : new int[] {100, 105, 106}) {
+            assertThat(threads.state(emulator)).isEqualTo(new ThreadState(CpuSet.of(0, 1), SchedSettings.normal()));
+        }
+        assertThat(host.read("cpuset/" + FakeCgroupHost.V1_GUEST + "/emulator/cpuset.cpus")).isEqualTo("0-1");
+        assertThat(host.read("cpuset/" + VCPU + "0/cpuset.cpus")).isEqualTo("2");
+        assertThat(records.load(PID)).get().extracting(ApplyRecord::plan).isEqualTo(plan);
+        assertThat(report.threads()).hasSize(7).allMatch(ThreadChange::changed);
+    }
+
+    @Test
+    void sharesTheFreeRealtimeRuntimeEquallyAndRaisesAncestorsFirst() {
+        ApplyReport report = applier().apply(plan, guest, ApplyOptions.defaults());
+
+        // 950000 us free at the root, three realtime vCPU groups: 316666 each, their parents hold the sum.
+        assertThat(report.cgroupFiles()).filteredOn(f -> f.file().name().equals("cpu.rt_runtime_us"))
+                .extracting(f -> f.file().group().path(), FileChange::after)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("/machine", "949998"),
+                        org.assertj.core.groups.Tuple.tuple("/" + FakeCgroupHost.V1_GUEST, "949998"),
+                        org.assertj.core.groups.Tuple.tuple("/" + VCPU + "1", "316666"),
+                        org.assertj.core.groups.Tuple.tuple("/" + VCPU + "2", "316666"),
+                        org.assertj.core.groups.Tuple.tuple("/" + VCPU + "3", "316666"));
+        assertThat(host.read("cpu/" + VCPU + "0/cpu.rt_runtime_us")).isEqualTo("0");
+    }
+
+    @Test
+    void givesAFixedRealtimeRuntimeWhenAsked() {
+        applier().apply(plan, guest, ApplyOptions.defaults().withRtRuntimeUs(100_000));
+
+        assertThat(host.read("cpu/machine/cpu.rt_runtime_us")).isEqualTo("300000");
+        assertThat(host.read("cpu/" + FakeCgroupHost.V1_GUEST + "/cpu.rt_runtime_us")).isEqualTo("300000");
+        assertThat(host.read("cpu/" + VCPU + "2/cpu.rt_runtime_us")).isEqualTo("100000");
+    }
+
+    @Test
+    void refusesARealtimeRuntimeTheAncestorsCannotGiveAndChangesNothing() {
+        host.put("cpu/other/cpu.rt_runtime_us", "900000");
+        host.put("cpu/other/cpu.rt_period_us", "1000000");
+        originalFiles = host.files();
+
+        assertThatThrownBy(() -> applier().apply(plan, guest, ApplyOptions.defaults().withRtRuntimeUs(100_000)))
+                .isInstanceOf(DoesNotFitException.class).hasMessageContaining("only 50000 us are free");
+        assertExactlyAsBefore();
+    }
+
+    @Test
+    void applyingTheSamePlanTwiceChangesNothingTheSecondTime() {
+        applier().apply(plan, guest, ApplyOptions.defaults());
+        Map<String, String> filesAfterFirst = host.files();
+        int callsAfterFirst = threads.changes();
+
+        ApplyReport second = applier().apply(plan, guest, ApplyOptions.defaults());
+
+        assertThat(second.changed()).isFalse();
+        assertThat(second.threads()).noneMatch(ThreadChange::changed);
+        assertThat(second.cgroupFiles()).noneMatch(FileChange::changed);
+        assertThat(threads.changes()).isEqualTo(callsAfterFirst);
+        assertThat(host.files()).isEqualTo(filesAfterFirst);
+    }
+
+    @Test
+    void restoreFromAnotherProcessPutsBackExactlyWhatWasThere() {
+        applier().apply(plan, guest, ApplyOptions.defaults());
+
+        // A new Applier over the same record directory stands for `kvmtune restore` run later.
+        RestoreReport report = new Applier(threads, threads, host.fs(), new RecordStore(records.dir())).restore(PID);
+
+        assertThat(report.complete()).isTrue();
+        assertThat(report.items()).extracting(RestoreItem::outcome).contains(Outcome.RESTORED).doesNotContain(Outcome.FAILED);
+        assertExactlyAsBefore();
+    }
+
+    @Test
+    void restoreAfterASecondDifferentPlanStillGoesBackToTheStart() {
+        applier().apply(plan, guest, ApplyOptions.defaults());
+        applier().apply(TestGuests.moved(plan, 3, 6), guest, ApplyOptions.defaults());
+
+        applier().restore(PID);
+
+        assertExactlyAsBefore();
+    }
+
+    @Test
+    void restoreAfterTheGuestIsGoneStillGivesTheRealtimeRuntimeBack() {
+        applier().apply(plan, guest, ApplyOptions.defaults());
+        guest.threads().forEach(t -> threads.exit(t.tid()));
+        host.removeGroup("cpu/" + FakeCgroupHost.V1_GUEST);
+        host.removeGroup("cpuset/" + FakeCgroupHost.V1_GUEST);
+        host.removeGroup("cpuacct/" + FakeCgroupHost.V1_GUEST);
+        assertThat(host.read("cpu/machine/cpu.rt_runtime_us")).isNotEqualTo("0");
+
+        RestoreReport report = applier().restore(PID);
+
+        assertThat(report.complete()).isTrue();
+        assertThat(report.items()).filteredOn(i -> i.what().equals("cpu/machine/cpu.rt_runtime_us"))
+                .extracting(RestoreItem::outcome).containsExactly(Outcome.RESTORED);
+        assertThat(host.read("cpu/machine/cpu.rt_runtime_us")).isEqualTo("0");
+        assertThat(records.load(PID)).isEmpty();
+    }
+
+    @Test
+    void ioThreadsGetTheEmulatorSetInTheirOwnLibvirtGroup() {
+        QemuThread io = new QemuThread(new ThreadIdentity(200, 7000), "IO iothread1",
+                new ThreadRole.IoThread("iothread1"));
+        List<QemuThread> all = new ArrayList<>(guest.threads());
+        all.add(io);
+        QemuGuest withIo = new QemuGuest(guest.process(), guest.name(), all);
+        threads.add(200, 7000, ONLINE, SchedSettings.normal());
+        host.thread(PID, 200, "iothread1", "0-7");
+
+        applier().apply(plan, withIo, ApplyOptions.defaults());
+
+        assertThat(threads.state(200)).isEqualTo(new ThreadState(CpuSet.of(0, 1), SchedSettings.normal()));
+        assertThat(host.read("cpuset/" + FakeCgroupHost.V1_GUEST + "/iothread1/cpuset.cpus")).isEqualTo("0-1");
+    }
+
+    @ParameterizedTest
+    @EnumSource(ApplyStep.class)
+    void aFailureAfterAnyStepRollsEverythingBack(ApplyStep failingStep) {
+        StepObserver failAt = step -> {
+            if (step == failingStep) {
+                throw new IllegalStateException("injected failure after " + step);
+            }
+        };
+
+        assertThatThrownBy(() -> applier().apply(plan, guest, ApplyOptions.defaults().withObserver(failAt)))
+                .isInstanceOfSatisfying(ApplyFailedException.class, e -> {
+                    assertThat(e.code()).isEqualTo("ApplyFailed");
+                    assertThat(e.kind()).isEqualTo(io.kvmtune.core.KvmtuneException.Kind.APPLY_FAILED);
+                    assertThat(e.rollback().complete()).isTrue();
+                    assertThat(e).hasMessageContaining("injected failure after " + failingStep);
+                });
+        assertExactlyAsBefore();
+    }
+
+    @Test
+    void aRefusedAffinityRollsBackAndNamesTheThread() {
+        threads.fail(Call.SET_AFFINITY, 103, Failure.INVALID);
+
+        assertThatThrownBy(() -> applier().apply(plan, guest, ApplyOptions.defaults()))
+                .isInstanceOf(ApplyFailedException.class).hasMessageContaining("vcpu2 tid 103 (CPU 2/KVM)");
+        assertExactlyAsBefore();
+    }
+
+    @Test
+    void aPlanNamingACpuThatDoesNotExistRollsBack() {
+        TuningPlan absentCpu = TestGuests.moved(plan, 2, 9);
+
+        assertThatThrownBy(() -> applier().apply(absentCpu, guest, ApplyOptions.defaults()))
+                .isInstanceOf(ApplyFailedException.class).hasMessageContaining("Invalid argument");
+        assertExactlyAsBefore();
+    }
+
+    @Test
+    void aRefusedRealtimePolicyRollsBackAndPointsAtTheCgroup() {
+        useLayout(Layout.BARE);
+        host.put("cpu/cpu.rt_runtime_us", "0");
+        originalFiles = host.files();
+        threads.fail(Call.SET_SCHEDULING, 104, Failure.NOT_PERMITTED);
+
+        assertThatThrownBy(() -> applier().apply(plan, guest, ApplyOptions.defaults()))
+                .isInstanceOf(ApplyFailedException.class)
+                .hasMessageContaining("vcpu3 tid 104")
+                .hasMessageContaining("cpu/cpu.rt_runtime_us is 0");
+        assertExactlyAsBefore();
+    }
+
+    @Test
+    void aCgroupWriteThatFailsRollsBackTheRest() {
+        String removed = "cpuset/" + VCPU + "2";
+        StepObserver removeGroup = step -> {
+            if (step == ApplyStep.RECORD_SAVED) {
+                host.removeGroup(removed);
+            }
+        };
+
+        assertThatThrownBy(() -> applier().apply(plan, guest, ApplyOptions.defaults().withObserver(removeGroup)))
+                .isInstanceOfSatisfying(ApplyFailedException.class, e -> {
+                    assertThat(e).hasMessageContaining("cannot write '4' to " + removed + "/cpuset.cpus");
+                    assertThat(e.rollback().items()).anySatisfy(i -> {
+                        assertThat(i.what()).isEqualTo(removed + "/cpuset.cpus");
+                        assertThat(i.outcome()).isEqualTo(Outcome.GONE);
+                    });
+                });
+        originalFiles.keySet().removeIf(f -> f.startsWith(removed + "/"));
+        assertExactlyAsBefore();
+    }
+
+    @Test
+    void aVcpuThreadThatExitsMidApplyFailsTheApplyAndIsReportedGone() {
+        StepObserver kill = step -> {
+            if (step == ApplyStep.AFFINITY) {
+                threads.exit(103);
+            }
+        };
+
+        assertThatThrownBy(() -> applier().apply(plan, guest, ApplyOptions.defaults().withObserver(kill)))
+                .isInstanceOfSatisfying(ApplyFailedException.class, e -> {
+                    assertThat(e).hasMessageContaining("vcpu2 tid 103");
+                    assertThat(e.rollback().complete()).isTrue();
+                    assertThat(e.rollback().items()).filteredOn(i -> i.what().startsWith("vcpu2 tid 103"))
+                            .extracting(RestoreItem::outcome).containsOnly(Outcome.GONE);
+                });
+        originalThreads.remove(103);
+        assertExactlyAsBefore();
+    }
+
+    @Test
+    void anEmulatorWorkerThatExitsIsReportedNotFatal() {
+        threads.exit(106);
+
+        ApplyReport report = applier().apply(plan, guest, ApplyOptions.defaults());
+
+        assertThat(report.threads()).filteredOn(t -> t.identity().tid() == 106).singleElement()
+                .satisfies(t -> assertThat(t.gone()).isTrue());
+        assertThat(applier().verify(PID)).isEmpty();
+    }
+
+    @Test
+    void aReusedThreadIdIsNeverTouched() {
+        threads.exit(105);
+        threads.add(105, 99_999, ONLINE, SchedSettings.normal());
+
+        ApplyReport report = applier().apply(plan, guest, ApplyOptions.defaults());
+
+        assertThat(threads.state(105)).isEqualTo(new ThreadState(ONLINE, SchedSettings.normal()));
+        assertThat(report.threads()).filteredOn(t -> t.identity().tid() == 105).singleElement()
+                .satisfies(t -> assertThat(t.gone()).isTrue());
+    }
+
+    @Test
+    void aPlanForAnotherGuestIsRefusedBeforeAnythingChanges() {
+        TuningPlan twoVcpus = TestGuests.realtimePlan(2, 2, CpuSet.of(0), false);
+
+        assertThatThrownBy(() -> applier().apply(twoVcpus, guest, ApplyOptions.defaults()))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("the guest has vCPU 2");
+        assertExactlyAsBefore();
+    }
+
+    @Test
+    void writesCpusetsInLibvirtV2ThreadedGroupsWithoutRealtimeRuntime() {
+        useLayout(Layout.V2_SYSTEMD);
+
+        ApplyReport report = applier().apply(plan, guest, ApplyOptions.defaults());
+
+        assertThat(host.read(FakeCgroupHost.V2_GUEST + "/vcpu1/cpuset.cpus")).isEqualTo("3");
+        assertThat(host.read(FakeCgroupHost.V2_GUEST + "/emulator/cpuset.cpus")).isEqualTo("0-1");
+        assertThat(host.read("machine.slice/cpuset.cpus")).isEmpty();
+        assertThat(report.cgroupFiles()).extracting(f -> f.file().name()).containsOnly("cpuset.cpus");
+        applier().restore(PID);
+        assertExactlyAsBefore();
+    }
+
+    @Test
+    void aBareQemuGetsNoCgroupWrites() {
+        useLayout(Layout.BARE);
+
+        ApplyReport report = applier().apply(plan, guest, ApplyOptions.defaults());
+
+        assertThat(report.cgroupFiles()).isEmpty();
+        assertThat(host.files()).isEqualTo(originalFiles);
+        assertThat(threads.state(104).sched().label()).isEqualTo("fifo:1");
+    }
+
+    @Test
+    void verifyListsOneLinePerDifference() {
+        applier().apply(plan, guest, ApplyOptions.defaults());
+        assertThat(applier().verify(PID)).isEmpty();
+
+        threads.setAffinity(102, CpuSet.of(0, 1, 2, 3));
+        threads.setScheduling(104, SchedSettings.normal());
+        host.put("cpuset/" + VCPU + "0/cpuset.cpus", "2-3");
+
+        assertThat(applier().verify(PID)).containsExactlyInAnyOrder(
+                "vcpu1 tid 102 (CPU 1/KVM): affinity is 0-3, plan says 3",
+                "vcpu3 tid 104 (CPU 3/KVM): scheduling is other, plan says fifo:1",
+                "cpuset/" + VCPU + "0/cpuset.cpus is 2-3, plan says 2");
+    }
+
+    @Test
+    void verifyAgainstAPlanWithoutRecord() {
+        // Untouched: 7 threads off their pCPUs (vCPUs 1-3 also not fifo), 5 libvirt cpusets on 0-7.
+        assertThat(applier().verify(plan, guest)).hasSize(7 + 3 + 5);
+        assertThatThrownBy(() -> applier().verify(PID)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("no apply record for QEMU pid 100");
+    }
+
+    @Test
+    void unlockedMemoryIsAWarningOrUnderStrictAFailureThatChangesNothing() {
+        TuningPlan locked = TestGuests.realtimePlan(4, 2, CpuSet.of(0, 1), true);
+
+        assertThatThrownBy(() -> applier().apply(locked, guest, ApplyOptions.defaults().withStrict(true)))
+                .isInstanceOf(ApplyFailedException.class).hasMessageContaining("not locked");
+        assertExactlyAsBefore();
+
+        ApplyReport report = applier().apply(locked, guest, ApplyOptions.defaults());
+        assertThat(report.warnings()).singleElement().asString().contains("-overcommit mem-lock=on");
+        assertThat(applier().verify(PID)).singleElement().asString().contains("not locked");
+    }
+
+    @Test
+    void raisesMemlockWhenAskedAndGivesItBackOnRestore() {
+        TuningPlan locked = TestGuests.realtimePlan(4, 2, CpuSet.of(0, 1), true);
+        threads.setLockedBytes(64 << 20);
+        ResourceLimit before = threads.memlockLimit(PID);
+
+        ApplyReport report = applier().apply(locked, guest, ApplyOptions.defaults().withRaisedMemlock(OptionalLong.empty()));
+
+        assertThat(threads.memlockLimit(PID)).isEqualTo(ResourceLimit.unlimited());
+        assertThat(report.memory()).get().satisfies(m -> {
+            assertThat(m.locked()).isTrue();
+            assertThat(m.limitBefore()).contains(before);
+            assertThat(m.limitAfter()).contains(ResourceLimit.unlimited());
+        });
+        applier().restore(PID);
+        assertThat(threads.memlockLimit(PID)).isEqualTo(before);
+    }
+
+    @Test
+    void aDryRunReportsWithoutChangingOrSaving() {
+        ApplyReport report = applier().apply(plan, guest, ApplyOptions.defaults().withDryRun(true));
+
+        assertThat(report.dryRun()).isTrue();
+        assertThat(report.changed()).isTrue();
+        assertThat(report.threads()).filteredOn(t -> t.role() instanceof ThreadRole.Vcpu v && v.index() == 1)
+                .singleElement().satisfies(t -> assertThat(t.after().orElseThrow().sched().policy()).isEqualTo(SchedPolicy.FIFO));
+        assertThat(threads.changes()).isZero();
+        assertExactlyAsBefore();
+    }
+
+    @Test
+    void theRecordSurvivesAJsonRoundTrip() throws Exception {
+        applier().apply(plan, guest, ApplyOptions.defaults().withQmpSocket("/tmp/qmp.sock"));
+
+        String text = Files.readString(records.file(PID));
+        ApplyRecord record = ApplyRecord.fromJson(text);
+
+        assertThat(record.qmpSocket()).contains("/tmp/qmp.sock");
+        assertThat(record.plan()).isEqualTo(plan);
+        assertThat(Json.pretty(record) + "\n").isEqualTo(text);
+        assertThat(record.snapshot().rtRuntimes()).hasSize(5);
+    }
+
+    @Test
+    void showListsEveryThreadWithItsGroup() {
+        assertThat(applier().show(guest)).hasSize(7).first().satisfies(row -> {
+            assertThat(row.thread().tid()).isEqualTo(101);
+            assertThat(row.cpusetGroup()).contains("cpuset/" + VCPU + "0");
+            assertThat(row.state()).contains(new ThreadState(ONLINE, SchedSettings.normal()));
+        });
+    }
+}

@@ -1,0 +1,47 @@
+package io.kvmtune.core.cgroup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class LibvirtThreadGroupsTest {
+
+    private static CgroupGroup v1(String path) {
+        return new CgroupGroup("cpuset", path, false);
+    }
+
+    private static CgroupGroup v2(String path) {
+        return new CgroupGroup("", path, true);
+    }
+
+    @Test
+    void recognisesLibvirtsGroupsWithoutSystemd() {
+        assertThat(LibvirtThreadGroups.isGroupFor(v1("/machine/qemu-4-rt1.libvirt-qemu/vcpu0"), "vcpu0")).isTrue();
+        assertThat(LibvirtThreadGroups.isGroupFor(v1("/machine/qemu-4-rt1.libvirt-qemu/emulator"), "emulator")).isTrue();
+        assertThat(LibvirtThreadGroups.isGroupFor(v1("/machine/web.partition/qemu-7-a.libvirt-qemu/iothread1"), "iothread1"))
+                .isTrue();
+    }
+
+    @Test
+    void recognisesLibvirtsNestedGroupBelowASystemdScope() {
+        assertThat(LibvirtThreadGroups.isGroupFor(
+                v2("/machine.slice/machine-qemu\\x2d1\\x2dvm1.scope/libvirt/vcpu3"), "vcpu3")).isTrue();
+    }
+
+    @Test
+    void leavesGroupsOfOthersAlone() {
+        // the scope itself belongs to systemd; older libvirt put threads there before 7.1
+        assertThat(LibvirtThreadGroups.isThreadGroup(v2("/machine.slice/machine-qemu\\x2d1\\x2dvm1.scope/vcpu0"))).isFalse();
+        assertThat(LibvirtThreadGroups.isThreadGroup(v2("/system.slice/libvirt/vcpu0"))).isFalse();
+        assertThat(LibvirtThreadGroups.isThreadGroup(v1("/docker/abc/vcpu0"))).isFalse();
+        assertThat(LibvirtThreadGroups.isThreadGroup(v1("/"))).isFalse();
+        assertThat(LibvirtThreadGroups.isThreadGroup(v1("/machine/qemu-4-rt1.libvirt-qemu"))).isFalse();
+    }
+
+    @Test
+    void aThreadsGroupMustMatchItsRole() {
+        // a hot-plugged vCPU that libvirt has not moved yet sits in emulator: writing it would move every emulator thread
+        assertThat(LibvirtThreadGroups.isGroupFor(v1("/machine/qemu-4-rt1.libvirt-qemu/emulator"), "vcpu4")).isFalse();
+        assertThat(LibvirtThreadGroups.isGroupFor(v1("/machine/qemu-4-rt1.libvirt-qemu/vcpu1"), "vcpu10")).isFalse();
+    }
+}
