@@ -5,17 +5,18 @@
 #   cold-cli    `./kvmtune apply --plan FILE` from a cold JVM
 #   shell-hook  taskset -p + chrt -p per thread (benchmarks/shell-hook.sh)
 #   tuna        one tuna command (-t TIDS -c CPUS -m ... -p POLICY:PRIO)
-#   c-loop      sched_setaffinity + sched_setattr per thread in C (apply_loop.c, gcc on the fly):
+#   c-loop      sched_setaffinity + sched_setattr per thread in C (apply_table.c, gcc on the fly):
 #               the floor; c-loop-read-back also reads both back, as a verifying applier does
 #
-#   benchmarks/compare-apply.sh [--rounds N] [--vcpus N] [--out DIR]
+#   benchmarks/compare-apply.sh [--rounds N] [--vcpus N] [--warmup N] [--out DIR]
 #
 # QEMU: qemu-system-x86_64 -S -smp N (default 32) -name ...,debug-threads=on, KVM when /dev/kvm
 # works, else TCG; killed on exit. Each round runs every method once, in an order rotated by one
 # per round; consecutive runs alternate between two plans (benchmarks' AlternatingPlans: vCPU n on
 # CPU n mod k with SCHED_FIFO 2, then on CPU n+1 mod k with SCHED_OTHER), so every run changes
 # every vCPU's affinity and policy. After each run the threads' state is checked in /proc (not
-# timed). SCHED_FIFO goes only to the vCPU threads of the paused (idle) QEMU. At the end every
+# timed). The in-process JVM first applies --warmup plans (default 200, even) untimed, to be warm
+# as a long-running agent is. SCHED_FIFO goes only to the vCPU threads of the paused (idle) QEMU. At the end every
 # vCPU is put back on all online CPUs with SCHED_OTHER.
 #
 # Output: DIR (default benchmarks/results/<UTC timestamp>) gets compare-apply.tsv (one line per
@@ -28,13 +29,15 @@ set -euo pipefail
 
 rounds=20
 vcpus=32
+warmup=200
 out=
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds=${2:?}; shift ;;
     --vcpus) vcpus=${2:?}; shift ;;
+    --warmup) warmup=$(( ${2:?} / 2 * 2 )); shift ;;
     --out) out=${2:?}; shift ;;
-    -h|--help) sed -n '2,28s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26s/^# \{0,1\}//p' "$0"; exit 0 ;;
     *) echo "compare-apply.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -116,7 +119,7 @@ verify_state() {
 }
 
 # --- the methods -----------------------------------------------------------------------------
-gcc -O2 -Wall -o "$work/apply_loop" "$here/src/main/c/apply_loop.c"
+gcc -O2 -Wall -I "$here/src/main/resources/io/kvmtune/bench" -o "$work/apply_table" "$here/src/main/c/apply_table.c"
 
 # tuna_args TABLE: one tuna command line for the table: a -t/-c/-m group per CPU list, a -t/-p
 # group per policy and priority.
@@ -135,10 +138,15 @@ else
 fi
 
 if "$JAVA_HOME/bin/jar" tf "$jar" | grep -q '^io/kvmtune/bench/apply/InProcessApply.class$'; then
-  coproc INPROC { bench_main io.kvmtune.bench.apply.InProcessApply "$qemu_pid" "$work" 2>"$work/in-process.log"; }
+  coproc INPROC { bench_main io.kvmtune.bench.apply.InProcessApply "$qemu_pid" "$work" "$warmup" 2>"$work/in-process.log"; }
   inproc_pid=$INPROC_PID
   exec {inproc_in}>&"${INPROC[1]}"
-  methods+=(in-process)
+  log "in-process: warming up with $warmup applies ..."
+  if read -r reply <&"${INPROC[0]}" && [ "$reply" = ready ]; then
+    methods+=(in-process)
+  else
+    log "compare-apply.sh: the in-process JVM failed: ${reply:-} $(tail -3 "$work/in-process.log")"; exit 3
+  fi
 else
   skipped+=("in-process=needs the apply engine (issue 4); this checkout's benchmarks jar has no InProcessApply")
 fi
@@ -153,8 +161,8 @@ fi
 run_method() {
   local t0 t1 reply
   case "$1" in
-    c-loop) "$work/apply_loop" "$work/threads-$2.tsv" ;;
-    c-loop-read-back) "$work/apply_loop" --read-back "$work/threads-$2.tsv" ;;
+    c-loop) "$work/apply_table" "$work/threads-$2.tsv" ;;
+    c-loop-read-back) "$work/apply_table" --read-back "$work/threads-$2.tsv" ;;
     in-process)
       echo "$2" >&"$inproc_in"
       read -r reply <&"${INPROC[0]}" || { log "in-process: the JVM ended: $(tail -3 "$work/in-process.log")"; return 1; }

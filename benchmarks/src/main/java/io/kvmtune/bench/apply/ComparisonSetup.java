@@ -18,7 +18,7 @@ import java.util.Optional;
  * and writes, for each of {@link AlternatingPlans}, the plan kvmtune applies
  * ({@code DIR/plan-TAG.json}) and the same placement as the thread table the other methods apply
  * ({@code DIR/threads-TAG.tsv}: {@code TID CPULIST POLICY PRIORITY} per vCPU, the input of
- * {@code apply_loop.c}, the shell hook and the tuna command line). Deriving both from one plan
+ * {@code apply_table.c}, the shell hook and the tuna command line). Deriving both from one plan
  * is what makes the methods do the same work.
  */
 public final class ComparisonSetup {
