@@ -37,12 +37,12 @@ while [ $# -gt 0 ]; do
     --vcpus) vcpus=${2:?}; shift ;;
     --warmup) warmup=$(( ${2:?} / 2 * 2 )); shift ;;
     --out) out=${2:?}; shift ;;
-    -h|--help) sed -n '2,26s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    -h|--help) show_help; exit 0 ;;
     *) echo "compare-apply.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
 done
-[ "$(id -u)" = 0 ] || { echo "compare-apply.sh: needs root (SCHED_FIFO, other processes' threads)" >&2; exit 4; }
+require_root "SCHED_FIFO on another process's threads"
 for tool in qemu-system-x86_64 gcc taskset chrt; do
   command -v "$tool" >/dev/null || { echo "compare-apply.sh: $tool is missing" >&2; exit 4; }
 done

@@ -27,3 +27,13 @@ results_dir() {
 bench_main() {
   "$java" --enable-native-access=ALL-UNNAMED -cp "$jar" "$@"
 }
+
+# show_help: prints the calling script's leading comment block, its documentation.
+show_help() {
+  sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"
+}
+
+# require_root WHY: exits 4 unless running as root.
+require_root() {
+  [ "$(id -u)" = 0 ] || { echo "${0##*/}: needs root ($1)" >&2; exit 4; }
+}

@@ -37,12 +37,12 @@ while [ $# -gt 0 ]; do
     --histogram-max) hmax=${2:?}; shift ;;
     --no-load) load=no ;;
     --out) out=${2:?}; shift ;;
-    -h|--help) sed -n '2,20s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    -h|--help) show_help; exit 0 ;;
     *) echo "probe-vs-cyclictest.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
 done
-[ "$(id -u)" = 0 ] || { echo "probe-vs-cyclictest.sh: needs root (SCHED_FIFO, mlockall)" >&2; exit 4; }
+require_root "SCHED_FIFO, mlockall"
 command -v cyclictest >/dev/null || { echo "probe-vs-cyclictest.sh: cyclictest is missing (apt-get install rt-tests)" >&2; exit 4; }
 
 ensure_jar
