@@ -62,6 +62,10 @@ cleanup() {
     timeout 10 tail --pid="$inproc_pid" -f /dev/null || kill "$inproc_pid"
   fi
   if [ -n "$qemu_pid" ] && kill -0 "$qemu_pid" 2>/dev/null; then
+    # kvmtune's own restore first: it also removes the apply record the cold CLI left in /run/kvmtune
+    if [[ " ${methods[*]:-} " == *" cold-cli "* ]]; then
+      "$root/kvmtune" restore --pid "$qemu_pid" >>"$work/cold-cli.log" 2>&1 || log "kvmtune restore failed (see cold-cli.log)"
+    fi
     if [ -f "$work/threads-float.tsv" ]; then
       sh "$here/shell-hook.sh" "$work/threads-float.tsv" && verify_state "$work/threads-float.tsv" \
         && log "restored: every vCPU on all online CPUs, SCHED_OTHER"
