@@ -38,7 +38,7 @@ class HookMainTest {
     @BeforeEach
     void settings() {
         settings = new HookSettings(dir.resolve("run/kvmtune/claims.json"), Optional.empty(), dir.resolve("libvirt"),
-                Path.of("/proc"), Path.of("/"), dir.resolve("no-syslog"));
+                Path.of("/proc"), Path.of("/"), dir.resolve("no-syslog"), dir.resolve("run/kvmtune"));
     }
 
     Result hook(byte[] stdin, String... args) {

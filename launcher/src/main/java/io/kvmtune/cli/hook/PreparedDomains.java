@@ -1,0 +1,86 @@
+package io.kvmtune.cli.hook;
+
+import io.kvmtune.core.InvalidInputException;
+import io.kvmtune.core.json.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The {@link PreparedDomain}s on disk, one file per domain UUID ({@code <uuid>.json}) under
+ * {@code /run/kvmtune/domains}: tmpfs, so they vanish with the guests at reboot. Writes are atomic
+ * (temporary file, fsync, rename), so a hook killed at any moment leaves the old file or the new
+ * one, never half of one.
+ */
+public final class PreparedDomains {
+
+    /** libvirt writes UUIDs in this form; anything else must not reach a file name. */
+    private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    private final Path dir;
+
+    public PreparedDomains(Path dir) {
+        this.dir = dir;
+    }
+
+    /** @throws InvalidInputException ({@code InvalidDomainXml}, key {@code uuid}) for a UUID not in libvirt's form */
+    Path file(String uuid) {
+        if (!UUID.matcher(uuid).matches()) {
+            throw new InvalidInputException("InvalidDomainXml", "uuid", uuid,
+                    "the domain <uuid> '" + uuid + "' is not a UUID (8-4-4-4-12 hexadecimal digits)");
+        }
+        return dir.resolve(uuid.toLowerCase(java.util.Locale.ROOT) + ".json");
+    }
+
+    void save(PreparedDomain domain) {
+        Path target = file(domain.uuid());
+        byte[] bytes = (Json.pretty(domain) + "\n").getBytes(StandardCharsets.UTF_8);
+        try {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+            try {
+                try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                    while (buffer.hasRemaining()) {
+                        ch.write(buffer);
+                    }
+                    ch.force(true);
+                }
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save the prepared plan " + target, e);
+        }
+    }
+
+    Optional<PreparedDomain> load(String uuid) {
+        Path file = file(uuid);
+        try {
+            return Optional.of(PreparedDomain.fromJson(Files.readString(file, StandardCharsets.UTF_8), file.toString()));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the prepared plan " + file, e);
+        }
+    }
+
+    void delete(String uuid) {
+        try {
+            Files.deleteIfExists(file(uuid));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the prepared plan " + file(uuid), e);
+        }
+    }
+}
