@@ -33,8 +33,12 @@ public final class PreparedDomains {
         this.dir = dir;
     }
 
-    /** @throws InvalidInputException ({@code InvalidDomainXml}, key {@code uuid}) for a UUID not in libvirt's form */
-    Path file(String uuid) {
+    /**
+     * The file of domain {@code uuid}.
+     *
+     * @throws InvalidInputException ({@code InvalidDomainXml}, key {@code uuid}) for a UUID not in libvirt's form
+     */
+    public Path file(String uuid) {
         if (!UUID.matcher(uuid).matches()) {
             throw new InvalidInputException("InvalidDomainXml", "uuid", uuid,
                     "the domain <uuid> '" + uuid + "' is not a UUID (8-4-4-4-12 hexadecimal digits)");
@@ -42,7 +46,8 @@ public final class PreparedDomains {
         return dir.resolve(uuid.toLowerCase(java.util.Locale.ROOT) + ".json");
     }
 
-    void save(PreparedDomain domain) {
+    /** Saves atomically, replacing the domain's earlier file. */
+    public void save(PreparedDomain domain) {
         Path target = file(domain.uuid());
         byte[] bytes = (Json.pretty(domain) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
@@ -65,7 +70,8 @@ public final class PreparedDomains {
         }
     }
 
-    Optional<PreparedDomain> load(String uuid) {
+    /** What prepare decided for domain {@code uuid}, if it still holds. */
+    public Optional<PreparedDomain> load(String uuid) {
         Path file = file(uuid);
         try {
             return Optional.of(PreparedDomain.fromJson(Files.readString(file, StandardCharsets.UTF_8), file.toString()));
@@ -76,7 +82,8 @@ public final class PreparedDomains {
         }
     }
 
-    void delete(String uuid) {
+    /** Forgets domain {@code uuid}'s plan, if any. */
+    public void delete(String uuid) {
         try {
             Files.deleteIfExists(file(uuid));
         } catch (IOException e) {
