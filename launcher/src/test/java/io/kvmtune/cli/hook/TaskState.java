@@ -13,13 +13,13 @@ import java.util.stream.Stream;
  * {@code Cpus_allowed_list} from {@code status}, the scheduling policy and realtime priority
  * from fields 41 and 40 of {@code stat}.
  */
-record TaskState(int tid, String comm, CpuSet cpusAllowed, int policy, int rtPriority) {
+public record TaskState(int tid, String comm, CpuSet cpusAllowed, int policy, int rtPriority) {
 
-    static final int SCHED_OTHER = 0;
-    static final int SCHED_FIFO = 1;
+    public static final int SCHED_OTHER = 0;
+    public static final int SCHED_FIFO = 1;
 
     /** Every thread of process {@code pid}. */
-    static List<TaskState> all(int pid) throws IOException {
+    public static List<TaskState> all(int pid) throws IOException {
         List<TaskState> tasks = new ArrayList<>();
         try (Stream<Path> dirs = Files.list(Path.of("/proc/" + pid + "/task"))) {
             for (Path task : dirs.sorted().toList()) {
