@@ -10,6 +10,7 @@ import io.kvmtune.core.cpumodel.HostCpuReader;
 import io.kvmtune.core.cpumodel.HostModel;
 import io.kvmtune.core.cpumodel.ModelVerdict;
 import io.kvmtune.core.json.Json;
+import io.kvmtune.core.text.TextTable;
 import io.kvmtune.core.json.JsonException;
 import io.kvmtune.core.topology.HostArch;
 import java.nio.file.Path;

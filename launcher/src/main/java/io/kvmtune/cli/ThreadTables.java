@@ -6,6 +6,7 @@ import io.kvmtune.core.apply.RestoreReport;
 import io.kvmtune.core.apply.ThreadChange;
 import io.kvmtune.core.apply.ThreadRow;
 import io.kvmtune.core.apply.ThreadState;
+import io.kvmtune.core.text.TextTable;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,26 +1,21 @@
 package io.kvmtune.cli.hook;
 
 import io.kvmtune.core.InvalidInputException;
+import io.kvmtune.core.files.AtomicFile;
 import io.kvmtune.core.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * The {@link PreparedDomain}s on disk, one file per domain UUID ({@code <uuid>.json}) under
- * {@code /run/kvmtune/domains}: tmpfs, so they vanish with the guests at reboot. Writes are atomic
- * (temporary file, fsync, rename), so a hook killed at any moment leaves the old file or the new
- * one, never half of one.
+ * {@code /run/kvmtune/domains}: tmpfs, so they vanish with the guests at reboot. Writes are
+ * atomic ({@link AtomicFile}), so a hook killed at any moment leaves the old file or the new one.
  */
 public final class PreparedDomains {
 
@@ -51,20 +46,7 @@ public final class PreparedDomains {
         Path target = file(domain.uuid());
         byte[] bytes = (Json.pretty(domain) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-            try {
-                try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                    ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                    while (buffer.hasRemaining()) {
-                        ch.write(buffer);
-                    }
-                    ch.force(true);
-                }
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            AtomicFile.write(target, bytes);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save the prepared plan " + target, e);
         }

@@ -1,19 +1,20 @@
-package io.kvmtune.cli;
+package io.kvmtune.core.text;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /** Rows of text in left-aligned columns, two spaces apart: the table output of the commands. */
-final class TextTable {
+public final class TextTable {
 
     private final List<String[]> rows = new ArrayList<>();
 
-    TextTable(String... header) {
+    /** A table with these column headings. */
+    public TextTable(String... header) {
         rows.add(header);
     }
 
     /** Adds a row; {@code null} cells print as {@code -}. */
-    TextTable row(Object... cells) {
+    public TextTable row(Object... cells) {
         String[] row = new String[rows.getFirst().length];
         for (int c = 0; c < row.length; c++) {
             row[c] = c < cells.length && cells[c] != null ? cells[c].toString() : "-";
@@ -22,7 +23,8 @@ final class TextTable {
         return this;
     }
 
-    String render() {
+    /** Every row, one per line, each ending with a newline. */
+    public String render() {
         int[] widths = new int[rows.getFirst().length];
         for (String[] row : rows) {
             for (int c = 0; c < row.length; c++) {
