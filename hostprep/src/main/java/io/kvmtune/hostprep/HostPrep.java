@@ -9,6 +9,7 @@ import io.kvmtune.hostprep.inventory.HostInventory;
 import io.kvmtune.hostprep.inventory.InventoryReader;
 import io.kvmtune.hostprep.suggest.BootParameters;
 import io.kvmtune.hostprep.suggest.NovaConfSuggestion;
+import io.kvmtune.hostprep.sys.Fact;
 import io.kvmtune.hostprep.tune.HostTuner;
 import io.kvmtune.hostprep.tune.TunableOptions;
 import io.kvmtune.hostprep.tune.TunablePlan;
@@ -51,7 +52,8 @@ public final class HostPrep {
      *     is left for housekeeping
      */
     public Partition partition(Optional<CpuSet> dedicated, Optional<CpuSet> housekeeping, HostPolicy policy) {
-        CpuSet online = reader.read().topology().online().value().orElse(CpuSet.empty());
+        CpuSet online = Fact.read(reader.fs(), "/sys/devices/system/cpu/online", CpuSet::parse).value()
+                .orElse(CpuSet.empty());
         return Partition.resolve(dedicated, housekeeping, policy, online);
     }
 

@@ -67,6 +67,12 @@ public final class FakeHost {
         h.file("/sys/devices/system/cpu/cpuidle/current_driver", "intel_idle\n");
         h.file("/sys/devices/system/cpu/cpuidle/current_governor_ro", "menu\n");
         for (int n = 0; n < nodes; n++) {
+            h.file("/sys/devices/system/node/node" + n + "/cpulist", CpuSet.range(n * perNode, (n + 1) * perNode - 1).format() + "\n");
+            StringBuilder distance = new StringBuilder();
+            for (int m = 0; m < nodes; m++) {
+                distance.append(m == 0 ? "" : " ").append(m == n ? 10 : 20);
+            }
+            h.file("/sys/devices/system/node/node" + n + "/distance", distance + "\n");
             String dir = "/sys/devices/system/node/node" + n + "/hugepages/hugepages-1048576kB";
             h.file(dir + "/nr_hugepages", "0\n");
             h.file(dir + "/free_hugepages", "0\n");
@@ -201,7 +207,7 @@ public final class FakeHost {
         String stat = String.join(" ", java.util.Arrays.copyOfRange(f, 1, f.length)) + "\n";
         String dir = "/proc/" + pid + "/task/" + tid;
         file(dir + "/stat", stat);
-        file(dir + "/status", "Name:\t" + comm + "\nCpus_allowed_list:\t" + allowed.format() + "\n");
+        file(dir + "/status", "Name:\t" + comm + "\nTgid:\t" + pid + "\nPid:\t" + tid + "\nCpus_allowed_list:\t" + allowed.format() + "\n");
         file(dir + "/cgroup", "0::/\n");
         if (pid == tid) {
             file("/proc/" + pid + "/comm", comm + "\n");

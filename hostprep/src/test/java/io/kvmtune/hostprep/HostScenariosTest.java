@@ -153,7 +153,8 @@ class HostScenariosTest {
     void overlappingSetsFailAndSmtSiblingsSharedWithHousekeepingWarn() {
         FakeHost host = FakeHost.baseline(root, "6.1.0", "SMP PREEMPT_DYNAMIC", 4, 1)
                 .file("/sys/devices/system/cpu/cpu1/topology/thread_siblings_list", "1,3\n")
-                .file("/sys/devices/system/cpu/cpu3/topology/thread_siblings_list", "1,3\n");
+                .file("/sys/devices/system/cpu/cpu3/topology/thread_siblings_list", "1,3\n")
+                .file("/sys/devices/system/cpu/cpu3/topology/core_id", "1\n");
         CheckReport r = ReadinessChecks.run(host.read(), new Partition(CpuSet.of(2, 3), CpuSet.of(0, 1, 2)));
         assertThat(status(r, "partition.disjoint")).isEqualTo(CheckStatus.FAIL);
         assertThat(r.result("partition.disjoint").outcome().finding()).contains("CPUs 2 ");

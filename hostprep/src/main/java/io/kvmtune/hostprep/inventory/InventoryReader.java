@@ -1,6 +1,7 @@
 package io.kvmtune.hostprep.inventory;
 
 import io.kvmtune.core.cpu.CpuSet;
+import io.kvmtune.core.qemu.ProcCgroup;
 import io.kvmtune.hostprep.inventory.CgroupInfo.CpusetPartition;
 import io.kvmtune.hostprep.inventory.GuestProcess.GuestThread;
 import io.kvmtune.hostprep.inventory.IrqInfo.Irq;
@@ -473,19 +474,16 @@ public final class InventoryReader {
     }
 
     private GuestThread guestThread(TaskInfo thread, CgroupInfo cgroups) {
-        List<String> lines = tasks.cgroups(thread.pid(), thread.tid());
+        List<ProcCgroup> groups = tasks.cgroups(thread.pid(), thread.tid());
         String v1Cpuset = cgroups.v1Mounts().get("cpuset");
-        for (String line : lines) {
-            String[] f = line.split(":", 3);
-            if (f.length == 3 && v1Cpuset != null && Arrays.asList(f[1].split(",")).contains("cpuset")) {
-                return new GuestThread(thread, f[2], cpuList(join(v1Cpuset, f[2]) + "/cpuset.effective_cpus"));
-            }
+        Optional<ProcCgroup> v1 = groups.stream().filter(g -> g.controllers().contains("cpuset")).findFirst();
+        if (v1.isPresent() && v1Cpuset != null) {
+            return new GuestThread(thread, v1.get().path(), cpuList(join(v1Cpuset, v1.get().path()) + "/cpuset.effective_cpus"));
         }
-        for (String line : lines) {
-            String[] f = line.split(":", 3);
-            if (f.length == 3 && f[0].equals("0") && cgroups.v2Mount().isPresent()) {
-                return new GuestThread(thread, f[2], cpuList(join(cgroups.v2Mount().get(), f[2]) + "/cpuset.cpus.effective"));
-            }
+        Optional<ProcCgroup> v2 = groups.stream().filter(ProcCgroup::isUnified).findFirst();
+        if (v2.isPresent() && cgroups.v2Mount().isPresent()) {
+            return new GuestThread(thread, v2.get().path(),
+                    cpuList(join(cgroups.v2Mount().get(), v2.get().path()) + "/cpuset.cpus.effective"));
         }
         return new GuestThread(thread, "", new Fact.Unknown<>("/proc/" + thread.pid() + "/task/" + thread.tid() + "/cgroup",
                 true, "in no cpuset cgroup"));

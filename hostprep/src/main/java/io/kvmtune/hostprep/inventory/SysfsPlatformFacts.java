@@ -1,7 +1,10 @@
 package io.kvmtune.hostprep.inventory;
 
+import io.kvmtune.core.topology.Core;
+import io.kvmtune.core.topology.HostArch;
+import io.kvmtune.core.topology.HostTopology;
+import io.kvmtune.core.topology.SysfsTopologyReader;
 import io.kvmtune.hostprep.sys.HostFs;
-import io.kvmtune.hostprep.sys.HostReadException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -11,8 +14,6 @@ import java.util.Set;
 
 /** {@link PlatformFacts} read from a /proc and /sys tree, for hosts described by a test fixture. */
 public final class SysfsPlatformFacts implements PlatformFacts {
-
-    private static final String CPU_DIR = "/sys/devices/system/cpu";
 
     private final HostFs fs;
 
@@ -25,22 +26,14 @@ public final class SysfsPlatformFacts implements PlatformFacts {
         return "sysfs";
     }
 
+    /** The online CPUs as tuning-core's sysfs topology reader sees them. */
     @Override
     public List<LogicalCpu> logicalCpus() {
+        HostTopology topology = new SysfsTopologyReader(fs.root()).read(HostArch.current());
         List<LogicalCpu> cpus = new ArrayList<>();
-        for (String name : fs.list(CPU_DIR)) {
-            if (!name.matches("cpu\\d+")) {
-                continue;
-            }
-            int id = Integer.parseInt(name.substring(3));
-            String dir = CPU_DIR + "/" + name;
-            int node = fs.list(dir).stream()
-                    .filter(n -> n.matches("node\\d+"))
-                    .mapToInt(n -> Integer.parseInt(n.substring(4)))
-                    .findFirst()
-                    .orElse(0);
-            cpus.add(new LogicalCpu(id, number(dir + "/topology/core_id"),
-                    number(dir + "/topology/physical_package_id"), node));
+        for (Core core : topology.cores()) {
+            core.threads().forEach(cpu -> cpus.add(new LogicalCpu(cpu, core.coreId(), core.packageId(),
+                    topology.nodeOf(cpu).id())));
         }
         cpus.sort((a, b) -> Integer.compare(a.cpu(), b.cpu()));
         return cpus;
@@ -71,12 +64,4 @@ public final class SysfsPlatformFacts implements PlatformFacts {
                 .or(() -> Optional.of("unknown hypervisor"));
     }
 
-    private int number(String path) {
-        try {
-            return fs.read(path).map(s -> Integer.parseInt(s.strip())).orElse(0);
-        } catch (HostReadException | NumberFormatException e) {
-            // Offline CPUs have no topology; OSHI reports them as 0 too.
-            return 0;
-        }
-    }
 }

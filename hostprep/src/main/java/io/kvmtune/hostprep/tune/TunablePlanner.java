@@ -26,15 +26,12 @@ import java.util.Optional;
 public final class TunablePlanner {
 
     /** The sysctls of tuned's network-latency and realtime profiles, with their wanted values. */
-    private static final Map<String, String> SYSCTLS = new java.util.LinkedHashMap<>();
-
-    static {
-        SYSCTLS.put("kernel.sched_rt_runtime_us", "-1");
-        SYSCTLS.put("kernel.timer_migration", "0");
-        SYSCTLS.put("vm.stat_interval", "10");
-        SYSCTLS.put("kernel.numa_balancing", "0");
-        SYSCTLS.put("kernel.nmi_watchdog", "0");
-    }
+    private static final List<Map.Entry<String, String>> SYSCTLS = List.of(
+            Map.entry("kernel.sched_rt_runtime_us", "-1"),
+            Map.entry("kernel.timer_migration", "0"),
+            Map.entry("vm.stat_interval", "10"),
+            Map.entry("kernel.numa_balancing", "0"),
+            Map.entry("kernel.nmi_watchdog", "0"));
 
     private TunablePlanner() {
     }
@@ -46,9 +43,12 @@ public final class TunablePlanner {
     public static TunablePlan plan(HostInventory inv, Partition p, TunableOptions options, HostFs fs) {
         List<TunableChange> changes = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        SYSCTLS.forEach((name, wanted) -> inv.sysctl(name).value().ifPresentOrElse(
-                now -> add(changes, "sysctl." + name, Sysctl.path(name), ValueFormat.TEXT, now, wanted),
-                () -> notes.add(name + ": " + inv.sysctl(name).describe() + ", left alone")));
+        for (Map.Entry<String, String> sysctl : SYSCTLS) {
+            String name = sysctl.getKey();
+            inv.sysctl(name).value().ifPresentOrElse(
+                    now -> add(changes, "sysctl." + name, Sysctl.path(name), ValueFormat.TEXT, now, sysctl.getValue()),
+                    () -> notes.add(name + ": " + inv.sysctl(name).describe() + ", left alone"));
+        }
         hungTask(inv, changes);
         rtBudget(inv, changes, notes);
         CpuSet hk = p.housekeeping();
