@@ -8,6 +8,7 @@ import io.kvmtune.core.InvalidInputException;
 import io.kvmtune.core.apply.Applier;
 import io.kvmtune.core.apply.ApplyOptions;
 import io.kvmtune.core.apply.ApplyReport;
+import io.kvmtune.core.apply.CommandLineCheck;
 import io.kvmtune.core.apply.RestoreReport;
 import io.kvmtune.core.claims.Claim;
 import io.kvmtune.core.claims.ClaimResult;
@@ -88,6 +89,7 @@ final class HookRunner {
         settings.prepared().save(prepared.appliedTo(qemu));
         ApplyReport report = applier().apply(prepared.plan(), found.guest(), ApplyOptions.defaults());
         report.warnings().forEach(w -> log.action("warning: " + w));
+        warnAboutStartOptions(prepared.plan(), found);
         log.action("applied the plan to QEMU pid " + qemu.tid() + " and read it back as planned ("
                 + changedThreads(report) + " of " + report.threads().size() + " threads changed)");
     }
@@ -99,6 +101,7 @@ final class HookRunner {
             ThreadIdentity qemu = found.guest().process();
             holdClaim(prepared, qemu);
             settings.prepared().save(prepared.appliedTo(qemu));
+            warnAboutStartOptions(prepared.plan(), found);
             List<String> drift = applier().verify(prepared.plan(), found.guest());
             if (drift.isEmpty()) {
                 log.action("QEMU pid " + qemu.tid() + " is as planned");
@@ -112,6 +115,15 @@ final class HookRunner {
             log.failure(new Failure(f.status(), f.code(), f.key(), f.value(),
                     f.message() + " (the guest keeps running untuned: libvirt would kill it on a failed reconnect hook)"));
         }
+    }
+
+    /**
+     * Logs where the QEMU's HPET or CPU differs from the plan. Only the domain XML decides them,
+     * when QEMU starts, so the hook warns and never fails or re-applies over them.
+     */
+    private void warnAboutStartOptions(TuningPlan plan, DiscoveredGuest found) {
+        CommandLineCheck.of(plan, found.commandLine()).differences().forEach(d -> log.action(
+                "warning: " + d + " (set by the domain XML when QEMU starts; applying cannot change it)"));
     }
 
     private void release(DomainDescription domain) {
