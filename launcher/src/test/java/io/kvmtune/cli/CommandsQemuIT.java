@@ -44,7 +44,9 @@ class CommandsQemuIT {
         last = online.last();
         config = Files.writeString(dir.resolve("kvmtune.conf"),
                 "[compute]\ncpu_shared_set = " + first + "\ncpu_dedicated_set = " + last + "\n");
-        guest = ThrowawayGuest.start(ThrowawayGuest.Options.defaults().withVcpus(4).withArguments("-overcommit", "mem-lock=on"));
+        // As libvirt starts the default x86 plan (hpet present=no, cpu host-model): verify compares these too.
+        guest = ThrowawayGuest.start(ThrowawayGuest.Options.defaults().withVcpus(4)
+                .withArguments("-overcommit", "mem-lock=on", "-no-hpet", "-cpu", "qemu64"));
         original = TaskState.all(guest.pid());
     }
 
