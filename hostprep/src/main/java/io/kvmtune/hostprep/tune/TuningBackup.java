@@ -1,16 +1,14 @@
 package io.kvmtune.hostprep.tune;
 
 import io.kvmtune.core.InvalidInputException;
+import io.kvmtune.core.files.AtomicFile;
 import io.kvmtune.core.json.Json;
 import io.kvmtune.core.json.JsonException;
 import io.kvmtune.core.json.JsonObject;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,8 +17,8 @@ import java.util.Optional;
 
 /**
  * The record of every value {@code apply} replaced ({@code /var/lib/kvmtune/hostprep-backup.json}),
- * written atomically (temporary file, fsync, rename, fsync of the directory) before the first
- * change, so a crash at any point leaves either the old record or the new one.
+ * written atomically ({@link AtomicFile}) before the first change, so a crash at any point leaves
+ * either the old record or the new one.
  *
  * <p>A second apply before a restore keeps the first apply's original value of a file it touches
  * again: restore always goes back to the host as it was before kvmtune.
@@ -81,38 +79,16 @@ public record TuningBackup(List<TunableChange> entries) {
         return entries.isEmpty();
     }
 
-    /** Writes atomically; an empty record deletes the file. */
+    /** Writes atomically ({@link AtomicFile}, readable by the owner only); an empty record deletes the file. */
     public void save(Path file) throws IOException {
         if (entries.isEmpty()) {
             Files.deleteIfExists(file);
-            syncDirectory(file);
+            AtomicFile.syncDirectory(file.toAbsolutePath().getParent());
             return;
         }
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("version", VERSION);
         root.put("entries", entries);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(java.nio.ByteBuffer.wrap((Json.pretty(root) + "\n").getBytes(StandardCharsets.UTF_8)));
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-        syncDirectory(file);
-    }
-
-    private static void syncDirectory(Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        if (dir != null && Files.isDirectory(dir)) {
-            // Makes the rename itself durable; Linux lets a directory be opened read-only and fsynced.
-            try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-                ch.force(true);
-            }
-        }
+        AtomicFile.write(file, (Json.pretty(root) + "\n").getBytes(StandardCharsets.UTF_8));
     }
 }

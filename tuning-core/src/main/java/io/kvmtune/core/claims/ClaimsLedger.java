@@ -2,6 +2,7 @@ package io.kvmtune.core.claims;
 
 import io.kvmtune.core.InvalidInputException;
 import io.kvmtune.core.cpu.CpuSet;
+import io.kvmtune.core.files.AtomicFile;
 import io.kvmtune.core.json.Json;
 import io.kvmtune.core.json.JsonException;
 import io.kvmtune.core.json.JsonObject;
@@ -9,14 +10,12 @@ import io.kvmtune.core.qemu.ProcFs;
 import io.kvmtune.core.qemu.ThreadIdentity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,7 +55,6 @@ public final class ClaimsLedger {
 
     private final Path file;
     private final Path lockFile;
-    private final Path tempFile;
     private final ProcessProbe probe;
     private final Clock clock;
     private final Duration pendingGrace;
@@ -64,7 +62,6 @@ public final class ClaimsLedger {
     public ClaimsLedger(Path file, ProcessProbe probe, Clock clock, Duration pendingGrace) {
         this.file = file.toAbsolutePath();
         this.lockFile = siblingOf(this.file, ".lock");
-        this.tempFile = siblingOf(this.file, ".tmp");
         this.probe = probe;
         this.clock = clock;
         this.pendingGrace = pendingGrace;
@@ -182,24 +179,15 @@ public final class ClaimsLedger {
         }
     }
 
-    /** Temp file, fsync, rename, fsync the directory: the rename is the commit point. */
+    /**
+     * {@link AtomicFile}: the rename is the commit point. Readable by everyone, so that
+     * {@code kvmtune plan} run by any user sees the pCPUs guests hold.
+     */
     private void write(List<Claim> claims) throws IOException {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("version", FORMAT_VERSION);
         doc.put("claims", claims);
-        byte[] bytes = (Json.pretty(doc) + "\n").getBytes(StandardCharsets.UTF_8);
-        try (FileChannel out = FileChannel.open(tempFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) {
-                out.write(buffer);
-            }
-            out.force(true);
-        }
-        Files.move(tempFile, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-            dir.force(true);
-        }
+        AtomicFile.write(file, (Json.pretty(doc) + "\n").getBytes(StandardCharsets.UTF_8), AtomicFile.Readers.EVERYONE);
     }
 
     private List<Claim> dropStale(Map<String, Claim> claims) {

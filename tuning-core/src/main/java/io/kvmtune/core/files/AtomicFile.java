@@ -7,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * Replaces a file so that a process killed at any instruction leaves the old content or the new,
@@ -18,15 +21,42 @@ public final class AtomicFile {
     private AtomicFile() {
     }
 
+    /** Who may read a file {@link #write} creates, and enter a directory it creates for it. */
+    public enum Readers {
+        /** Mode 0600 in a directory of mode 0700: records of what was changed on the host. */
+        OWNER("rw-------", "rwx------"),
+        /** Mode 0644 in a directory of mode 0755: files other users' commands read, such as the claims ledger. */
+        EVERYONE("rw-r--r--", "rwxr-xr-x");
+
+        private final FileAttribute<Set<PosixFilePermission>> file;
+        private final FileAttribute<Set<PosixFilePermission>> directory;
+
+        Readers(String file, String directory) {
+            this.file = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(file));
+            this.directory = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(directory));
+        }
+    }
+
     /**
-     * Writes {@code bytes} to {@code target}, creating its directory (mode 0700) when missing.
+     * Writes {@code bytes} to {@code target}, readable by its owner only, creating its directory
+     * (mode 0700) when missing.
      *
      * @throws java.nio.file.AtomicMoveNotSupportedException when the file system cannot rename atomically
      */
     public static void write(Path target, byte[] bytes) throws IOException {
+        write(target, bytes, Readers.OWNER);
+    }
+
+    /**
+     * Writes {@code bytes} to {@code target}, creating its directory when missing; the modes of
+     * both (less the umask) come from {@code readers}.
+     *
+     * @throws java.nio.file.AtomicMoveNotSupportedException when the file system cannot rename atomically
+     */
+    public static void write(Path target, byte[] bytes, Readers readers) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Path temp = Files.createTempFile(dir, "." + target.getFileName() + "-", ".tmp");
+        Files.createDirectories(dir, readers.directory);
+        Path temp = Files.createTempFile(dir, "." + target.getFileName() + "-", ".tmp", readers.file);
         try {
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);

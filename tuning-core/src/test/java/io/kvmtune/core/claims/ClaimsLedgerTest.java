@@ -9,6 +9,7 @@ import io.kvmtune.core.cpu.CpuSet;
 import io.kvmtune.core.qemu.ThreadIdentity;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,6 +45,16 @@ class ClaimsLedgerTest {
             }
         };
         return new ClaimsLedger(dir.resolve("run/claims.json"), running::contains, clock, Duration.ofMinutes(10));
+    }
+
+    @Test
+    void theLedgerIsReadableByEveryUserSoThatAnyonesPlanSeesTheClaims() throws Exception {
+        ledger().claim("uuid-a", "a", taken -> CpuSet.of(2));
+        assertThat(Files.getPosixFilePermissions(dir.resolve("run/claims.json"))).contains(PosixFilePermission.OTHERS_READ);
+        try (var files = Files.list(dir.resolve("run"))) {
+            assertThat(files).as("no temporary file left").containsExactlyInAnyOrder(
+                    dir.resolve("run/claims.json"), dir.resolve("run/claims.json.lock"));
+        }
     }
 
     @Test
