@@ -6,14 +6,15 @@ import io.kvmtune.cli.Main;
 import io.kvmtune.core.claims.Claim;
 import io.kvmtune.core.claims.ClaimsLedger;
 import io.kvmtune.core.cpu.CpuSet;
+import io.kvmtune.core.testing.ChildJvms;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Concurrent libvirt starts: the real hook entry point in separate JVMs, one per domain. */
@@ -22,30 +23,18 @@ class HookPrepareProcessesIT {
     @TempDir
     Path dir;
 
-    private final List<Process> started = new ArrayList<>();
-
-    @AfterEach
-    void killEverythingStarted() throws InterruptedException {
-        for (Process p : started) {
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-        }
-    }
+    @RegisterExtension
+    final ChildJvms jvms = new ChildJvms();
 
     private Process prepare(Path config, Path ledger, int i) throws Exception {
         String name = "guest-" + i;
         String uuid = String.format("00000000-0000-4000-8000-%012d", i);
-        Process p = new ProcessBuilder(
-                ProcessHandle.current().info().command().orElseThrow(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
-                "-Dkvmtune.claims=" + ledger, "-Dkvmtune.config=" + config, "-Dkvmtune.root=" + dir,
-                "-Dkvmtune.syslog=" + dir.resolve("no-syslog"),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "hook", name, "prepare", "begin", "-")
+        Process p = jvms.start(ChildJvms.command(List.of("--enable-native-access=ALL-UNNAMED",
+                        "-Dkvmtune.claims=" + ledger, "-Dkvmtune.config=" + config, "-Dkvmtune.root=" + dir,
+                        "-Dkvmtune.syslog=" + dir.resolve("no-syslog")),
+                        Main.class, List.of("hook", name, "prepare", "begin", "-"))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(dir.resolve(name + ".err").toFile())
-                .start();
-        started.add(p);
+                .redirectError(dir.resolve(name + ".err").toFile()));
         p.getOutputStream().write(("<domain type='kvm'><name>" + name + "</name><uuid>" + uuid + "</uuid>"
                 + "<vcpu>2</vcpu><metadata><k:tuning xmlns:k='https://kvmtune.io/xmlns/tuning/1.0'>"
                 + "<k:flavor-spec key='hw:cpu_policy'>dedicated</k:flavor-spec>"

@@ -3,6 +3,7 @@ package io.kvmtune.core.claims;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvmtune.core.cpu.CpuSet;
+import io.kvmtune.core.testing.ChildJvms;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The ledger shared by separate JVMs, as concurrent libvirt hook processes share it. */
@@ -22,25 +23,12 @@ class ClaimsLedgerProcessesIT {
     @TempDir
     Path dir;
 
-    private final List<Process> started = new ArrayList<>();
-
-    @AfterEach
-    void killEverythingStarted() throws InterruptedException {
-        for (Process p : started) {
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-        }
-    }
+    @RegisterExtension
+    final ChildJvms jvms = new ChildJvms();
 
     private Process worker(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElseThrow(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
-                "-cp", System.getProperty("java.class.path"), ClaimWorker.class.getName()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        started.add(p);
-        return p;
+        return jvms.start(ChildJvms.command(List.of("-Xshare:auto"), ClaimWorker.class, List.of(args))
+                .redirectError(ProcessBuilder.Redirect.INHERIT));
     }
 
     @Test
