@@ -24,8 +24,7 @@ final class PlanCommand extends Subcommand {
     @Override
     ExitStatus run() {
         HostInputs host = request.host(global.configFile());
-        TuningPlan plan = host.plan(host.request(request.flavorSpecs(), request.imageProps(), request.vcpus()),
-                request.claimedByOthers());
+        TuningPlan plan = request.plan(host);
         switch (format()) {
             case TABLE -> out().print(PlanTable.format(plan));
             case JSON -> out().println(Json.pretty(plan));

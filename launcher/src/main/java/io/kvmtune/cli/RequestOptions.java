@@ -3,6 +3,7 @@ package io.kvmtune.cli;
 import io.kvmtune.core.InvalidInputException;
 import io.kvmtune.core.claims.ClaimsLedger;
 import io.kvmtune.core.cpu.CpuSet;
+import io.kvmtune.core.plan.TuningPlan;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -78,6 +79,16 @@ public final class RequestOptions {
     /** The host this request is planned on: {@code --topology} and the configuration file. */
     public HostInputs host(Optional<Path> config) {
         return HostInputs.read(config, topologyFile(), Path.of("/"));
+    }
+
+    /**
+     * The plan for the request these options give on {@code host}, around the pCPUs other guests
+     * hold.
+     *
+     * @throws InvalidInputException when {@code --vcpus} is missing or the request is invalid
+     */
+    public TuningPlan plan(HostInputs host) {
+        return host.plan(host.request(flavorSpecs(), imageProps(), vcpus()), claimedByOthers());
     }
 
     /** The pCPUs other guests hold, from {@code --claims} (none for {@code --claims none}). */

@@ -41,7 +41,7 @@ final class XmlCommand extends Subcommand {
         String virtType = host.policy().virtType();
         String xml;
         if (domainXml == null) {
-            xml = PlanXml.render(plan(host, request.flavorSpecs(), request.imageProps(), request.vcpus()), virtType);
+            xml = PlanXml.render(request.plan(host), virtType);
         } else {
             byte[] original = InputFiles.bytes("--domain-xml", domainXml);
             DomainDescription domain = DomainXmlReader.read(original);
@@ -49,7 +49,8 @@ final class XmlCommand extends Subcommand {
                     ? domain.tuning().orElse(new TuningMetadata(Map.of(), Map.of()))
                     : new TuningMetadata(request.flavorSpecs(), request.imageProps());
             int vcpus = request.vcpusOr(domain.vcpus());
-            TuningPlan plan = plan(host, wanted.flavorSpecs(), wanted.imageProps(), vcpus);
+            TuningPlan plan = host.plan(host.request(wanted.flavorSpecs(), wanted.imageProps(), vcpus),
+                    request.claimedByOthers());
             xml = DomainXmlPatcher.patch(original, plan, virtType, wanted);
         }
         if (format() == OutputFormat.JSON) {
@@ -58,9 +59,5 @@ final class XmlCommand extends Subcommand {
             out().print(xml);
         }
         return ExitStatus.OK;
-    }
-
-    private TuningPlan plan(HostInputs host, Map<String, String> flavor, Map<String, String> image, int vcpus) {
-        return host.plan(host.request(flavor, image, vcpus), request.claimedByOthers());
     }
 }
