@@ -1,5 +1,6 @@
 package io.kvmtune.hostprep;
 
+import io.kvmtune.core.text.TextTable;
 import io.kvmtune.hostprep.check.CheckReport;
 import io.kvmtune.hostprep.check.CheckResult;
 import io.kvmtune.hostprep.check.CheckStatus;

@@ -23,7 +23,7 @@ public final class TextTable {
         return this;
     }
 
-    /** Every row, one per line, each ending with a newline. */
+    /** Every row, one per line, each ending with a newline and never with spaces. */
     public String render() {
         int[] widths = new int[rows.getFirst().length];
         for (String[] row : rows) {
@@ -39,6 +39,12 @@ public final class TextTable {
                     out.repeat(' ', widths[c] - row[c].length() + 2);
                 }
             }
+            // Empty last cells would otherwise leave padding at the end of the line.
+            int end = out.length();
+            while (end > 0 && out.charAt(end - 1) == ' ') {
+                end--;
+            }
+            out.setLength(end);
             out.append('\n');
         }
         return out.toString();
