@@ -96,7 +96,7 @@ final class ProbeCommand extends Subcommand {
     }
 
     private ProbeConfig config() {
-        CpuSet on = cpus == null ? CpuSet.fromBitSet(Affinity.get(0)) : parseCpus(cpus);
+        CpuSet on = cpus == null ? CpuSet.fromBitSet(Affinity.get(0)) : CpuSet.parse(cpus, "--cpus");
         long loops = length != null && length.loops != null ? length.loops : 0;
         if (length != null && length.loops != null && loops < 1) {
             throw InvalidInputException.invalid("--loops", Long.toString(loops), "give a positive number of wake-ups");
@@ -104,14 +104,6 @@ final class ProbeCommand extends Subcommand {
         Duration duration = loops > 0 ? null
                 : parseDuration(length != null && length.duration != null ? length.duration : "10s");
         return new ProbeConfig(on, priority, intervalMicros, loops, duration, histogramMaxMicros, true);
-    }
-
-    private static CpuSet parseCpus(String spec) {
-        try {
-            return CpuSet.parse(spec);
-        } catch (InvalidInputException e) {
-            throw e.withKey("--cpus");
-        }
     }
 
     /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d}, or plain seconds, as cyclictest's {@code -D}. */

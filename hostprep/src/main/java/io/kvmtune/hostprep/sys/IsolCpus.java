@@ -36,7 +36,7 @@ public record IsolCpus(List<String> flags, CpuSet cpus) {
         if (flags.isEmpty()) {
             flags.add("domain");
         }
-        return new IsolCpus(flags, KernelCmdline.parseList("isolcpus", rest));
+        return new IsolCpus(flags, CpuSet.parse(rest, "isolcpus"));
     }
 
     public boolean has(String flag) {

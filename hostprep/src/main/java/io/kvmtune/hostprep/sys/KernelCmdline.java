@@ -75,7 +75,7 @@ public record KernelCmdline(String text, List<String> params) {
      * @throws InvalidInputException keyed by the parameter when its value is not a cpu list
      */
     public Optional<CpuSet> cpus(String name) {
-        return value(name).map(v -> parseList(name, v));
+        return value(name).map(v -> CpuSet.parse(v, name));
     }
 
     /** {@code isolcpus=[flag,...,]list}, or empty when absent. */
@@ -83,13 +83,6 @@ public record KernelCmdline(String text, List<String> params) {
         return value("isolcpus").map(IsolCpus::parse);
     }
 
-    static CpuSet parseList(String name, String value) {
-        try {
-            return CpuSet.parse(value);
-        } catch (InvalidInputException e) {
-            throw e.withKey(name);
-        }
-    }
 
     @Override
     public String toString() {

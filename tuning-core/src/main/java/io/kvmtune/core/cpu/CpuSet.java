@@ -87,6 +87,21 @@ public final class CpuSet {
     }
 
     /**
+     * {@link #parse(String)} for a spec read from {@code key} (an option, a configuration key, a
+     * file), which the error names.
+     *
+     * @throws InvalidInputException with code {@code Invalid}, key {@code key}, the whole spec as
+     *     value, and a message naming the bad item
+     */
+    public static CpuSet parse(String spec, String key) {
+        try {
+            return parse(spec);
+        } catch (InvalidInputException e) {
+            throw e.withKey(key);
+        }
+    }
+
+    /**
      * Parses a cpu spec exactly as Nova's {@code parse_cpu_spec} does, with kvmtune's stricter
      * numbers.
      *
@@ -96,9 +111,9 @@ public final class CpuSet {
      * zeros are accepted, a sign, underscores or other digits are not. The empty spec is the
      * empty set: callers that need CPUs check {@link #isEmpty()}.
      *
-     * @throws InvalidInputException with code {@code Invalid}, no key (the caller adds it with
-     *     {@link InvalidInputException#withKey}), the whole spec as value, and a message naming
-     *     the bad item
+     * @throws InvalidInputException with code {@code Invalid}, no key (see
+     *     {@link #parse(String, String)}), the whole spec as value, and a message naming the bad
+     *     item
      */
     public static CpuSet parse(String spec) {
         long[] include = NO_WORDS;

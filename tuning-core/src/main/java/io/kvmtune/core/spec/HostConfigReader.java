@@ -106,12 +106,7 @@ public final class HostConfigReader {
             return Optional.empty();
         }
         String name = section + "." + key;
-        CpuSet set;
-        try {
-            set = CpuSet.parse(value.get());
-        } catch (InvalidInputException e) {
-            throw e.withKey(name);
-        }
+        CpuSet set = CpuSet.parse(value.get(), name);
         if (set.isEmpty()) {
             throw InvalidInputException.invalid(name, value.get(), "[" + section + "] " + key + "=" + value.get()
                     + ": No CPUs available after parsing (" + conf.where(section, key) + ")");

@@ -25,12 +25,7 @@ public final class VcpuMask {
      *     the mask is not a cpu spec
      */
     public static CpuSet evaluate(String key, String mask, int vcpus) {
-        CpuSet literal;
-        try {
-            literal = CpuSet.parse(mask);
-        } catch (InvalidInputException e) {
-            throw e.withKey(key);
-        }
+        CpuSet literal = CpuSet.parse(mask, key);
         if (!mask.stripLeading().startsWith("^")) {
             return literal;
         }

@@ -148,12 +148,7 @@ public final class DeclaredTopology {
 
     private static CpuSet cpus(JsonObject o, String name) {
         String spec = o.string(name);
-        CpuSet cpus;
-        try {
-            cpus = CpuSet.parse(spec);
-        } catch (InvalidInputException e) {
-            throw e.withKey(o.path() + "." + name);
-        }
+        CpuSet cpus = CpuSet.parse(spec, o.path() + "." + name);
         if (name.equals("online") && cpus.isEmpty()) {
             throw invalid(o.path() + "." + name, spec, "must list at least one CPU");
         }

@@ -139,11 +139,7 @@ public final class SysfsTopologyReader {
         if (text == null) {
             return null;
         }
-        try {
-            return CpuSet.parse(text);
-        } catch (InvalidInputException e) {
-            throw e.withKey(file.toString());
-        }
+        return CpuSet.parse(text, file.toString());
     }
 
     private static Integer integer(Path file, boolean required) {

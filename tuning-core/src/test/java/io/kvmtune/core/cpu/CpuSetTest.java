@@ -112,6 +112,16 @@ class CpuSetTest {
         assertThat(e.getMessage()).startsWith("compute.cpu_shared_set: Invalid inclusion expression 'x'");
     }
 
+    @Test
+    void parseWithAKeyNamesItInTheError() {
+        assertThat(CpuSet.parse("2-3", "--cpus")).isEqualTo(CpuSet.of(2, 3));
+        assertThatThrownBy(() -> CpuSet.parse("2-x", "--cpus")).isInstanceOfSatisfying(InvalidInputException.class, e -> {
+            assertThat(e.key()).isEqualTo("--cpus");
+            assertThat(e.value()).isEqualTo("2-x");
+            assertThat(e.getMessage()).startsWith("--cpus: ");
+        });
+    }
+
     // --- kvmtune's stricter numbers (REFERENCE.md decision 4) ---
 
     @Test
