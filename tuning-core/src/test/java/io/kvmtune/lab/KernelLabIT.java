@@ -145,7 +145,7 @@ class KernelLabIT {
         String guestResults = Initramfs.GUEST_RESULTS;
         List<String> javaArgs = new ArrayList<>(List.of(
                 "--enable-native-access=ALL-UNNAMED", "-XX:+EnableDynamicAgentLoading", "-XX:-UsePerfData",
-                "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=/tmp",
+                "-XX:TieredStopAtLevel=1", "-Xmx768m", "-Djava.io.tmpdir=/tmp",
                 "-Dkvmtune.lab=true",
                 "-Dkvmtune.lab.expect.release=" + kernel.release(),
                 "-Dkvmtune.lab.expect.preemptRt=" + scenario.flavour().startsWith("rt-"),
@@ -164,7 +164,10 @@ class KernelLabIT {
                 uname -a
                 %s
                 cd /tmp
-                exec %s/bin/java @"$RESULTS/java.args"
+                %s/bin/java @"$RESULTS/java.args"
+                rc=$?
+                dmesg > "$RESULTS/dmesg.txt"
+                exit $rc
                 """.formatted(guestResults, scenario.setup(), System.getProperty("java.home"));
         Files.writeString(results.resolve("run.sh"), script);
     }
@@ -184,9 +187,16 @@ class KernelLabIT {
         }
     }
 
+    /** The test run's output and, when the guest got that far, the tail of its kernel log. */
     private static String guestLog(Path results) throws IOException {
         Path log = results.resolve("guest.log");
-        return Files.exists(log) ? Files.readString(log) : "(no guest log)";
+        Path dmesg = results.resolve("dmesg.txt");
+        String text = Files.exists(log) ? Files.readString(log) : "(no guest log)";
+        if (Files.exists(dmesg)) {
+            List<String> lines = Files.readAllLines(dmesg);
+            text += "\nkernel log (last 40 lines):\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        }
+        return text;
     }
 
     private static synchronized LabKernel kernel(String flavour) throws IOException, InterruptedException {
