@@ -2,6 +2,7 @@ package io.kvmtune.hostprep.inventory;
 
 import io.kvmtune.core.cpu.CpuSet;
 import io.kvmtune.core.qemu.ProcCgroup;
+import io.kvmtune.core.topology.HostArch;
 import io.kvmtune.hostprep.inventory.CgroupInfo.CpusetPartition;
 import io.kvmtune.hostprep.inventory.GuestProcess.GuestThread;
 import io.kvmtune.hostprep.inventory.IrqInfo.Irq;
@@ -102,7 +103,7 @@ public final class InventoryReader {
         CpuTopology topology = topology();
         return new HostInventory(topology, kernel, isolation(kernel), rt(kernel, cmdline, cgroups, sysctls),
                 cgroups, clocksource(), memory(), power(topology), irqs(all), workqueues(), kvm(flags),
-                sysctls, flags, versions.get(), guests(all, cgroups), all);
+                sysctls, flags, CpuModelInventory.read(fs, HostArch.current()), versions.get(), guests(all, cgroups), all);
     }
 
     private CpuTopology topology() {
