@@ -17,7 +17,8 @@ public final class CpuMasks {
     }
 
     /**
-     * Parses a hex mask; leading zeros and an optional {@code 0x} are accepted.
+     * Parses a hex mask; leading zeros, an optional {@code 0x} and whitespace around the whole
+     * mask (the kernel's trailing newline) are accepted, nothing between the groups.
      *
      * @throws InvalidInputException naming the mask when a group is not hexadecimal or too wide
      */
@@ -29,7 +30,7 @@ public final class CpuMasks {
         String[] groups = text.split(",", -1);
         CpuSet set = CpuSet.empty();
         for (int g = 0; g < groups.length; g++) {
-            String group = groups[g].strip();
+            String group = groups[g];
             // Checked before parseLong, which would also take a sign: "-1" is not a mask group.
             if (!HEX_GROUP.matcher(group).matches()) {
                 throw InvalidInputException.invalid(null, mask,

@@ -35,5 +35,7 @@ class CpuMasksTest {
         // Long.parseLong takes a sign; a mask group does not.
         assertThatThrownBy(() -> CpuMasks.parse("-1")).isInstanceOf(InvalidInputException.class).hasMessageContaining("'-1'");
         assertThatThrownBy(() -> CpuMasks.parse("ff,+1")).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> CpuMasks.parse("0x\n2")).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> CpuMasks.parse("3, 1")).isInstanceOf(InvalidInputException.class);
     }
 }
