@@ -151,6 +151,33 @@ public final class FakeHost {
         return this;
     }
 
+    /**
+     * The runtime and boot-time isolation of a host tuned for {@code housekeeping} (every other CPU
+     * dedicated): isolcpus, nohz_full, rcu_nocbs, irqaffinity on the command line and in effect,
+     * IRQs, workqueues and ordinary tasks on housekeeping CPUs, THP off, latency sysctls set,
+     * unlimited RT runtime beside the fair server.
+     */
+    public FakeHost tuned(CpuSet housekeeping) {
+        String dedicated = CpuSet.firstN(cpus).minus(housekeeping).format();
+        String hkMask = CpuMasks.format(housekeeping);
+        return cmdline("ro isolcpus=managed_irq,domain," + dedicated + " nohz=on nohz_full=" + dedicated + " rcu_nocbs="
+                        + dedicated + " irqaffinity=" + housekeeping.format() + " skew_tick=1 tsc=reliable nosoftlockup")
+                .file("/sys/devices/system/cpu/isolated", dedicated + "\n")
+                .file("/sys/devices/system/cpu/nohz_full", dedicated + "\n")
+                .file("/sys/kernel/mm/transparent_hugepage/enabled", "always madvise [never]\n")
+                .file("/sys/devices/virtual/workqueue/cpumask", hkMask + "\n")
+                .file("/sys/bus/workqueue/devices/writeback/cpumask", hkMask + "\n")
+                .file("/proc/irq/default_smp_affinity", hkMask + "\n")
+                .irq(24, housekeeping, CpuSet.of(housekeeping.first()), "acpi")
+                .irq(25, housekeeping, CpuSet.of(housekeeping.last()), "eth0-rx-0")
+                .sysctl("kernel.timer_migration", "0")
+                .sysctl("vm.stat_interval", "10")
+                .sysctl("kernel.sched_rt_runtime_us", "-1")
+                .fairServer(50_000_000, 1_000_000_000)
+                .task(100, 100, "rsyslogd", 0x400100, 0, 0, 0, housekeeping)
+                .task(1, 1, "systemd", 0x400100, 0, 0, 0, housekeeping);
+    }
+
     public FakeHost cmdline(String params) {
         return file("/proc/cmdline", params + "\n");
     }

@@ -31,10 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HostprepCommandTest {
 
-    private static final String ISOLATED_CMDLINE =
-            "ro isolcpus=managed_irq,domain,2-7 nohz=on nohz_full=2-7 rcu_nocbs=2-7 irqaffinity=0-1 skew_tick=1 "
-                    + "tsc=reliable nosoftlockup";
-
     @TempDir
     Path root;
 
@@ -143,28 +139,12 @@ class HostprepCommandTest {
 
     @Test
     void checkOnAHostWhereNothingFailsExitsZero() {
-        CpuSet hk = CpuSet.range(0, 1);
-        host.cmdline(ISOLATED_CMDLINE)
-                .file("/proc/version", "Linux version 6.12.9 (builder@example) (gcc 12) #1 SMP PREEMPT_RT Thu Jan 1\n")
-                .file("/proc/sys/kernel/osrelease", "6.12.9\n")
+        host = FakeHost.baseline(root.resolve("tuned"), "6.12.9", "SMP PREEMPT_RT", 8, 1)
+                .tuned(CpuSet.range(0, 1))
                 .config("# CONFIG_RT_GROUP_SCHED is not set", "CONFIG_NO_HZ_FULL=y")
-                .file("/sys/devices/system/cpu/isolated", "2-7\n")
-                .file("/sys/devices/system/cpu/nohz_full", "2-7\n")
-                .file("/sys/kernel/mm/transparent_hugepage/enabled", "always madvise [never]\n")
-                .file("/sys/devices/virtual/workqueue/cpumask", "3\n")
-                .file("/sys/bus/workqueue/devices/writeback/cpumask", "3\n")
-                .file("/proc/irq/default_smp_affinity", "3\n")
-                .irq(24, hk, CpuSet.of(0), "acpi")
-                .irq(25, hk, CpuSet.of(1), "eth0-rx-0")
-                .sysctl("kernel.timer_migration", "0")
-                .sysctl("vm.stat_interval", "10")
-                .sysctl("kernel.sched_rt_runtime_us", "-1")
-                .fairServer(50_000_000, 1_000_000_000)
-                .task(100, 100, "rsyslogd", 0x400100, 0, 0, 0, hk)
-                .task(1, 1, "systemd", 0x400100, 0, 0, 0, hk);
+                .sysctl("kernel.nmi_watchdog", "0");
         for (int c = 0; c < 8; c++) {
-            host.sysctl("kernel.nmi_watchdog", "0")
-                    .file("/sys/devices/system/cpu/cpu" + c + "/cpufreq/scaling_governor", "performance\n")
+            host.file("/sys/devices/system/cpu/cpu" + c + "/cpufreq/scaling_governor", "performance\n")
                     .task(10 + c, 10 + c, "ksoftirqd/" + c, 0x04208040, 1, 2, c, CpuSet.of(c));
         }
 

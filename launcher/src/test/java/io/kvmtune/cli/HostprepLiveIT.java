@@ -8,6 +8,7 @@ import io.kvmtune.core.cpu.CpuSet;
 import io.kvmtune.core.cpumodel.CpuModelReport;
 import io.kvmtune.core.json.Json;
 import io.kvmtune.core.json.JsonObject;
+import io.kvmtune.hostprep.sys.HostFs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ class HostprepLiveIT {
 
     /** The highest online CPU dedicated, the rest housekeeping; an explicit empty config keeps /etc out. */
     private String[] partition() throws IOException {
-        CpuSet online = CpuSet.parse(Files.readString(Path.of("/sys/devices/system/cpu/online")).strip());
+        CpuSet online = CpuSet.parse(HostFs.live().read("/sys/devices/system/cpu/online").orElseThrow());
         assumeTrue(online.size() >= 2, "needs two online CPUs for a partition, has " + online);
         Path config = Files.writeString(state.resolve("empty.conf"), "");
         return new String[] {"--dedicated", String.valueOf(online.last()), "--config", config.toString()};
@@ -43,10 +44,11 @@ class HostprepLiveIT {
         return all;
     }
 
-    private static Map<String, String> dump() throws IOException {
+    /** Read with HostFs: Files.readString cuts a sysctl such as "10" to "1" (see HostFs#readBytes). */
+    private static Map<String, String> dump() {
         Map<String, String> values = new LinkedHashMap<>();
         for (String file : SAFE) {
-            values.put(file, Files.readString(Path.of(file)));
+            values.put(file, HostFs.live().read(file).orElseThrow());
         }
         return values;
     }
@@ -91,7 +93,7 @@ class HostprepLiveIT {
         String[] apply = args(new String[] {"hostprep", "apply", "--format", "json", "--backup", backup.toString(),
                 "--only", "sysctl.kernel.timer_migration", "--only", "sysctl.vm.stat_interval"}, partition());
         Map<String, String> original = dump();
-        assumeTrue(!original.get(SAFE.get(0)).strip().equals("0") && !original.get(SAFE.get(1)).strip().equals("10"),
+        assumeTrue(!original.get(SAFE.get(0)).equals("0") && !original.get(SAFE.get(1)).equals("10"),
                 "this host already has timer_migration 0 and stat_interval 10: nothing to round-trip " + original);
         try {
             CommandRun check = kvmtune(args(apply, "--check"));
@@ -104,8 +106,7 @@ class HostprepLiveIT {
             CommandRun applied = kvmtune(apply);
             assertThat(applied.status()).as(applied.err() + applied.out()).isZero();
             assertThat(Json.parseObject(applied.out()).bool("changed")).isTrue();
-            assertThat(Files.readString(Path.of(SAFE.get(0))).strip()).isEqualTo("0");
-            assertThat(Files.readString(Path.of(SAFE.get(1))).strip()).isEqualTo("10");
+            assertThat(dump()).containsExactly(Map.entry(SAFE.get(0), "0"), Map.entry(SAFE.get(1), "10"));
             assertThat(Json.parseObject(kvmtune(apply).out()).bool("changed")).isFalse();
 
             CommandRun restored = kvmtune("hostprep", "restore", "--format", "json", "--backup", backup.toString());
@@ -115,8 +116,8 @@ class HostprepLiveIT {
             assertThat(backup).doesNotExist();
         } finally {
             for (Map.Entry<String, String> e : original.entrySet()) {
-                if (!Files.readString(Path.of(e.getKey())).equals(e.getValue())) {
-                    Files.writeString(Path.of(e.getKey()), e.getValue().strip());
+                if (!HostFs.live().read(e.getKey()).orElseThrow().equals(e.getValue())) {
+                    HostFs.live().write(e.getKey(), e.getValue());
                 }
             }
         }
