@@ -78,6 +78,7 @@ public final class HostPrep {
         }
     }
 
+    /** Everything, libvirt's CPU models included (the other calls skip those: no check uses them). */
     public HostInventory inventory() {
         return reader.read();
     }
@@ -97,12 +98,12 @@ public final class HostPrep {
     }
 
     public CheckReport check(Partition partition) {
-        return ReadinessChecks.run(reader.read(), partition);
+        return ReadinessChecks.run(reader.readForChecks(), partition);
     }
 
     /** The diff {@code apply} would make ({@code --check}): reads only. */
     public TunablePlan plan(Partition partition, TunableOptions options) {
-        return TunablePlanner.plan(reader.read(), partition, options, reader.fs());
+        return TunablePlanner.plan(reader.readForChecks(), partition, options, reader.fs());
     }
 
     /** Plans and applies, recording originals in {@code backup} first. */
@@ -120,7 +121,7 @@ public final class HostPrep {
     }
 
     public Suggestions suggest(Partition partition) {
-        HostInventory inv = reader.read();
+        HostInventory inv = reader.readForChecks();
         return new Suggestions(BootParameters.suggest(inv, partition), NovaConfSuggestion.suggest(inv, partition));
     }
 }
