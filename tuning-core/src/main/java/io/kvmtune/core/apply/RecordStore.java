@@ -1,19 +1,15 @@
 package io.kvmtune.core.apply;
 
 import io.kvmtune.core.MissingComponentException;
+import io.kvmtune.core.files.AtomicFile;
 import io.kvmtune.core.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /**
@@ -48,21 +44,7 @@ public final class RecordStore {
         Path target = file(record.process().tid());
         byte[] bytes = (Json.pretty(record) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            Path temp = Files.createTempFile(dir, ".qemu-" + record.process().tid() + "-", ".tmp");
-            try {
-                try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                    ByteBuffer buf = ByteBuffer.wrap(bytes);
-                    while (buf.hasRemaining()) {
-                        ch.write(buf);
-                    }
-                    ch.force(true);
-                }
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
-            syncDirectory();
+            AtomicFile.write(target, bytes);
         } catch (AtomicMoveNotSupportedException e) {
             throw new MissingComponentException("RecordStoreUnusable", "cannot save the apply record in " + dir
                     + ": the file system cannot rename atomically", e);
@@ -87,7 +69,7 @@ public final class RecordStore {
     public void delete(int pid) {
         try {
             Files.deleteIfExists(file(pid));
-            syncDirectory();
+            AtomicFile.syncDirectory(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove " + file(pid), e);
         }
@@ -96,14 +78,5 @@ public final class RecordStore {
     /** Puts back {@code previous}, or removes the record when there was none. */
     void reset(int pid, Optional<ApplyRecord> previous) {
         previous.ifPresentOrElse(this::save, () -> delete(pid));
-    }
-
-    /** A rename is durable only once its directory is: fsync it too. */
-    private void syncDirectory() throws IOException {
-        if (Files.isDirectory(dir)) {
-            try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-                ch.force(true);
-            }
-        }
     }
 }

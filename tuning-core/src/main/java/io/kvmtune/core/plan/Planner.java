@@ -6,6 +6,7 @@ import io.kvmtune.core.cpu.CpuSet;
 import io.kvmtune.core.spec.CpuThreadPolicy;
 import io.kvmtune.core.spec.EmulatorThreadsPolicy;
 import io.kvmtune.core.spec.HostPolicy;
+import io.kvmtune.core.spec.SpawnCheck;
 import io.kvmtune.core.spec.RequestSetting;
 import io.kvmtune.core.spec.TuningRequest;
 import io.kvmtune.core.topology.HostTopology;
@@ -87,7 +88,7 @@ public final class Planner {
      *     divide the vCPUs; a shared set with no online CPU)
      */
     public TuningPlan plan(TuningRequest request, CpuSet claimed) {
-        RealtimeEmulatorCheck.check(request, host);
+        SpawnCheck.check(request, host);
         int vcpus = request.vcpus();
         CpuSet pinned = request.pinnedVcpus();
         CpuSet realtime = request.realtimeVcpus().orElse(CpuSet.empty());

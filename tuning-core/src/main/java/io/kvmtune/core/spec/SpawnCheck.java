@@ -5,8 +5,8 @@ import io.kvmtune.core.InvalidInputException;
 /**
  * The request check that needs the host: Nova's libvirt driver refuses, when it builds the guest's
  * configuration, a realtime guest whose emulator threads should share {@code [compute]
- * cpu_shared_set} on a host that has none, whatever the mask. Callers run it after
- * {@link RequestParser#parse} once the host policy is known.
+ * cpu_shared_set} on a host that has none, whatever the mask (nova-semantics.md §2). The
+ * planner runs it first, since it is the one place that sees request and host together.
  */
 public final class SpawnCheck {
 
@@ -24,8 +24,9 @@ public final class SpawnCheck {
                 && host.sharedSet().isEmpty()) {
             throw new InvalidInputException("RealtimeMaskNotFoundOrInvalid", "hw:emulator_threads_policy", "share",
                     "a realtime guest with hw:emulator_threads_policy=share pools its emulator threads on"
-                            + " [compute] cpu_shared_set, which this host does not configure; set it, or use"
-                            + " hw:emulator_threads_policy=isolate");
+                            + " [compute] cpu_shared_set, which this host does not configure ("
+                            + request.source(RequestSetting.REALTIME) + "); without it they would float over the"
+                            + " realtime vCPUs' pCPUs. Set cpu_shared_set, or use hw:emulator_threads_policy=isolate");
         }
     }
 }
