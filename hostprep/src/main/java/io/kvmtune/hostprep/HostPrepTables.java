@@ -2,6 +2,7 @@ package io.kvmtune.hostprep;
 
 import io.kvmtune.core.cpumodel.CpuModelReport;
 import io.kvmtune.core.cpumodel.HostModel;
+import io.kvmtune.core.text.TextTable;
 import io.kvmtune.hostprep.check.CheckReport;
 import io.kvmtune.hostprep.check.CheckResult;
 import io.kvmtune.hostprep.check.CheckStatus;
