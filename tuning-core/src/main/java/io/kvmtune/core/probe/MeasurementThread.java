@@ -21,7 +21,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class MeasurementThread implements Runnable {
 
-    private static final int WARM_UP_ROUNDS = 50;
+    /** Bounds the warm-up at a few seconds even when a busy machine keeps the JIT queue long. */
+    private static final int WARM_UP_ROUNDS = 400;
+    private static final int WARM_UP_CLEAN_ROUNDS = 3;
+    private static final int WARM_UP_BUCKETS = 1_000;
     private static final int WARM_UP_CALLS = 2_000;
     /** 10 µs apart: at most a few tens of milliseconds of sleeping per round. */
     private static final int WARM_UP_SHORT_SLEEPS = 200;
@@ -117,19 +120,21 @@ final class MeasurementThread implements Runnable {
      * then says so.
      */
     private static void warmUp(MonotonicSleeper sleeper, com.sun.management.ThreadMXBean allocation) {
-        LatencyHistogram scratch = new LatencyHistogram(1);
+        // Wide enough that the short sleeps land in buckets while the past deadlines overflow:
+        // record() takes both of its branches.
+        LatencyHistogram scratch = new LatencyHistogram(WARM_UP_BUCKETS);
         AtomicBoolean running = new AtomicBoolean(false);
         AtomicBoolean stopped = new AtomicBoolean(true);
-        for (int round = 0; round < WARM_UP_ROUNDS; round++) {
+        int clean = 0;
+        for (int round = 0; round < WARM_UP_ROUNDS && clean < WARM_UP_CLEAN_ROUNDS; round++) {
             long before = allocation.getCurrentThreadAllocatedBytes();
             long now = sleeper.now();
             loop(sleeper, scratch, now - 1_000_000_000L, 1, Long.MAX_VALUE, WARM_UP_CALLS, running);
             loop(sleeper, scratch, sleeper.now(), 10_000, Long.MAX_VALUE, WARM_UP_SHORT_SLEEPS, running);
             loop(sleeper, scratch, now, 1, now - 1, WARM_UP_CALLS, running);
             loop(sleeper, scratch, now, 1, Long.MAX_VALUE, WARM_UP_CALLS, stopped);
-            if (allocation.getCurrentThreadAllocatedBytes() == before) {
-                return;
-            }
+            // One clean round can still run code the JIT is about to replace; a few in a row cannot.
+            clean = allocation.getCurrentThreadAllocatedBytes() == before ? clean + 1 : 0;
         }
     }
 
