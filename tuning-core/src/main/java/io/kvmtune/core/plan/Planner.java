@@ -12,6 +12,7 @@ import io.kvmtune.core.spec.TuningRequest;
 import io.kvmtune.core.topology.HostTopology;
 import io.kvmtune.linux.SchedPolicy;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -44,12 +45,21 @@ import java.util.OptionalInt;
  */
 public final class Planner {
 
+    private static final Optional<Boolean> HPET_PRESENT = Optional.of(true);
+    private static final Optional<Boolean> HPET_ABSENT = Optional.of(false);
+
     private final HostPolicy host;
     private final HostIndex index;
     private final Optional<GuestCpu> guestCpu;
     private final List<Reason> guestCpuReasons;
     private final String dedicatedSetting;
     private final String sharedSetting;
+    // Reasons that depend on the host alone are built once: a plan reuses them instead of
+    // concatenating the same strings again.
+    private final Reason realtimePriority;
+    private final Reason noTimers;
+    /** The hpet reason when the request does not set hw_time_hpet, indexed by present (0 no, 1 yes). */
+    private final Reason[] defaultHpet;
 
     private Planner(HostPolicy host, HostTopology topology) {
         this.host = host;
@@ -61,6 +71,10 @@ public final class Planner {
         this.sharedSetting = host.sharedSet().map(s -> "cpu_shared_set=" + s)
                 .orElse(host.dedicatedSet().isPresent() ? "cpu_shared_set not set"
                         : "cpu_shared_set and cpu_dedicated_set not set: all online CPUs are shared");
+        this.realtimePriority = new Reason("realtime priority " + host.realtimePriority(),
+                "realtime_scheduler_priority=" + host.realtimePriority());
+        this.noTimers = new Reason("no guest timers (pit, rtc, hpet)", "virt_type=" + host.virtType());
+        this.defaultHpet = new Reason[] {hpetReason(false, "hw_time_hpet not set"), hpetReason(true, "hw_time_hpet not set")};
     }
 
     /**
@@ -92,7 +106,7 @@ public final class Planner {
         int vcpus = request.vcpus();
         CpuSet pinned = request.pinnedVcpus();
         CpuSet realtime = request.realtimeVcpus().orElse(CpuSet.empty());
-        List<Reason> reasons = new ArrayList<>(16);
+        FrozenList.Builder<Reason> reasons = new FrozenList.Builder<>(16);
 
         // As in Nova, a guest gets a NUMA topology (and per-vCPU pins) when pinned, split or given a page
         // size; an isolated emulator pCPU is reserved on a NUMA cell, so it implies one too.
@@ -113,7 +127,7 @@ public final class Planner {
                     + "), and there are none: " + sharedSetting + " while " + dedicatedSetting);
         }
 
-        List<VcpuPlacement> placements = new ArrayList<>(vcpus);
+        FrozenList.Builder<VcpuPlacement> placements = new FrozenList.Builder<>(vcpus);
         long[] nonRealtimePinned = new long[index.words];
         boolean[] nonRealtimeFloatsOn = new boolean[index.nodeCount];
         int next = 0;
@@ -138,7 +152,7 @@ public final class Planner {
                     : new VcpuPlacement(v, pcpus, isPinned, SchedPolicy.OTHER, 0));
         }
         if (numaGuest) {
-            explainPlacement(request, pinning, perNode, guestNodes, placements, reasons);
+            explainPlacement(request, pinning, perNode, guestNodes, reasons);
         } else {
             reasons.add(new Reason("vCPUs " + CpuSet.firstN(vcpus) + " float on shared CPUs " + index.hostShared,
                     cite(request, RequestSetting.CPU_POLICY, "hw:cpu_policy not set") + ", " + sharedSetting));
@@ -149,8 +163,7 @@ public final class Planner {
             String mask = cite(request, RequestSetting.REALTIME_MASK, request.source(RequestSetting.REALTIME));
             realtimePlan = Optional.of(new RealtimePlan(realtime, SchedPolicy.FIFO, host.realtimePriority()));
             reasons.add(new Reason("vCPUs " + realtime + " realtime: SCHED_FIFO", mask));
-            reasons.add(new Reason("realtime priority " + host.realtimePriority(),
-                    "realtime_scheduler_priority=" + host.realtimePriority()));
+            reasons.add(realtimePriority);
             CpuSet housekeeping = CpuSet.firstN(vcpus).minus(realtime);
             if (!housekeeping.isEmpty()) {
                 reasons.add(new Reason("vCPUs " + housekeeping + " stay SCHED_OTHER", mask));
@@ -168,40 +181,48 @@ public final class Planner {
         }
         Optional<Boolean> hpet = hpet(request, reasons);
         reasons.addAll(guestCpuReasons);
-        return new TuningPlan(placements, realtimePlan, emulator,
+        return new TuningPlan(placements.freeze(), realtimePlan, emulator,
                 pinning != null && pinning.emulatorPcpu >= 0 ? OptionalInt.of(pinning.emulatorPcpu) : OptionalInt.empty(),
                 pinning == null ? CpuSet.empty() : CpuSet.fromMask(pinning.reserved),
-                memory, hpet, guestCpu, reasons);
+                memory, hpet, guestCpu, reasons.freeze());
     }
 
     private void explainPlacement(TuningRequest request, Pinning pinning, int perNode, int guestNodes,
-            List<VcpuPlacement> placements, List<Reason> reasons) {
+            FrozenList.Builder<Reason> reasons) {
         String numa = cite(request, RequestSetting.NUMA_NODES, "hw:numa_nodes not set: one guest NUMA node");
         String pinSource = request.source(Pinning.pinnedSource(request));
+        CpuSet pinned = request.pinnedVcpus();
+        int vcpuWords = ((guestNodes * perNode - 1) >>> 6) + 1;
+        long[] pinnedVcpus = new long[vcpuWords];
+        long[] floating = new long[vcpuWords];
+        long[] pcpus = new long[index.words];
+        int next = 0;
         for (int g = 0; g < guestNodes; g++) {
             int hostNode = index.nodeIds[pinning.hostNodeOf[g]];
-            long[] pinnedVcpus = new long[(placements.size() >>> 6) + 1];
-            long[] pcpus = new long[index.words];
-            CpuSet floating = CpuSet.empty();
+            Arrays.fill(pinnedVcpus, 0);
+            Arrays.fill(floating, 0);
+            Arrays.fill(pcpus, 0);
+            // Pinning.pcpus holds the pinned vCPUs' pCPUs in ascending vCPU order.
             for (int v = g * perNode; v < (g + 1) * perNode; v++) {
-                VcpuPlacement p = placements.get(v);
-                if (p.pinned()) {
+                if (pinned.contains(v)) {
                     pinnedVcpus[v >>> 6] |= 1L << v;
-                    int pcpu = p.pcpus().first();
+                    int pcpu = pinning.pcpus[next++];
                     pcpus[pcpu >>> 6] |= 1L << pcpu;
                 } else {
-                    floating = floating.with(v);
+                    floating[v >>> 6] |= 1L << v;
                 }
             }
             String where = guestNodes == 1 ? "" : "guest NUMA node " + g + ": ";
             reasons.add(new Reason(where + "vCPUs " + CpuSet.range(g * perNode, (g + 1) * perNode - 1)
                     + " on host NUMA node " + hostNode, numa));
-            if (!CpuSet.fromMask(pinnedVcpus).isEmpty()) {
-                reasons.add(new Reason(where + "vCPUs " + CpuSet.fromMask(pinnedVcpus) + " pinned 1:1 to pCPUs "
+            CpuSet pinnedSet = CpuSet.fromMask(pinnedVcpus);
+            if (!pinnedSet.isEmpty()) {
+                reasons.add(new Reason(where + "vCPUs " + pinnedSet + " pinned 1:1 to pCPUs "
                         + CpuSet.fromMask(pcpus) + ", free in " + dedicatedSetting, pinSource));
             }
-            if (!floating.isEmpty()) {
-                reasons.add(new Reason(where + "vCPUs " + floating + " float on host node " + hostNode
+            CpuSet floatingSet = CpuSet.fromMask(floating);
+            if (!floatingSet.isEmpty()) {
+                reasons.add(new Reason(where + "vCPUs " + floatingSet + " float on host node " + hostNode
                         + "'s shared CPUs " + index.nodeShared[pinning.hostNodeOf[g]],
                         cite(request, RequestSetting.CPU_POLICY, "hw:cpu_policy not set") + ", " + sharedSetting));
             }
@@ -223,7 +244,7 @@ public final class Planner {
     }
 
     private EmulatorPlacement emulator(TuningRequest request, Pinning pinning, long[] nonRealtimePinned,
-            boolean[] nonRealtimeFloatsOn, boolean numaGuest, List<Reason> reasons) {
+            boolean[] nonRealtimeFloatsOn, boolean numaGuest, FrozenList.Builder<Reason> reasons) {
         EmulatorThreadsPolicy policy = request.emulatorThreadsPolicy().orElse(null);
         String policySource = cite(request, RequestSetting.EMULATOR_THREADS_POLICY, "hw:emulator_threads_policy not set");
         if (policy == EmulatorThreadsPolicy.ISOLATE) {
@@ -257,10 +278,9 @@ public final class Planner {
     }
 
     /** The hpet timer as Nova's {@code _set_kvm_timers} writes it: kvm only, x86 guests only. */
-    private Optional<Boolean> hpet(TuningRequest request, List<Reason> reasons) {
-        String hpetSource = cite(request, RequestSetting.HPET, "hw_time_hpet not set");
+    private Optional<Boolean> hpet(TuningRequest request, FrozenList.Builder<Reason> reasons) {
         if (!host.virtType().equals("kvm")) {
-            reasons.add(new Reason("no guest timers (pit, rtc, hpet)", "virt_type=" + host.virtType()));
+            reasons.add(noTimers);
             return Optional.empty();
         }
         String arch = request.guestArch();
@@ -269,12 +289,19 @@ public final class Planner {
                     cite(request, RequestSetting.GUEST_ARCH, "guest architecture " + arch)));
             return Optional.empty();
         }
-        reasons.add(new Reason("hpet timer present=" + (request.hpet() ? "yes" : "no"), hpetSource + ", virt_type=kvm"));
-        return Optional.of(request.hpet());
+        String given = request.sources().get(RequestSetting.HPET);
+        reasons.add(given == null ? defaultHpet[request.hpet() ? 1 : 0] : hpetReason(request.hpet(), given));
+        return request.hpet() ? HPET_PRESENT : HPET_ABSENT;
+    }
+
+    private static Reason hpetReason(boolean present, String source) {
+        return new Reason(present ? "hpet timer present=yes" : "hpet timer present=no", source + ", virt_type=kvm");
     }
 
     /** The request's {@code key=value} for {@code setting}, or {@code absent} when it was not given. */
     private static String cite(TuningRequest request, RequestSetting setting, String absent) {
-        return request.sources().containsKey(setting) ? request.source(setting) : absent;
+        // One map probe: sources never holds null values.
+        String given = request.sources().get(setting);
+        return given != null ? given : absent;
     }
 }

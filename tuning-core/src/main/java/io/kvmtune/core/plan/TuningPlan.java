@@ -42,8 +42,8 @@ public record TuningPlan(
         List<Reason> reasons) implements JsonWritable {
 
     public TuningPlan {
-        vcpus = List.copyOf(vcpus);
-        reasons = List.copyOf(reasons);
+        vcpus = FrozenList.copyOf(vcpus);
+        reasons = FrozenList.copyOf(reasons);
         if (vcpus.isEmpty()) {
             throw new IllegalArgumentException("a plan needs at least one vCPU");
         }
@@ -71,22 +71,28 @@ public record TuningPlan(
      * and the reserved siblings. A claims ledger adds exactly these.
      */
     public CpuSet claimedPcpus() {
-        CpuSet claimed = reservedPcpus;
+        long[] claimed = reservedPcpus.orInto(new long[0]);
         for (VcpuPlacement v : vcpus) {
             if (v.pinned()) {
-                claimed = claimed.union(v.pcpus());
+                claimed = v.pcpus().orInto(claimed);
             }
         }
-        return isolatedEmulatorPcpu.isPresent() ? claimed.with(isolatedEmulatorPcpu.getAsInt()) : claimed;
+        CpuSet set = CpuSet.fromMask(claimed);
+        return isolatedEmulatorPcpu.isPresent() ? set.with(isolatedEmulatorPcpu.getAsInt()) : set;
     }
 
     /** Every pCPU any of the guest's threads may run on. */
     public CpuSet allPcpus() {
-        CpuSet all = emulator.pcpus();
+        long[] all = emulator.pcpus().orInto(new long[0]);
+        CpuSet previous = null;
         for (VcpuPlacement v : vcpus) {
-            all = all.union(v.pcpus());
+            // Floating vCPUs share one set object; OR it in once.
+            if (v.pcpus() != previous) {
+                previous = v.pcpus();
+                all = previous.orInto(all);
+            }
         }
-        return all;
+        return CpuSet.fromMask(all);
     }
 
     @Override
