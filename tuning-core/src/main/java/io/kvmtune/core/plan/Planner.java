@@ -127,7 +127,7 @@ public final class Planner {
                     + "), and there are none: " + sharedSetting + " while " + dedicatedSetting);
         }
 
-        FrozenList.Builder<VcpuPlacement> placements = new FrozenList.Builder<>(vcpus);
+        CpuSet[] placements = new CpuSet[vcpus];
         long[] nonRealtimePinned = new long[index.words];
         boolean[] nonRealtimeFloatsOn = new boolean[index.nodeCount];
         int next = 0;
@@ -148,8 +148,7 @@ public final class Planner {
             } else {
                 pcpus = index.hostShared;
             }
-            placements.add(rt ? new VcpuPlacement(v, pcpus, isPinned, SchedPolicy.FIFO, host.realtimePriority())
-                    : new VcpuPlacement(v, pcpus, isPinned, SchedPolicy.OTHER, 0));
+            placements[v] = pcpus;
         }
         if (numaGuest) {
             explainPlacement(request, pinning, perNode, guestNodes, reasons);
@@ -181,7 +180,7 @@ public final class Planner {
         }
         Optional<Boolean> hpet = hpet(request, reasons);
         reasons.addAll(guestCpuReasons);
-        return new TuningPlan(placements.freeze(), realtimePlan, emulator,
+        return new TuningPlan(new PlacementList(placements, pinned, realtime, host.realtimePriority()), realtimePlan, emulator,
                 pinning != null && pinning.emulatorPcpu >= 0 ? OptionalInt.of(pinning.emulatorPcpu) : OptionalInt.empty(),
                 pinning == null ? CpuSet.empty() : CpuSet.fromMask(pinning.reserved),
                 memory, hpet, guestCpu, reasons.freeze());

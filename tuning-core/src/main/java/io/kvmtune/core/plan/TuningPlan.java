@@ -42,12 +42,14 @@ public record TuningPlan(
         List<Reason> reasons) implements JsonWritable {
 
     public TuningPlan {
-        vcpus = FrozenList.copyOf(vcpus);
+        // The planner's lists are immutable already and its placements ordered by construction.
+        boolean planned = vcpus instanceof PlacementList;
+        vcpus = planned ? vcpus : List.copyOf(vcpus);
         reasons = FrozenList.copyOf(reasons);
         if (vcpus.isEmpty()) {
             throw new IllegalArgumentException("a plan needs at least one vCPU");
         }
-        for (int i = 0; i < vcpus.size(); i++) {
+        for (int i = 0; !planned && i < vcpus.size(); i++) {
             if (vcpus.get(i).vcpu() != i) {
                 throw new IllegalArgumentException("vCPU placements must be ordered 0..n-1; position " + i
                         + " holds vCPU " + vcpus.get(i).vcpu());
