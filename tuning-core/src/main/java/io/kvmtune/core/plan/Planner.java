@@ -106,7 +106,7 @@ public final class Planner {
         int vcpus = request.vcpus();
         CpuSet pinned = request.pinnedVcpus();
         CpuSet realtime = request.realtimeVcpus().orElse(CpuSet.empty());
-        FrozenList.Builder<Reason> reasons = new FrozenList.Builder<>(16);
+        ReasonList.Builder reasons = new ReasonList.Builder();
 
         // As in Nova, a guest gets a NUMA topology (and per-vCPU pins) when pinned, split or given a page
         // size; an isolated emulator pCPU is reserved on a NUMA cell, so it implies one too.
@@ -153,7 +153,7 @@ public final class Planner {
         if (numaGuest) {
             explainPlacement(request, pinning, perNode, guestNodes, reasons);
         } else {
-            reasons.add(new Reason("vCPUs " + CpuSet.firstN(vcpus) + " float on shared CPUs " + index.hostShared,
+            reasons.add(() -> new Reason("vCPUs " + CpuSet.firstN(vcpus) + " float on shared CPUs " + index.hostShared,
                     cite(request, RequestSetting.CPU_POLICY, "hw:cpu_policy not set") + ", " + sharedSetting));
         }
 
@@ -161,11 +161,11 @@ public final class Planner {
         if (request.isRealtime()) {
             String mask = cite(request, RequestSetting.REALTIME_MASK, request.source(RequestSetting.REALTIME));
             realtimePlan = Optional.of(new RealtimePlan(realtime, SchedPolicy.FIFO, host.realtimePriority()));
-            reasons.add(new Reason("vCPUs " + realtime + " realtime: SCHED_FIFO", mask));
+            reasons.add(() -> new Reason("vCPUs " + realtime + " realtime: SCHED_FIFO", mask));
             reasons.add(realtimePriority);
-            CpuSet housekeeping = CpuSet.firstN(vcpus).minus(realtime);
-            if (!housekeeping.isEmpty()) {
-                reasons.add(new Reason("vCPUs " + housekeeping + " stay SCHED_OTHER", mask));
+            // The realtime vCPUs are a subset of 0..vcpus-1: fewer of them leaves housekeeping vCPUs.
+            if (realtime.size() < vcpus) {
+                reasons.add(() -> new Reason("vCPUs " + CpuSet.firstN(vcpus).minus(realtime) + " stay SCHED_OTHER", mask));
             }
         }
 
@@ -183,11 +183,11 @@ public final class Planner {
         return new TuningPlan(new PlacementList(placements, pinned, realtime, host.realtimePriority()), realtimePlan, emulator,
                 pinning != null && pinning.emulatorPcpu >= 0 ? OptionalInt.of(pinning.emulatorPcpu) : OptionalInt.empty(),
                 pinning == null ? CpuSet.empty() : CpuSet.fromMask(pinning.reserved),
-                memory, hpet, guestCpu, reasons.freeze());
+                memory, hpet, guestCpu, reasons.build());
     }
 
     private void explainPlacement(TuningRequest request, Pinning pinning, int perNode, int guestNodes,
-            FrozenList.Builder<Reason> reasons) {
+            ReasonList.Builder reasons) {
         String numa = cite(request, RequestSetting.NUMA_NODES, "hw:numa_nodes not set: one guest NUMA node");
         String pinSource = request.source(Pinning.pinnedSource(request));
         CpuSet pinned = request.pinnedVcpus();
@@ -211,18 +211,21 @@ public final class Planner {
                     floating[v >>> 6] |= 1L << v;
                 }
             }
-            String where = guestNodes == 1 ? "" : "guest NUMA node " + g + ": ";
-            reasons.add(new Reason(where + "vCPUs " + CpuSet.range(g * perNode, (g + 1) * perNode - 1)
-                    + " on host NUMA node " + hostNode, numa));
+            int guestNode = g;
+            reasons.add(() -> new Reason(where(guestNode, guestNodes) + "vCPUs "
+                    + CpuSet.range(guestNode * perNode, (guestNode + 1) * perNode - 1) + " on host NUMA node " + hostNode,
+                    numa));
             CpuSet pinnedSet = CpuSet.fromMask(pinnedVcpus);
             if (!pinnedSet.isEmpty()) {
-                reasons.add(new Reason(where + "vCPUs " + pinnedSet + " pinned 1:1 to pCPUs "
-                        + CpuSet.fromMask(pcpus) + ", free in " + dedicatedSetting, pinSource));
+                CpuSet pinnedPcpus = CpuSet.fromMask(pcpus);
+                reasons.add(() -> new Reason(where(guestNode, guestNodes) + "vCPUs " + pinnedSet
+                        + " pinned 1:1 to pCPUs " + pinnedPcpus + ", free in " + dedicatedSetting, pinSource));
             }
             CpuSet floatingSet = CpuSet.fromMask(floating);
             if (!floatingSet.isEmpty()) {
-                reasons.add(new Reason(where + "vCPUs " + floatingSet + " float on host node " + hostNode
-                        + "'s shared CPUs " + index.nodeShared[pinning.hostNodeOf[g]],
+                CpuSet shared = index.nodeShared[pinning.hostNodeOf[g]];
+                reasons.add(() -> new Reason(where(guestNode, guestNodes) + "vCPUs " + floatingSet
+                        + " float on host node " + hostNode + "'s shared CPUs " + shared,
                         cite(request, RequestSetting.CPU_POLICY, "hw:cpu_policy not set") + ", " + sharedSetting));
             }
         }
@@ -233,7 +236,7 @@ public final class Planner {
         String threadSource = cite(request, RequestSetting.CPU_THREAD_POLICY, "hw:cpu_thread_policy not set");
         if (threads == CpuThreadPolicy.ISOLATE) {
             CpuSet reserved = CpuSet.fromMask(pinning.reserved);
-            reasons.add(new Reason("one pinned vCPU per whole core" + (reserved.isEmpty() ? ""
+            reasons.add(() -> new Reason("one pinned vCPU per whole core" + (reserved.isEmpty() ? ""
                     : "; sibling pCPUs " + reserved + " held idle"), threadSource));
         } else if (threads == CpuThreadPolicy.REQUIRE) {
             reasons.add(new Reason("pinned vCPUs fill SMT sibling threads core by core", threadSource));
@@ -243,12 +246,14 @@ public final class Planner {
     }
 
     private EmulatorPlacement emulator(TuningRequest request, Pinning pinning, long[] nonRealtimePinned,
-            boolean[] nonRealtimeFloatsOn, boolean numaGuest, FrozenList.Builder<Reason> reasons) {
+            boolean[] nonRealtimeFloatsOn, boolean numaGuest, ReasonList.Builder reasons) {
         EmulatorThreadsPolicy policy = request.emulatorThreadsPolicy().orElse(null);
         String policySource = cite(request, RequestSetting.EMULATOR_THREADS_POLICY, "hw:emulator_threads_policy not set");
         if (policy == EmulatorThreadsPolicy.ISOLATE) {
-            reasons.add(new Reason("emulator threads on pCPU " + pinning.emulatorPcpu + ", reserved on host NUMA node "
-                    + index.nodeIds[pinning.hostNodeOf[0]] + " of guest node 0", policySource));
+            int pcpu = pinning.emulatorPcpu;
+            int hostNode = index.nodeIds[pinning.hostNodeOf[0]];
+            reasons.add(() -> new Reason("emulator threads on pCPU " + pcpu + ", reserved on host NUMA node " + hostNode
+                    + " of guest node 0", policySource));
             return new EmulatorPlacement(index.single(pinning.emulatorPcpu), EmulatorRule.ISOLATE);
         }
         if (policy == EmulatorThreadsPolicy.SHARE && host.sharedSet().isPresent()) {
@@ -256,7 +261,7 @@ public final class Planner {
                 throw InvalidInputException.invalid("cpu_shared_set", host.sharedSet().get().format(),
                         "cpu_shared_set " + host.sharedSet().get() + " has no online CPU for the emulator threads");
             }
-            reasons.add(new Reason("emulator threads on the online shared CPUs " + index.hostShared,
+            reasons.add(() -> new Reason("emulator threads on the online shared CPUs " + index.hostShared,
                     policySource + ", " + sharedSetting));
             return new EmulatorPlacement(index.hostShared, EmulatorRule.SHARE_SHARED_SET);
         }
@@ -266,18 +271,21 @@ public final class Planner {
                 cpus = cpus.union(index.nodeShared[h]);
             }
         }
-        String why = policy == EmulatorThreadsPolicy.SHARE ? policySource + ", " + sharedSetting : policySource;
+        CpuSet chosen = cpus;
+        boolean share = policy == EmulatorThreadsPolicy.SHARE;
         if (request.isRealtime()) {
-            reasons.add(new Reason("emulator threads on " + cpus + ", the pCPUs of the non-realtime vCPUs",
-                    why + ", " + cite(request, RequestSetting.REALTIME_MASK, request.source(RequestSetting.REALTIME))));
-            return new EmulatorPlacement(cpus, EmulatorRule.NON_REALTIME_VCPUS);
+            reasons.add(() -> new Reason("emulator threads on " + chosen + ", the pCPUs of the non-realtime vCPUs",
+                    (share ? policySource + ", " + sharedSetting : policySource) + ", "
+                            + cite(request, RequestSetting.REALTIME_MASK, request.source(RequestSetting.REALTIME))));
+            return new EmulatorPlacement(chosen, EmulatorRule.NON_REALTIME_VCPUS);
         }
-        reasons.add(new Reason("emulator threads on " + cpus + ", the guest's own pCPUs", why));
-        return new EmulatorPlacement(cpus, EmulatorRule.GUEST_PCPUS);
+        reasons.add(() -> new Reason("emulator threads on " + chosen + ", the guest's own pCPUs",
+                share ? policySource + ", " + sharedSetting : policySource));
+        return new EmulatorPlacement(chosen, EmulatorRule.GUEST_PCPUS);
     }
 
     /** The hpet timer as Nova's {@code _set_kvm_timers} writes it: kvm only, x86 guests only. */
-    private Optional<Boolean> hpet(TuningRequest request, FrozenList.Builder<Reason> reasons) {
+    private Optional<Boolean> hpet(TuningRequest request, ReasonList.Builder reasons) {
         if (!host.virtType().equals("kvm")) {
             reasons.add(noTimers);
             return Optional.empty();
@@ -295,6 +303,11 @@ public final class Planner {
 
     private static Reason hpetReason(boolean present, String source) {
         return new Reason(present ? "hpet timer present=yes" : "hpet timer present=no", source + ", virt_type=kvm");
+    }
+
+    /** The prefix naming guest node {@code g} in a reason, empty for a guest with one node. */
+    private static String where(int g, int guestNodes) {
+        return guestNodes == 1 ? "" : "guest NUMA node " + g + ": ";
     }
 
     /** The request's {@code key=value} for {@code setting}, or {@code absent} when it was not given. */

@@ -45,7 +45,7 @@ public record TuningPlan(
         // The planner's lists are immutable already and its placements ordered by construction.
         boolean planned = vcpus instanceof PlacementList;
         vcpus = planned ? vcpus : List.copyOf(vcpus);
-        reasons = FrozenList.copyOf(reasons);
+        reasons = ReasonList.copyOf(reasons);
         if (vcpus.isEmpty()) {
             throw new IllegalArgumentException("a plan needs at least one vCPU");
         }
