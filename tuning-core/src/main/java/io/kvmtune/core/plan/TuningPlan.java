@@ -19,6 +19,9 @@ import java.util.OptionalInt;
  * XML), saved, diffed, verified against a running QEMU and applied later. Applying never decides
  * anything the plan does not say. The JSON form is the stable contract of CLI.md.
  *
+ * <p>A planned plan's lists make their elements when read (see {@link Planner}): two reads give
+ * equal placements and reasons, not the same objects.
+ *
  * @param vcpus one placement per vCPU, ordered by vCPU index 0..n-1
  * @param realtime the realtime vCPUs, or empty for a guest without realtime
  * @param emulator where the emulator (and IO) threads run
