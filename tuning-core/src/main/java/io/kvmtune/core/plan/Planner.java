@@ -182,7 +182,8 @@ public final class Planner {
         }
         Optional<Boolean> hpet = hpet(request, reasons);
         reasons.addAll(guestCpuReasons);
-        return new TuningPlan(new PlacementList(placements, pinned, realtime, host.realtimePriority()), realtimePlan, emulator,
+        return new TuningPlan(new PlacementList(placements, pinned, realtime, host.realtimePriority()), realtimePlan,
+                emulator,
                 pinning != null && pinning.emulatorPcpu >= 0 ? OptionalInt.of(pinning.emulatorPcpu) : OptionalInt.empty(),
                 pinning == null ? CpuSet.empty() : CpuSet.fromMask(pinning.reserved),
                 memory, hpet, guestCpu, reasons.build());
