@@ -414,6 +414,20 @@ public final class CpuSet {
         return Arrays.copyOf(words, Math.max(minWords, words.length));
     }
 
+    /**
+     * ORs this set into {@code mask} and returns it, or a longer copy (at least doubled) when this
+     * set's highest CPU lies beyond it: a union of many sets then allocates a few times, not once
+     * per set. {@link #fromMask} turns the result into a set.
+     */
+    public long[] orInto(long[] mask) {
+        long[] out = mask.length >= words.length ? mask
+                : Arrays.copyOf(mask, Math.max(words.length, mask.length * 2));
+        for (int i = 0; i < words.length; i++) {
+            out[i] |= words[i];
+        }
+        return out;
+    }
+
     public BitSet toBitSet() {
         return BitSet.valueOf(words);
     }

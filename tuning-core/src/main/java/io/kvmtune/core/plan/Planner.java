@@ -12,6 +12,7 @@ import io.kvmtune.core.spec.TuningRequest;
 import io.kvmtune.core.topology.HostTopology;
 import io.kvmtune.linux.SchedPolicy;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -22,7 +23,9 @@ import java.util.OptionalInt;
  * no clock, no randomness: the same inputs give the same plan.
  *
  * <p>Build one planner per host ({@link #forHost}) and reuse it: the per-host indexes are
- * computed once, so a plan costs bit arithmetic over the free mask plus the plan's own objects.
+ * computed once, so a plan costs bit arithmetic over the free mask plus the plan's own objects:
+ * one pCPU-set reference per vCPU ({@code PlacementList}) and its reasons as recipes worded only
+ * when read ({@code ReasonList}).
  * A planner is immutable and may be shared between threads.
  *
  * <p>The rules, from nova-semantics.md:
@@ -44,12 +47,21 @@ import java.util.OptionalInt;
  */
 public final class Planner {
 
+    private static final Optional<Boolean> HPET_PRESENT = Optional.of(true);
+    private static final Optional<Boolean> HPET_ABSENT = Optional.of(false);
+
     private final HostPolicy host;
     private final HostIndex index;
     private final Optional<GuestCpu> guestCpu;
     private final List<Reason> guestCpuReasons;
     private final String dedicatedSetting;
     private final String sharedSetting;
+    // Reasons that depend on the host alone are built once: a plan reuses them instead of
+    // concatenating the same strings again.
+    private final Reason realtimePriority;
+    private final Reason noTimers;
+    /** The hpet reason when the request does not set hw_time_hpet, indexed by present (0 no, 1 yes). */
+    private final Reason[] defaultHpet;
 
     private Planner(HostPolicy host, HostTopology topology) {
         this.host = host;
@@ -61,6 +73,10 @@ public final class Planner {
         this.sharedSetting = host.sharedSet().map(s -> "cpu_shared_set=" + s)
                 .orElse(host.dedicatedSet().isPresent() ? "cpu_shared_set not set"
                         : "cpu_shared_set and cpu_dedicated_set not set: all online CPUs are shared");
+        this.realtimePriority = new Reason("realtime priority " + host.realtimePriority(),
+                "realtime_scheduler_priority=" + host.realtimePriority());
+        this.noTimers = new Reason("no guest timers (pit, rtc, hpet)", "virt_type=" + host.virtType());
+        this.defaultHpet = new Reason[] {hpetReason(false, "hw_time_hpet not set"), hpetReason(true, "hw_time_hpet not set")};
     }
 
     /**
@@ -92,7 +108,7 @@ public final class Planner {
         int vcpus = request.vcpus();
         CpuSet pinned = request.pinnedVcpus();
         CpuSet realtime = request.realtimeVcpus().orElse(CpuSet.empty());
-        List<Reason> reasons = new ArrayList<>(16);
+        ReasonList.Builder reasons = new ReasonList.Builder();
 
         // As in Nova, a guest gets a NUMA topology (and per-vCPU pins) when pinned, split or given a page
         // size; an isolated emulator pCPU is reserved on a NUMA cell, so it implies one too.
@@ -113,7 +129,7 @@ public final class Planner {
                     + "), and there are none: " + sharedSetting + " while " + dedicatedSetting);
         }
 
-        List<VcpuPlacement> placements = new ArrayList<>(vcpus);
+        CpuSet[] placements = new CpuSet[vcpus];
         long[] nonRealtimePinned = new long[index.words];
         boolean[] nonRealtimeFloatsOn = new boolean[index.nodeCount];
         int next = 0;
@@ -134,13 +150,12 @@ public final class Planner {
             } else {
                 pcpus = index.hostShared;
             }
-            placements.add(rt ? new VcpuPlacement(v, pcpus, isPinned, SchedPolicy.FIFO, host.realtimePriority())
-                    : new VcpuPlacement(v, pcpus, isPinned, SchedPolicy.OTHER, 0));
+            placements[v] = pcpus;
         }
         if (numaGuest) {
-            explainPlacement(request, pinning, perNode, guestNodes, placements, reasons);
+            explainPlacement(request, pinning, perNode, guestNodes, reasons);
         } else {
-            reasons.add(new Reason("vCPUs " + CpuSet.firstN(vcpus) + " float on shared CPUs " + index.hostShared,
+            reasons.add(() -> new Reason("vCPUs " + CpuSet.firstN(vcpus) + " float on shared CPUs " + index.hostShared,
                     cite(request, RequestSetting.CPU_POLICY, "hw:cpu_policy not set") + ", " + sharedSetting));
         }
 
@@ -148,12 +163,11 @@ public final class Planner {
         if (request.isRealtime()) {
             String mask = cite(request, RequestSetting.REALTIME_MASK, request.source(RequestSetting.REALTIME));
             realtimePlan = Optional.of(new RealtimePlan(realtime, SchedPolicy.FIFO, host.realtimePriority()));
-            reasons.add(new Reason("vCPUs " + realtime + " realtime: SCHED_FIFO", mask));
-            reasons.add(new Reason("realtime priority " + host.realtimePriority(),
-                    "realtime_scheduler_priority=" + host.realtimePriority()));
-            CpuSet housekeeping = CpuSet.firstN(vcpus).minus(realtime);
-            if (!housekeeping.isEmpty()) {
-                reasons.add(new Reason("vCPUs " + housekeeping + " stay SCHED_OTHER", mask));
+            reasons.add(() -> new Reason("vCPUs " + realtime + " realtime: SCHED_FIFO", mask));
+            reasons.add(realtimePriority);
+            // The realtime vCPUs are a subset of 0..vcpus-1: fewer of them leaves housekeeping vCPUs.
+            if (realtime.size() < vcpus) {
+                reasons.add(() -> new Reason("vCPUs " + CpuSet.firstN(vcpus).minus(realtime) + " stay SCHED_OTHER", mask));
             }
         }
 
@@ -168,41 +182,53 @@ public final class Planner {
         }
         Optional<Boolean> hpet = hpet(request, reasons);
         reasons.addAll(guestCpuReasons);
-        return new TuningPlan(placements, realtimePlan, emulator,
+        return new TuningPlan(new PlacementList(placements, pinned, realtime, host.realtimePriority()), realtimePlan,
+                emulator,
                 pinning != null && pinning.emulatorPcpu >= 0 ? OptionalInt.of(pinning.emulatorPcpu) : OptionalInt.empty(),
                 pinning == null ? CpuSet.empty() : CpuSet.fromMask(pinning.reserved),
-                memory, hpet, guestCpu, reasons);
+                memory, hpet, guestCpu, reasons.build());
     }
 
     private void explainPlacement(TuningRequest request, Pinning pinning, int perNode, int guestNodes,
-            List<VcpuPlacement> placements, List<Reason> reasons) {
+            ReasonList.Builder reasons) {
         String numa = cite(request, RequestSetting.NUMA_NODES, "hw:numa_nodes not set: one guest NUMA node");
         String pinSource = request.source(Pinning.pinnedSource(request));
+        CpuSet pinned = request.pinnedVcpus();
+        int vcpuWords = ((guestNodes * perNode - 1) >>> 6) + 1;
+        long[] pinnedVcpus = new long[vcpuWords];
+        long[] floating = new long[vcpuWords];
+        long[] pcpus = new long[index.words];
+        int next = 0;
         for (int g = 0; g < guestNodes; g++) {
             int hostNode = index.nodeIds[pinning.hostNodeOf[g]];
-            long[] pinnedVcpus = new long[(placements.size() >>> 6) + 1];
-            long[] pcpus = new long[index.words];
-            CpuSet floating = CpuSet.empty();
+            Arrays.fill(pinnedVcpus, 0);
+            Arrays.fill(floating, 0);
+            Arrays.fill(pcpus, 0);
+            // Pinning.pcpus holds the pinned vCPUs' pCPUs in ascending vCPU order.
             for (int v = g * perNode; v < (g + 1) * perNode; v++) {
-                VcpuPlacement p = placements.get(v);
-                if (p.pinned()) {
+                if (pinned.contains(v)) {
                     pinnedVcpus[v >>> 6] |= 1L << v;
-                    int pcpu = p.pcpus().first();
+                    int pcpu = pinning.pcpus[next++];
                     pcpus[pcpu >>> 6] |= 1L << pcpu;
                 } else {
-                    floating = floating.with(v);
+                    floating[v >>> 6] |= 1L << v;
                 }
             }
-            String where = guestNodes == 1 ? "" : "guest NUMA node " + g + ": ";
-            reasons.add(new Reason(where + "vCPUs " + CpuSet.range(g * perNode, (g + 1) * perNode - 1)
-                    + " on host NUMA node " + hostNode, numa));
-            if (!CpuSet.fromMask(pinnedVcpus).isEmpty()) {
-                reasons.add(new Reason(where + "vCPUs " + CpuSet.fromMask(pinnedVcpus) + " pinned 1:1 to pCPUs "
-                        + CpuSet.fromMask(pcpus) + ", free in " + dedicatedSetting, pinSource));
+            int guestNode = g;
+            reasons.add(() -> new Reason(where(guestNode, guestNodes) + "vCPUs "
+                    + CpuSet.range(guestNode * perNode, (guestNode + 1) * perNode - 1) + " on host NUMA node " + hostNode,
+                    numa));
+            CpuSet pinnedSet = CpuSet.fromMask(pinnedVcpus);
+            if (!pinnedSet.isEmpty()) {
+                CpuSet pinnedPcpus = CpuSet.fromMask(pcpus);
+                reasons.add(() -> new Reason(where(guestNode, guestNodes) + "vCPUs " + pinnedSet
+                        + " pinned 1:1 to pCPUs " + pinnedPcpus + ", free in " + dedicatedSetting, pinSource));
             }
-            if (!floating.isEmpty()) {
-                reasons.add(new Reason(where + "vCPUs " + floating + " float on host node " + hostNode
-                        + "'s shared CPUs " + index.nodeShared[pinning.hostNodeOf[g]],
+            CpuSet floatingSet = CpuSet.fromMask(floating);
+            if (!floatingSet.isEmpty()) {
+                CpuSet shared = index.nodeShared[pinning.hostNodeOf[g]];
+                reasons.add(() -> new Reason(where(guestNode, guestNodes) + "vCPUs " + floatingSet
+                        + " float on host node " + hostNode + "'s shared CPUs " + shared,
                         cite(request, RequestSetting.CPU_POLICY, "hw:cpu_policy not set") + ", " + sharedSetting));
             }
         }
@@ -213,7 +239,7 @@ public final class Planner {
         String threadSource = cite(request, RequestSetting.CPU_THREAD_POLICY, "hw:cpu_thread_policy not set");
         if (threads == CpuThreadPolicy.ISOLATE) {
             CpuSet reserved = CpuSet.fromMask(pinning.reserved);
-            reasons.add(new Reason("one pinned vCPU per whole core" + (reserved.isEmpty() ? ""
+            reasons.add(() -> new Reason("one pinned vCPU per whole core" + (reserved.isEmpty() ? ""
                     : "; sibling pCPUs " + reserved + " held idle"), threadSource));
         } else if (threads == CpuThreadPolicy.REQUIRE) {
             reasons.add(new Reason("pinned vCPUs fill SMT sibling threads core by core", threadSource));
@@ -223,12 +249,14 @@ public final class Planner {
     }
 
     private EmulatorPlacement emulator(TuningRequest request, Pinning pinning, long[] nonRealtimePinned,
-            boolean[] nonRealtimeFloatsOn, boolean numaGuest, List<Reason> reasons) {
+            boolean[] nonRealtimeFloatsOn, boolean numaGuest, ReasonList.Builder reasons) {
         EmulatorThreadsPolicy policy = request.emulatorThreadsPolicy().orElse(null);
         String policySource = cite(request, RequestSetting.EMULATOR_THREADS_POLICY, "hw:emulator_threads_policy not set");
         if (policy == EmulatorThreadsPolicy.ISOLATE) {
-            reasons.add(new Reason("emulator threads on pCPU " + pinning.emulatorPcpu + ", reserved on host NUMA node "
-                    + index.nodeIds[pinning.hostNodeOf[0]] + " of guest node 0", policySource));
+            int pcpu = pinning.emulatorPcpu;
+            int hostNode = index.nodeIds[pinning.hostNodeOf[0]];
+            reasons.add(() -> new Reason("emulator threads on pCPU " + pcpu + ", reserved on host NUMA node " + hostNode
+                    + " of guest node 0", policySource));
             return new EmulatorPlacement(index.single(pinning.emulatorPcpu), EmulatorRule.ISOLATE);
         }
         if (policy == EmulatorThreadsPolicy.SHARE && host.sharedSet().isPresent()) {
@@ -236,7 +264,7 @@ public final class Planner {
                 throw InvalidInputException.invalid("cpu_shared_set", host.sharedSet().get().format(),
                         "cpu_shared_set " + host.sharedSet().get() + " has no online CPU for the emulator threads");
             }
-            reasons.add(new Reason("emulator threads on the online shared CPUs " + index.hostShared,
+            reasons.add(() -> new Reason("emulator threads on the online shared CPUs " + index.hostShared,
                     policySource + ", " + sharedSetting));
             return new EmulatorPlacement(index.hostShared, EmulatorRule.SHARE_SHARED_SET);
         }
@@ -246,21 +274,23 @@ public final class Planner {
                 cpus = cpus.union(index.nodeShared[h]);
             }
         }
-        String why = policy == EmulatorThreadsPolicy.SHARE ? policySource + ", " + sharedSetting : policySource;
+        CpuSet chosen = cpus;
+        boolean share = policy == EmulatorThreadsPolicy.SHARE;
         if (request.isRealtime()) {
-            reasons.add(new Reason("emulator threads on " + cpus + ", the pCPUs of the non-realtime vCPUs",
-                    why + ", " + cite(request, RequestSetting.REALTIME_MASK, request.source(RequestSetting.REALTIME))));
-            return new EmulatorPlacement(cpus, EmulatorRule.NON_REALTIME_VCPUS);
+            reasons.add(() -> new Reason("emulator threads on " + chosen + ", the pCPUs of the non-realtime vCPUs",
+                    (share ? policySource + ", " + sharedSetting : policySource) + ", "
+                            + cite(request, RequestSetting.REALTIME_MASK, request.source(RequestSetting.REALTIME))));
+            return new EmulatorPlacement(chosen, EmulatorRule.NON_REALTIME_VCPUS);
         }
-        reasons.add(new Reason("emulator threads on " + cpus + ", the guest's own pCPUs", why));
-        return new EmulatorPlacement(cpus, EmulatorRule.GUEST_PCPUS);
+        reasons.add(() -> new Reason("emulator threads on " + chosen + ", the guest's own pCPUs",
+                share ? policySource + ", " + sharedSetting : policySource));
+        return new EmulatorPlacement(chosen, EmulatorRule.GUEST_PCPUS);
     }
 
     /** The hpet timer as Nova's {@code _set_kvm_timers} writes it: kvm only, x86 guests only. */
-    private Optional<Boolean> hpet(TuningRequest request, List<Reason> reasons) {
-        String hpetSource = cite(request, RequestSetting.HPET, "hw_time_hpet not set");
+    private Optional<Boolean> hpet(TuningRequest request, ReasonList.Builder reasons) {
         if (!host.virtType().equals("kvm")) {
-            reasons.add(new Reason("no guest timers (pit, rtc, hpet)", "virt_type=" + host.virtType()));
+            reasons.add(noTimers);
             return Optional.empty();
         }
         String arch = request.guestArch();
@@ -269,12 +299,24 @@ public final class Planner {
                     cite(request, RequestSetting.GUEST_ARCH, "guest architecture " + arch)));
             return Optional.empty();
         }
-        reasons.add(new Reason("hpet timer present=" + (request.hpet() ? "yes" : "no"), hpetSource + ", virt_type=kvm"));
-        return Optional.of(request.hpet());
+        String given = request.sources().get(RequestSetting.HPET);
+        reasons.add(given == null ? defaultHpet[request.hpet() ? 1 : 0] : hpetReason(request.hpet(), given));
+        return request.hpet() ? HPET_PRESENT : HPET_ABSENT;
+    }
+
+    private static Reason hpetReason(boolean present, String source) {
+        return new Reason(present ? "hpet timer present=yes" : "hpet timer present=no", source + ", virt_type=kvm");
+    }
+
+    /** The prefix naming guest node {@code g} in a reason, empty for a guest with one node. */
+    private static String where(int g, int guestNodes) {
+        return guestNodes == 1 ? "" : "guest NUMA node " + g + ": ";
     }
 
     /** The request's {@code key=value} for {@code setting}, or {@code absent} when it was not given. */
     private static String cite(TuningRequest request, RequestSetting setting, String absent) {
-        return request.sources().containsKey(setting) ? request.source(setting) : absent;
+        // One map probe: sources never holds null values.
+        String given = request.sources().get(setting);
+        return given != null ? given : absent;
     }
 }

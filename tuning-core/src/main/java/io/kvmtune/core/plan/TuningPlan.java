@@ -19,6 +19,9 @@ import java.util.OptionalInt;
  * XML), saved, diffed, verified against a running QEMU and applied later. Applying never decides
  * anything the plan does not say. The JSON form is the stable contract of CLI.md.
  *
+ * <p>A planned plan's lists make their elements when read (see {@link Planner}): two reads give
+ * equal placements and reasons, not the same objects.
+ *
  * @param vcpus one placement per vCPU, ordered by vCPU index 0..n-1
  * @param realtime the realtime vCPUs, or empty for a guest without realtime
  * @param emulator where the emulator (and IO) threads run
@@ -42,12 +45,14 @@ public record TuningPlan(
         List<Reason> reasons) implements JsonWritable {
 
     public TuningPlan {
-        vcpus = List.copyOf(vcpus);
-        reasons = List.copyOf(reasons);
+        // The planner's lists are immutable already and its placements ordered by construction.
+        boolean planned = vcpus instanceof PlacementList;
+        vcpus = planned ? vcpus : List.copyOf(vcpus);
+        reasons = ReasonList.copyOf(reasons);
         if (vcpus.isEmpty()) {
             throw new IllegalArgumentException("a plan needs at least one vCPU");
         }
-        for (int i = 0; i < vcpus.size(); i++) {
+        for (int i = 0; !planned && i < vcpus.size(); i++) {
             if (vcpus.get(i).vcpu() != i) {
                 throw new IllegalArgumentException("vCPU placements must be ordered 0..n-1; position " + i
                         + " holds vCPU " + vcpus.get(i).vcpu());
@@ -71,22 +76,28 @@ public record TuningPlan(
      * and the reserved siblings. A claims ledger adds exactly these.
      */
     public CpuSet claimedPcpus() {
-        CpuSet claimed = reservedPcpus;
+        long[] claimed = reservedPcpus.orInto(new long[0]);
         for (VcpuPlacement v : vcpus) {
             if (v.pinned()) {
-                claimed = claimed.union(v.pcpus());
+                claimed = v.pcpus().orInto(claimed);
             }
         }
-        return isolatedEmulatorPcpu.isPresent() ? claimed.with(isolatedEmulatorPcpu.getAsInt()) : claimed;
+        CpuSet set = CpuSet.fromMask(claimed);
+        return isolatedEmulatorPcpu.isPresent() ? set.with(isolatedEmulatorPcpu.getAsInt()) : set;
     }
 
     /** Every pCPU any of the guest's threads may run on. */
     public CpuSet allPcpus() {
-        CpuSet all = emulator.pcpus();
+        long[] all = emulator.pcpus().orInto(new long[0]);
+        CpuSet previous = null;
         for (VcpuPlacement v : vcpus) {
-            all = all.union(v.pcpus());
+            // Floating vCPUs share one set object; OR it in once.
+            if (v.pcpus() != previous) {
+                previous = v.pcpus();
+                all = previous.orInto(all);
+            }
         }
-        return all;
+        return CpuSet.fromMask(all);
     }
 
     @Override
