@@ -2,11 +2,13 @@ package io.kvmtune.core.qemu;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -42,6 +44,14 @@ public final class ProcFs {
     /** {@code /proc/<pid>/stat}; for a thread id this is the thread's own stat. */
     public Optional<ProcStat> stat(int pid) {
         return read(dir(pid).resolve("stat")).map(s -> ProcStat.parse(s.strip()));
+    }
+
+    /**
+     * {@code /proc/<tid>/stat} kept open, to re-read the start time of that very task cheaply;
+     * empty when the task is gone.
+     */
+    public Optional<PinnedStat> openStat(int tid) {
+        return PinnedStat.open(dir(tid).resolve("stat"));
     }
 
     /** {@code /proc/<pid>/task/<tid>/stat}. */
@@ -161,8 +171,22 @@ public final class ProcFs {
         }
     }
 
+    /** The file opened for reading, or empty when it (its task) does not exist. */
+    static Optional<FileChannel> openIfPresent(Path file) {
+        try {
+            return Optional.of(FileChannel.open(file, StandardOpenOption.READ));
+        } catch (NoSuchFileException gone) {
+            return Optional.empty();
+        } catch (IOException e) {
+            if (isGone(e) || !Files.isDirectory(file.getParent())) {
+                return Optional.empty();
+            }
+            throw new UncheckedIOException("cannot open " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     /** ESRCH: the file was opened, then the task exited before or during the read. */
-    private static boolean isGone(IOException e) {
+    static boolean isGone(IOException e) {
         return e.getMessage() != null && e.getMessage().contains("No such process");
     }
 
