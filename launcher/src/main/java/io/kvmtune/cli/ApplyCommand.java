@@ -1,12 +1,26 @@
 package io.kvmtune.cli;
 
+import io.kvmtune.cli.hook.HookSettings;
+import io.kvmtune.core.apply.Applier;
+import io.kvmtune.core.apply.ApplyFailedException;
+import io.kvmtune.core.apply.ApplyOptions;
+import io.kvmtune.core.apply.ApplyReport;
+import io.kvmtune.core.json.Json;
+import io.kvmtune.core.plan.TuningPlan;
+import io.kvmtune.core.qemu.DiscoveredGuest;
 import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
-/** {@code kvmtune apply}: apply a plan to a running QEMU, verify, roll back on failure. */
+/**
+ * {@code kvmtune apply}: apply a plan to a running QEMU, verify, roll back on failure. The plan is
+ * a file, or planned here from request options; without {@code --vcpus} the guest's own vCPU
+ * count is used, and the guest's own claim (a libvirt domain's) is not in the way of its plan.
+ */
 @Command(name = "apply", description = "Apply a plan to a running QEMU; verify; roll back on failure.")
 final class ApplyCommand extends Subcommand {
 
@@ -33,6 +47,31 @@ final class ApplyCommand extends Subcommand {
 
     @Override
     ExitStatus run() {
-        throw NotAvailable.yet("apply: thread discovery and the apply engine (issue 4)");
+        if (plan != null && request.given()) {
+            throw new ParameterException(spec.commandLine(), "--plan FILE and request options (--vcpus, --flavor-spec,"
+                    + " --image-prop) exclude each other");
+        }
+        HookSettings paths = HookSettings.fromSystemProperties();
+        DiscoveredGuest found = target.discover(paths, Optional.ofNullable(qmp), force);
+        TuningPlan chosen = plan != null ? InputFiles.plan("--plan", plan) : planFor(found);
+        ApplyOptions options = ApplyOptions.defaults().withStrict(strict).withDryRun(dryRun);
+        if (qmp != null) {
+            options = options.withQmpSocket(qmp.toAbsolutePath().toString());
+        }
+        ApplyReport report;
+        try {
+            report = Applier.system(paths.records()).apply(chosen, found.guest(), options);
+        } catch (ApplyFailedException e) {
+            return rolledBack(e);
+        }
+        out().print(format() == OutputFormat.JSON ? Json.pretty(report) + "\n" : ThreadTables.apply(report));
+        return ExitStatus.OK;
+    }
+
+    private TuningPlan planFor(DiscoveredGuest found) {
+        HostInputs host = request.host(global.configFile());
+        int vcpus = request.vcpusOr(found.guest().vcpus().size());
+        return host.plan(host.request(request.flavorSpecs(), request.imageProps(), vcpus),
+                request.claimedByOthers(found.commandLine().uuid()));
     }
 }

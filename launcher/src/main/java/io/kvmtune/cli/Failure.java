@@ -68,6 +68,14 @@ public record Failure(ExitStatus status, String code, String key, String value, 
 
     /** {@code {"error": {...}}}, on stdout with {@code --format json}. */
     public String json() {
+        return json(Map.of());
+    }
+
+    /**
+     * {@code {"error": {...}}} with more members beside {@code error}, such as the rollback report
+     * of a failed apply.
+     */
+    public String json(Map<String, Object> more) {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("code", code);
         if (key != null) {
@@ -77,6 +85,9 @@ public record Failure(ExitStatus status, String code, String key, String value, 
             error.put("value", value);
         }
         error.put("message", message);
-        return Json.write(Map.of("error", error));
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("error", error);
+        document.putAll(more);
+        return Json.write(document);
     }
 }

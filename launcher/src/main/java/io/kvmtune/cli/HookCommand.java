@@ -23,20 +23,25 @@ import picocli.CommandLine.Parameters;
         subcommands = {HookCommand.Install.class, HookCommand.Uninstall.class})
 final class HookCommand extends Subcommand {
 
-    @Parameters(index = "0", paramLabel = "DOMAIN", description = "The domain name.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "DOMAIN", description = "The domain name.")
     String domain;
 
-    @Parameters(index = "1", paramLabel = "OP", description = "prepare, start, started, stopped, release, migrate, restore, reconnect.")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "OP", description = "prepare, start, started, stopped, release, migrate, restore, reconnect.")
     String operation;
 
-    @Parameters(index = "2", paramLabel = "SUBOP", description = "begin, end or -.")
+    @Parameters(index = "2", arity = "0..1", paramLabel = "SUBOP", description = "begin, end or -.")
     String subOperation;
 
-    @Parameters(index = "3", paramLabel = "EXTRA", description = "-, or the shutoff reason for release.")
+    @Parameters(index = "3", arity = "0..1", paramLabel = "EXTRA", description = "-, or the shutoff reason for release.")
     String extra;
 
     @Override
     ExitStatus run() {
+        // Optional in picocli's eyes only, so that "hook install" is not taken for a protocol call missing arguments.
+        if (extra == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "hook takes DOMAIN OP SUBOP EXTRA (the libvirt qemu hook arguments), or install or uninstall");
+        }
         // The hook protocol speaks bytes: the XML filters must pass stdin through unchanged.
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();

@@ -44,6 +44,16 @@ public final class RequestOptions {
         return vcpus;
     }
 
+    /** {@code --vcpus} when given, else {@code fallback} (the vCPU count of a running guest or domain XML). */
+    public int vcpusOr(int fallback) {
+        return vcpus == null ? fallback : vcpus();
+    }
+
+    /** Whether any request option was given (they exclude {@code --plan FILE}). */
+    public boolean given() {
+        return vcpus != null || !flavorSpecs.isEmpty() || !imageProps.isEmpty();
+    }
+
     public Map<String, String> flavorSpecs() {
         return pairs("--flavor-spec", flavorSpecs);
     }
@@ -72,7 +82,12 @@ public final class RequestOptions {
 
     /** The pCPUs other guests hold, from {@code --claims} (none for {@code --claims none}). */
     public CpuSet claimedByOthers() {
-        return claimsFile().map(f -> ClaimsLedger.at(f).claimedPcpus(null)).orElse(CpuSet.empty());
+        return claimedByOthers(Optional.empty());
+    }
+
+    /** The pCPUs guests other than domain {@code ownUuid} hold (its own claim is not in the way of its plan). */
+    public CpuSet claimedByOthers(Optional<String> ownUuid) {
+        return claimsFile().map(f -> ClaimsLedger.at(f).claimedPcpus(ownUuid.orElse(null))).orElse(CpuSet.empty());
     }
 
     /** KEY=VALUE items split at the first '=', keeping their order; a key given twice is an error. */

@@ -1,6 +1,13 @@
 package io.kvmtune.cli;
 
+import io.kvmtune.cli.hook.HookSettings;
+import io.kvmtune.core.apply.Applier;
+import io.kvmtune.core.apply.ThreadRow;
+import io.kvmtune.core.json.Json;
+import io.kvmtune.core.qemu.DiscoveredGuest;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,8 +22,15 @@ final class ShowCommand extends Subcommand {
     @Option(names = "--qmp", paramLabel = "SOCKET", description = "QEMU's QMP socket, for QEMUs without debug-threads.")
     Path qmp;
 
+    @Option(names = "--force", description = "Show a process whose executable is not a QEMU system emulator.")
+    boolean force;
+
     @Override
     ExitStatus run() {
-        throw NotAvailable.yet("show: thread discovery (issue 4)");
+        HookSettings paths = HookSettings.fromSystemProperties();
+        DiscoveredGuest found = target.discover(paths, Optional.ofNullable(qmp), force);
+        List<ThreadRow> rows = Applier.system(paths.records()).show(found.guest());
+        out().print(format() == OutputFormat.JSON ? Json.pretty(rows) + "\n" : ThreadTables.show(rows));
+        return ExitStatus.OK;
     }
 }

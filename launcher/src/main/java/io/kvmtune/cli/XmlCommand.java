@@ -7,13 +7,9 @@ import io.kvmtune.core.libvirt.DomainXmlReader;
 import io.kvmtune.core.libvirt.PlanXml;
 import io.kvmtune.core.libvirt.TuningMetadata;
 import io.kvmtune.core.plan.TuningPlan;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,12 +43,12 @@ final class XmlCommand extends Subcommand {
         if (domainXml == null) {
             xml = PlanXml.render(plan(host, request.flavorSpecs(), request.imageProps(), request.vcpus()), virtType);
         } else {
-            byte[] original = read(domainXml);
+            byte[] original = InputFiles.bytes("--domain-xml", domainXml);
             DomainDescription domain = DomainXmlReader.read(original);
             TuningMetadata wanted = request.flavorSpecs().isEmpty() && request.imageProps().isEmpty()
                     ? domain.tuning().orElse(new TuningMetadata(Map.of(), Map.of()))
                     : new TuningMetadata(request.flavorSpecs(), request.imageProps());
-            int vcpus = Optional.ofNullable(request.vcpus).map(v -> request.vcpus()).orElse(domain.vcpus());
+            int vcpus = request.vcpusOr(domain.vcpus());
             TuningPlan plan = plan(host, wanted.flavorSpecs(), wanted.imageProps(), vcpus);
             xml = DomainXmlPatcher.patch(original, plan, virtType, wanted);
         }
@@ -66,13 +62,5 @@ final class XmlCommand extends Subcommand {
 
     private TuningPlan plan(HostInputs host, Map<String, String> flavor, Map<String, String> image, int vcpus) {
         return host.plan(host.request(flavor, image, vcpus), request.claimedByOthers());
-    }
-
-    private static byte[] read(Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading --domain-xml " + file, e);
-        }
     }
 }

@@ -93,9 +93,9 @@ class CommandLineContractTest {
 
     @Test
     void aCommandWhoseLibraryIsMissingFailsWithExitFourAndSaysWhat() {
-        CommandRun run = kvmtune("probe", "--format", "json");
+        CommandRun run = kvmtune("demo", "--format", "json");
         assertThat(run.status()).isEqualTo(4);
-        assertThat(run.err()).startsWith("kvmtune: NotAvailable: not available yet: probe");
+        assertThat(run.err()).startsWith("kvmtune: NotAvailable: not available yet: demo");
         assertThat(error(run).string("code")).isEqualTo("NotAvailable");
     }
 

@@ -33,11 +33,24 @@ import org.junit.jupiter.api.Test;
  */
 class KernelLabIT {
 
-    /** Test classes run inside every scenario; a property may add more (comma-separated). */
-    private static final List<String> LAB_TESTS = List.of("io.kvmtune.lab.LabEnvironmentCheck",
+    /** Run inside every scenario: the guest is what the lab meant to boot, and topology and planner hold on it. */
+    private static final List<String> LAB_CHECKS = List.of("io.kvmtune.lab.LabEnvironmentCheck",
             "io.kvmtune.lab.LabTopologyCheck");
 
-    private static final Duration BOOT_TIMEOUT = Duration.ofMinutes(4);
+    /** The whole apply and discovery suites, for the main scenario. */
+    private static final List<String> APPLY_SUITE = List.of("io.kvmtune.core.apply.ApplyQemuIT",
+            "io.kvmtune.core.qemu.QemuDiscoveryIT");
+
+    /**
+     * The apply tests whose outcome depends on the kernel (cpusets, affinity, scheduling, ESRCH and
+     * EINVAL paths), for the other scenarios. The kill-and-restore tests each start a child JVM and a
+     * QEMU under nested TCG (about 40 s apiece), test kvmtune's own crash recovery rather than the
+     * kernel, and run in the main scenario.
+     */
+    private static final List<String> APPLY_CORE = List.of(
+            "io.kvmtune.core.apply.ApplyQemuIT#appliesARealtimePlanAndRestoresTheExactStateBefore(boolean)",
+            "io.kvmtune.core.apply.ApplyQemuIT#aPlanNamingACpuThatDoesNotExistFailsWithEinvalAndRollsBack()",
+            "io.kvmtune.core.apply.ApplyQemuIT#qemuKilledMidApplyFailsWithEsrchAndLeavesNothingBehind()");
 
     private static final String ISOLATED_PARTITION_SETUP = """
             cg=/sys/fs/cgroup/kvmtune-lab
@@ -67,40 +80,44 @@ class KernelLabIT {
 
     @Test
     void standardKernelWithCgroupV2() throws Exception {
-        run(new LabScenario("cgroup-v2", "amd64", LabMachine.twoSocketSmt(), "", tests()));
+        run(new LabScenario("cgroup-v2", "amd64", LabMachine.twoSocketSmt(), "", tests(APPLY_SUITE)),
+                Duration.ofMinutes(8));
     }
 
     @Test
     void dedicatedCpusInAnIsolatedCpusetPartition() throws Exception {
         Path results = run(new LabScenario("isolated-partition", "amd64", LabMachine.twoSocketSmt(),
-                ISOLATED_PARTITION_SETUP, tests()));
+                ISOLATED_PARTITION_SETUP, tests(APPLY_CORE)), Duration.ofMinutes(4));
         assertThat(Files.readString(results.resolve("partition.txt")).strip())
                 .as("cpuset.cpus.partition of the lab's partition").isEqualTo("isolated");
     }
 
     @Test
     void preemptRtKernel() throws Exception {
-        run(new LabScenario("preempt-rt", "rt-amd64", LabMachine.twoSocketSmt(), "", tests()));
+        run(new LabScenario("preempt-rt", "rt-amd64", LabMachine.twoSocketSmt(), "", tests(APPLY_CORE)),
+                Duration.ofMinutes(4));
     }
 
-    private static List<String> tests() {
-        List<String> all = new ArrayList<>(LAB_TESTS);
+    /** The lab's own checks, {@code suite}, and any classes the {@code kvmtune.lab.tests} property adds. */
+    private static List<String> tests(List<String> suite) {
+        List<String> all = new ArrayList<>(LAB_CHECKS);
+        all.addAll(suite);
         String extra = System.getProperty("kvmtune.lab.tests", "");
         Arrays.stream(extra.split(",")).map(String::strip).filter(s -> !s.isEmpty()).forEach(all::add);
         return all;
     }
 
-    private Path run(LabScenario scenario) throws Exception {
+    private Path run(LabScenario scenario, Duration timeout) throws Exception {
         LabKernel kernel = kernel(scenario.flavour());
         Path results = work.resolve(scenario.name());
         LabCommands.deleteTree(results);
         Files.createDirectories(results);
         writeRunScript(scenario, kernel, results);
 
-        LabVm.Outcome outcome = LabVm.boot(kernel, initrd(kernel), scenario.machine(), results, "", BOOT_TIMEOUT);
+        LabVm.Outcome outcome = LabVm.boot(kernel, initrd(kernel), scenario.machine(), results, "", timeout);
         if (outcome.timedOut()) {
             fail("lab guest " + scenario.name() + " (" + kernel.release() + ") did not power off within "
-                    + BOOT_TIMEOUT + "; console:\n" + outcome.consoleText() + "\nguest log:\n" + guestLog(results));
+                    + timeout + "; console:\n" + outcome.consoleText() + "\nguest log:\n" + guestLog(results));
         }
         Path summaryFile = results.resolve("summary.properties");
         if (!Files.exists(summaryFile)) {
@@ -128,7 +145,7 @@ class KernelLabIT {
         String guestResults = Initramfs.GUEST_RESULTS;
         List<String> javaArgs = new ArrayList<>(List.of(
                 "--enable-native-access=ALL-UNNAMED", "-XX:+EnableDynamicAgentLoading", "-XX:-UsePerfData",
-                "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=/tmp",
+                "-XX:TieredStopAtLevel=1", "-Xmx768m", "-Djava.io.tmpdir=/tmp",
                 "-Dkvmtune.lab=true",
                 "-Dkvmtune.lab.expect.release=" + kernel.release(),
                 "-Dkvmtune.lab.expect.preemptRt=" + scenario.flavour().startsWith("rt-"),
@@ -147,7 +164,10 @@ class KernelLabIT {
                 uname -a
                 %s
                 cd /tmp
-                exec %s/bin/java @"$RESULTS/java.args"
+                %s/bin/java @"$RESULTS/java.args"
+                rc=$?
+                dmesg > "$RESULTS/dmesg.txt"
+                exit $rc
                 """.formatted(guestResults, scenario.setup(), System.getProperty("java.home"));
         Files.writeString(results.resolve("run.sh"), script);
     }
@@ -167,9 +187,16 @@ class KernelLabIT {
         }
     }
 
+    /** The test run's output and, when the guest got that far, the tail of its kernel log. */
     private static String guestLog(Path results) throws IOException {
         Path log = results.resolve("guest.log");
-        return Files.exists(log) ? Files.readString(log) : "(no guest log)";
+        Path dmesg = results.resolve("dmesg.txt");
+        String text = Files.exists(log) ? Files.readString(log) : "(no guest log)";
+        if (Files.exists(dmesg)) {
+            List<String> lines = Files.readAllLines(dmesg);
+            text += "\nkernel log (last 40 lines):\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        }
+        return text;
     }
 
     private static synchronized LabKernel kernel(String flavour) throws IOException, InterruptedException {

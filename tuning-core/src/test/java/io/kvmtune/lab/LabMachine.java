@@ -31,9 +31,12 @@ record LabMachine(int sockets, int cores, int threads, List<CpuSet> nodes, int m
         }
     }
 
-    /** Two sockets, two cores each, two threads per core, one node per socket: the SMT + NUMA host. */
+    /**
+     * Two sockets, two cores each, two threads per core, one node per socket: the SMT + NUMA host.
+     * 4 GiB: the test JVM, a child JVM of the kill-and-restore tests and a nested QEMU run at once.
+     */
     static LabMachine twoSocketSmt() {
-        return new LabMachine(2, 2, 2, List.of(CpuSet.range(0, 3), CpuSet.range(4, 7)), 2048);
+        return new LabMachine(2, 2, 2, List.of(CpuSet.range(0, 3), CpuSet.range(4, 7)), 4096);
     }
 
     int cpus() {

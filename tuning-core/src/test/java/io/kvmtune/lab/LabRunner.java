@@ -1,6 +1,7 @@
 package io.kvmtune.lab;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Properties;
+import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
@@ -21,11 +23,18 @@ import org.junit.platform.reporting.legacy.xml.LegacyXmlReportGeneratingListener
  * Runs inside a lab guest: executes the named JUnit test classes with the JUnit Platform and
  * leaves, in the results share, JUnit XML reports and a {@code summary.properties} the host reads.
  *
- * <p>Usage: {@code LabRunner RESULTS_DIR CLASS...}. Exit code 0 only when tests ran and none failed.
+ * <p>Usage: {@code LabRunner RESULTS_DIR CLASS[#METHOD]...}. Exit code 0 only when tests ran and
+ * none failed. Each test's start and end go to standard output, which the lab keeps as the guest
+ * log, so a guest killed at its timeout shows where it was.
  */
 public final class LabRunner {
 
     private LabRunner() {
+    }
+
+    /** {@code Class} selects a test class, {@code Class#method} (or {@code Class#method(paramTypes)}) one test method. */
+    private static DiscoverySelector selector(String name) {
+        return name.contains("#") ? selectMethod(name) : selectClass(name);
     }
 
     public static void main(String[] args) throws IOException {
@@ -37,12 +46,13 @@ public final class LabRunner {
         Path reports = results.resolve("reports");
         Files.createDirectories(reports);
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                .selectors(Arrays.stream(args, 1, args.length).map(name -> selectClass(name)).toList())
+                .selectors(Arrays.stream(args, 1, args.length).map(LabRunner::selector).toList())
                 .build();
         SummaryGeneratingListener summary = new SummaryGeneratingListener();
         StringWriter xmlErrors = new StringWriter();
         Launcher launcher = LauncherFactory.create();
-        launcher.execute(request, summary, new LegacyXmlReportGeneratingListener(reports, new PrintWriter(xmlErrors)));
+        launcher.execute(request, summary, new LabProgress(System.out),
+                new LegacyXmlReportGeneratingListener(reports, new PrintWriter(xmlErrors)));
 
         TestExecutionSummary s = summary.getSummary();
         StringWriter failures = new StringWriter();

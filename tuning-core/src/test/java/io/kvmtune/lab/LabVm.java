@@ -37,7 +37,7 @@ final class LabVm {
         cmd.addAll(List.of(
                 "-kernel", kernel.vmlinuz().toString(),
                 "-initrd", initrd.toString(),
-                "-append", "console=ttyS0 panic=-1 quiet " + kernelArgs,
+                "-append", "console=ttyS0 panic=-1 loglevel=4 " + kernelArgs,
                 "-virtfs", "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap",
                 "-virtfs", "local,path=" + results + ",mount_tag=results,security_model=none,multidevs=remap"));
         Process qemu = new ProcessBuilder(cmd).redirectErrorStream(true)

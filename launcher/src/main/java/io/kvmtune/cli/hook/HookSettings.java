@@ -1,17 +1,21 @@
 package io.kvmtune.cli.hook;
 
+import io.kvmtune.cli.ConfigLocation;
+import io.kvmtune.core.apply.RecordStore;
 import io.kvmtune.core.claims.ClaimsLedger;
 import io.kvmtune.core.qemu.ProcFs;
-import io.kvmtune.cli.ConfigLocation;
+import io.kvmtune.core.qemu.QemuDiscovery;
 import java.nio.file.Files;
-import java.time.Clock;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Where the hook reads and writes. libvirt runs hooks with a minimal environment and fixed
- * arguments, so the defaults are the real host paths; tests and unusual installs override them
- * with {@code -Dkvmtune.*} system properties on the JVM command line.
+ * Where the hook and the commands that act on running guests read and write host state. libvirt
+ * runs hooks with a minimal environment and fixed arguments, so the defaults are the real host
+ * paths; tests and unusual installs override them with {@code -Dkvmtune.*} system properties on
+ * the JVM command line.
  *
  * @param claimsFile the claims ledger ({@code kvmtune.claims})
  * @param configFile host configuration in nova.conf syntax ({@code kvmtune.config}, else CLI.md's
@@ -21,9 +25,14 @@ import java.util.Optional;
  * @param procRoot the proc mount ({@code kvmtune.proc})
  * @param fsRoot the directory holding {@code sys/} for the host topology ({@code kvmtune.root})
  * @param syslogSocket the syslog socket ({@code kvmtune.syslog}); logging there is best effort
+ * @param stateDir where apply records and the plans {@code prepare} decided are kept
+ *     ({@code kvmtune.state}, default {@code /run/kvmtune})
  */
 public record HookSettings(Path claimsFile, Optional<Path> configFile, Path libvirtRunDir, Path procRoot,
-        Path fsRoot, Path syslogSocket) {
+        Path fsRoot, Path syslogSocket, Path stateDir) {
+
+    /** The bound on connecting to a QMP socket and on each command. */
+    private static final Duration QMP_TIMEOUT = Duration.ofSeconds(5);
 
     public static HookSettings fromSystemProperties() {
         return new HookSettings(
@@ -33,7 +42,23 @@ public record HookSettings(Path claimsFile, Optional<Path> configFile, Path libv
                 path("kvmtune.libvirt.run", "/run/libvirt/qemu"),
                 path("kvmtune.proc", "/proc"),
                 path("kvmtune.root", "/"),
-                path("kvmtune.syslog", "/dev/log"));
+                path("kvmtune.syslog", "/dev/log"),
+                path("kvmtune.state", RecordStore.DEFAULT_DIR.toString()));
+    }
+
+    /** The apply records, one per QEMU process, for {@code verify} and {@code restore}. */
+    public RecordStore records() {
+        return new RecordStore(stateDir);
+    }
+
+    /** The plans {@code prepare} decided, one per domain, until {@code release}. */
+    public PreparedDomains prepared() {
+        return new PreparedDomains(stateDir.resolve("domains"));
+    }
+
+    /** Thread discovery reading {@link #procRoot} and libvirt's status files in {@link #libvirtRunDir}. */
+    public QemuDiscovery discovery() {
+        return new QemuDiscovery(new ProcFs(procRoot), libvirtRunDir, QMP_TIMEOUT);
     }
 
     /** The claims ledger, checking claim holders in {@link #procRoot}. */

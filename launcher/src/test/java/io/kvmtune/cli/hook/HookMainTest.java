@@ -38,7 +38,7 @@ class HookMainTest {
     @BeforeEach
     void settings() {
         settings = new HookSettings(dir.resolve("run/kvmtune/claims.json"), Optional.empty(), dir.resolve("libvirt"),
-                Path.of("/proc"), Path.of("/"), dir.resolve("no-syslog"));
+                Path.of("/proc"), Path.of("/"), dir.resolve("no-syslog"), dir.resolve("run/kvmtune"));
     }
 
     Result hook(byte[] stdin, String... args) {
@@ -169,5 +169,57 @@ class HookMainTest {
         assertThat(HookMain.isProtocolCall(new String[] {"hook", "install", "--hooks-dir", "/tmp", "x"})).isFalse();
         assertThat(HookMain.isProtocolCall(new String[] {"hook", "--help"})).isFalse();
         assertThat(HookMain.isProtocolCall(new String[] {"plan", "vm", "prepare", "begin", "-"})).isFalse();
+    }
+
+    /** Settings for a fake 8-CPU host dedicating 2-7 (no QEMU: libvirt's run directory stays empty). */
+    private HookSettings onFakeHost() throws Exception {
+        Path config = FakeHost.write(dir.resolve("host"), 8, "2-7", "0-1");
+        return new HookSettings(settings.claimsFile(), Optional.of(config), settings.libvirtRunDir(), Path.of("/proc"),
+                dir.resolve("host"), settings.syslogSocket(), settings.stateDir());
+    }
+
+    @Test
+    void prepareKeepsThePlanItClaimedForStartedAndReleaseForgetsIt() throws Exception {
+        settings = onFakeHost();
+        Result prepare = hook(tuned("vm1"), "vm1", "prepare", "begin", "-");
+        assertThat(prepare.status()).as(prepare.err()).isZero();
+        PreparedDomain kept = settings.prepared().load(UUID).orElseThrow();
+        assertThat(kept.name()).isEqualTo("vm1");
+        assertThat(kept.qemu()).isEmpty();
+        assertThat(settings.ledger().read()).singleElement()
+                .satisfies(c -> assertThat(c.pcpus()).isEqualTo(kept.plan().claimedPcpus()));
+
+        Result release = hook(tuned("vm1"), "vm1", "release", "end", "destroyed");
+        assertThat(release.status()).isZero();
+        assertThat(settings.prepared().load(UUID)).isEmpty();
+        assertThat(settings.ledger().read()).isEmpty();
+    }
+
+    @Test
+    void startedForADomainWhoseQemuIsNotRunningFailsSoLibvirtStopsIt() throws Exception {
+        settings = onFakeHost();
+        assertThat(hook(tuned("vm1"), "vm1", "prepare", "begin", "-").status()).isZero();
+        Result started = hook(tuned("vm1"), "vm1", "started", "begin", "-");
+        assertThat(started.status()).isEqualTo(4);
+        assertThat(started.err().lines()).singleElement().asString()
+                .startsWith("kvmtune: DomainNotRunning: vm1 started: ");
+    }
+
+    @Test
+    void reconnectNeverFailsTheHookAndSaysWhyTheGuestStaysUntuned() throws Exception {
+        settings = onFakeHost();
+        Result reconnect = hook(tuned("vm1"), "vm1", "reconnect", "begin", "-");
+        assertThat(reconnect.status()).isZero();
+        assertThat(reconnect.err()).contains("DomainNotRunning").contains("keeps running untuned");
+    }
+
+    @Test
+    void aUuidUnfitForAFileNameIsRefusedBeforeAnythingIsClaimed() throws Exception {
+        settings = onFakeHost();
+        Result r = hook(tuned("vm1").replace(UUID, "../../etc/passwd"), "vm1", "prepare", "begin", "-");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("InvalidDomainXml").contains("is not a UUID");
+        assertThat(settings.ledger().read()).isEmpty();
+        assertThat(dir.resolve("run/kvmtune/domains")).doesNotExist();
     }
 }

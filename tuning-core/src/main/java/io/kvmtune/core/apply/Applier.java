@@ -134,7 +134,7 @@ public final class Applier {
         List<ThreadRow> rows = new ArrayList<>(guest.threads().size());
         for (QemuThread t : guest.threads()) {
             Optional<String> group = cgroups.membership(guest.pid(), t.tid())
-                    .flatMap(m -> cgroups.group(m, "cpuset")).map(CgroupGroup::toString);
+                    .flatMap(m -> cgroups.group(m, "cpuset")).map(CgroupGroup::procName);
             rows.add(new ThreadRow(t, live.read(t.identity()), group));
         }
         return rows;

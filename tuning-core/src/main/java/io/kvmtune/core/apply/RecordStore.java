@@ -1,19 +1,15 @@
 package io.kvmtune.core.apply;
 
 import io.kvmtune.core.MissingComponentException;
+import io.kvmtune.core.files.AtomicFile;
 import io.kvmtune.core.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /**
@@ -30,8 +26,8 @@ import java.util.Optional;
  * threads it describes died with the machine (and a pid that names another process is refused
  * by its start time). What the data fsync still buys is that a rename which did reach the disk
  * never exposes an empty or torn file in place of a good one, which would make the next
- * {@link #load} of that pid fail. A directory fsync, on save or delete, would only make the rename survive
- * a crash, which protects nothing. On tmpfs, where {@code /run} is on every systemd host, both
+ * {@link #load} of that pid fail. A directory fsync, on save or delete, would only make the
+ * rename survive a crash, which protects nothing. On tmpfs, where {@code /run} is on every systemd host, both
  * are free; on a disk they cost milliseconds.
  */
 public final class RecordStore {
@@ -59,20 +55,7 @@ public final class RecordStore {
         Path target = file(record.process().tid());
         byte[] bytes = (Json.pretty(record) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            Path temp = Files.createTempFile(dir, ".qemu-" + record.process().tid() + "-", ".tmp");
-            try {
-                try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                    ByteBuffer buf = ByteBuffer.wrap(bytes);
-                    while (buf.hasRemaining()) {
-                        ch.write(buf);
-                    }
-                    ch.force(true);
-                }
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            AtomicFile.replace(target, bytes);
         } catch (AtomicMoveNotSupportedException e) {
             throw new MissingComponentException("RecordStoreUnusable", "cannot save the apply record in " + dir
                     + ": the file system cannot rename atomically", e);

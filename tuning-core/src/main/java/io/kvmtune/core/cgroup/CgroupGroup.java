@@ -59,6 +59,14 @@ public record CgroupGroup(String hierarchy, String path, boolean v2) {
         return new CgroupFile(this, fileName);
     }
 
+    /**
+     * The group as {@code /proc/<pid>/cgroup} names it, for tables: {@code cpuset:/machine/vcpu0} on
+     * a v1 hierarchy, {@code /machine.slice/...} on v2; the root shows as {@code cpuset:/} or {@code /}.
+     */
+    public String procName() {
+        return hierarchy.isEmpty() ? path : hierarchy + ":" + path;
+    }
+
     /** The directory relative to the cgroup root, for messages: {@code cpu/machine/qemu-1-x.libvirt-qemu/vcpu0}. */
     @Override
     public String toString() {

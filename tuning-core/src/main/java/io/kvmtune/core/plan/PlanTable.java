@@ -1,5 +1,6 @@
 package io.kvmtune.core.plan;
 
+import io.kvmtune.core.text.TextTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -16,28 +17,11 @@ public final class PlanTable {
     }
 
     public static String format(TuningPlan plan) {
-        List<String[]> rows = new ArrayList<>(plan.vcpus().size() + 1);
-        rows.add(HEADER);
+        TextTable vcpus = new TextTable(HEADER);
         for (VcpuPlacement v : plan.vcpus()) {
-            rows.add(new String[] {Integer.toString(v.vcpu()), v.pcpus().format(), v.pinned() ? "yes" : "no",
-                v.policy().label(), Integer.toString(v.priority())});
+            vcpus.row(v.vcpu(), v.pcpus().format(), v.pinned() ? "yes" : "no", v.policy().label(), v.priority());
         }
-        int[] widths = new int[HEADER.length];
-        for (String[] row : rows) {
-            for (int c = 0; c < row.length; c++) {
-                widths[c] = Math.max(widths[c], row[c].length());
-            }
-        }
-        StringBuilder out = new StringBuilder(256 + 48 * rows.size());
-        for (String[] row : rows) {
-            for (int c = 0; c < row.length; c++) {
-                out.append(row[c]);
-                if (c < row.length - 1) {
-                    out.repeat(' ', widths[c] - row[c].length() + 2);
-                }
-            }
-            out.append('\n');
-        }
+        StringBuilder out = new StringBuilder(256 + 48 * plan.vcpus().size()).append(vcpus.render());
         out.append('\n');
         setting(out, "realtime", plan.realtime().map(rt -> "vCPUs " + rt.vcpus() + " " + rt.policy().label()
                 + " priority " + rt.priority()).orElse("none"));

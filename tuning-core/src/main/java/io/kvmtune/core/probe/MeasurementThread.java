@@ -23,6 +23,8 @@ final class MeasurementThread implements Runnable {
 
     private static final int WARM_UP_ROUNDS = 50;
     private static final int WARM_UP_CALLS = 2_000;
+    /** 10 µs apart: at most a few tens of milliseconds of sleeping per round. */
+    private static final int WARM_UP_SHORT_SLEEPS = 200;
 
     private final int cpu;
     private final ProbeConfig config;
@@ -45,6 +47,7 @@ final class MeasurementThread implements Runnable {
 
     @Override
     public void run() {
+        var allocation = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         MonotonicSleeper sleeper;
         try {
             tid = Threads.currentTid();
@@ -55,13 +58,18 @@ final class MeasurementThread implements Runnable {
             sleeper = Clock.newSleeper();
         } catch (RuntimeException e) {
             failure = e;
-            return;
-        } finally {
             ready.countDown();
+            return;
         }
         try (sleeper) {
+            // Warm up before reporting ready, so the run's start time and duration cover measurement only.
+            try {
+                warmUp(sleeper, allocation);
+            } finally {
+                ready.countDown();
+            }
             go.await();
-            measure(sleeper);
+            measure(sleeper, allocation);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -69,22 +77,24 @@ final class MeasurementThread implements Runnable {
         }
     }
 
-    private void measure(MonotonicSleeper sleeper) {
-        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        warmUp(sleeper, threads);
+    private void measure(MonotonicSleeper sleeper, com.sun.management.ThreadMXBean allocation) {
         long interval = config.intervalMicros() * 1_000;
         // One unrecorded wake-up first: it settles the thread on its CPU.
         long first = sleeper.sleepUntil(sleeper.now() + interval) + interval;
         long end = config.loops() > 0 ? Long.MAX_VALUE : first + config.duration().toNanos();
         long count = config.loops() > 0 ? config.loops() : Long.MAX_VALUE;
-        long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
-        loop(sleeper, histogram, first, interval, end, count);
-        loopAllocatedBytes = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
+        long allocatedBefore = allocation.getCurrentThreadAllocatedBytes();
+        loop(sleeper, histogram, first, interval, end, count, stop);
+        loopAllocatedBytes = allocation.getCurrentThreadAllocatedBytes() - allocatedBefore;
     }
 
-    /** The measurement loop: {@code count} wake-ups from deadline {@code next}, until {@code end} or stop. */
-    private void loop(MonotonicSleeper sleeper, LatencyHistogram h, long next, long interval, long end, long count) {
-        while (count-- > 0 && next <= end && !stop.get()) {
+    /**
+     * The measurement loop: {@code count} wake-ups from deadline {@code next}, until {@code end} or
+     * until {@code stopped} is set.
+     */
+    private static void loop(MonotonicSleeper sleeper, LatencyHistogram h, long next, long interval, long end,
+            long count, AtomicBoolean stopped) {
+        while (count-- > 0 && next <= end && !stopped.get()) {
             long woke = sleeper.sleepUntil(next);
             h.record(woke - next);
             next += interval;
@@ -98,20 +108,26 @@ final class MeasurementThread implements Runnable {
 
     /**
      * Until the JIT has compiled the loop with escape analysis, each FFM downcall allocates small
-     * temporaries, and a branch the compiled code never saw taken deoptimises it, which puts
-     * scalar-replaced objects back on the heap. So run the very loop first on deadlines already
-     * past (each sleep returns at once and every wake-up is "late", taking both branches), in
-     * rounds until a whole round allocates nothing. Bounded: a JVM limited to C1 never gets
-     * there, and the report's allocation count then says so.
+     * temporaries; and a branch or loop exit the compiled code never saw taken deoptimises it when
+     * first taken, which puts scalar-replaced objects back on the heap. So run the very loop first,
+     * through every branch and every exit, in rounds until a whole round allocates nothing:
+     * deadlines in the past with a 1 ns interval (each sleep returns at once and every wake-up is
+     * late), a short 10 µs interval (real but brief sleeps, some on time), and the count, end and
+     * stop exits. Bounded: a JVM limited to C1 never gets there, and the report's allocation count
+     * then says so.
      */
-    private void warmUp(MonotonicSleeper sleeper, com.sun.management.ThreadMXBean threads) {
+    private static void warmUp(MonotonicSleeper sleeper, com.sun.management.ThreadMXBean allocation) {
         LatencyHistogram scratch = new LatencyHistogram(1);
+        AtomicBoolean running = new AtomicBoolean(false);
+        AtomicBoolean stopped = new AtomicBoolean(true);
         for (int round = 0; round < WARM_UP_ROUNDS; round++) {
-            long before = threads.getCurrentThreadAllocatedBytes();
+            long before = allocation.getCurrentThreadAllocatedBytes();
             long now = sleeper.now();
-            loop(sleeper, scratch, now - WARM_UP_CALLS, 1, Long.MAX_VALUE, WARM_UP_CALLS / 2);
-            loop(sleeper, scratch, now - 1_000_000_000L, 1_000_000, Long.MAX_VALUE, WARM_UP_CALLS / 2);
-            if (threads.getCurrentThreadAllocatedBytes() == before) {
+            loop(sleeper, scratch, now - 1_000_000_000L, 1, Long.MAX_VALUE, WARM_UP_CALLS, running);
+            loop(sleeper, scratch, sleeper.now(), 10_000, Long.MAX_VALUE, WARM_UP_SHORT_SLEEPS, running);
+            loop(sleeper, scratch, now, 1, now - 1, WARM_UP_CALLS, running);
+            loop(sleeper, scratch, now, 1, Long.MAX_VALUE, WARM_UP_CALLS, stopped);
+            if (allocation.getCurrentThreadAllocatedBytes() == before) {
                 return;
             }
         }

@@ -130,7 +130,7 @@ public final class ThrowawayGuest implements AutoCloseable {
      *     {@code QemuFailedToStart} (with QEMU's own output) when it exits or does not answer
      */
     public static ThrowawayGuest start(Options options) {
-        Path binary = findOnPath(BINARY).orElseThrow(() -> new MissingComponentException("MissingQemu",
+        Path binary = binary().orElseThrow(() -> new MissingComponentException("MissingQemu",
                 BINARY + " is not on the PATH; install the Debian package " + QEMU_PACKAGE));
         Accelerator accelerator = switch (options.accelerator()) {
             case AUTO -> kvmUsable() ? Accelerator.KVM : Accelerator.TCG;
@@ -296,6 +296,11 @@ public final class ThrowawayGuest implements AutoCloseable {
         } catch (IOException | UnsupportedOperationException e) {
             return false;
         }
+    }
+
+    /** {@code qemu-system-x86_64} on the {@code PATH}, if it is installed. */
+    public static Optional<Path> binary() {
+        return findOnPath(BINARY);
     }
 
     private static Optional<Path> findOnPath(String program) {

@@ -23,7 +23,7 @@ public final class ApplyAndStop {
         int pid = Integer.parseInt(args[0]);
         ApplyStep stopAfter = ApplyStep.valueOf(args[3]);
         QemuGuest guest = QemuDiscovery.system().discover(pid, Optional.of(Path.of(args[1])), false).guest();
-        CpuSet host = ProcFs.system().status(1).orElseThrow().cpusAllowed();
+        CpuSet host = ProcFs.system().status((int) ProcessHandle.current().pid()).orElseThrow().cpusAllowed();
         StepObserver stop = step -> {
             if (step == stopAfter) {
                 System.out.println(STOPPED + step);

@@ -45,6 +45,8 @@ class CgroupFsTest {
         assertThat(cpu.toString()).isEqualTo("cpu,cpuacct/machine/vcpu0");
         assertThat(fs.read(cpu.file("cpu.rt_runtime_us"))).isEqualTo("0");
         assertThat(fs.group(m, "cpuset").orElseThrow().toString()).isEqualTo("cpuset/machine/vcpu0");
+        assertThat(fs.group(m, "cpuset").orElseThrow().procName()).isEqualTo("cpuset:/machine/vcpu0");
+        assertThat(new CgroupGroup("", "/machine.slice", true).procName()).isEqualTo("/machine.slice");
     }
 
     @Test

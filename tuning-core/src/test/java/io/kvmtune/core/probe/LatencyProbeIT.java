@@ -66,10 +66,21 @@ class LatencyProbeIT {
         LatencyProbe probe = new LatencyProbe(new ProbeConfig(cpus, 5, 1000, 0, Duration.ofMinutes(5), 100, false));
         CompletableFuture<ProbeResult> run = runInBackground(probe);
         waitForProbeThreads(cpus.size());
+        Thread.sleep(200);
         long stoppedAt = System.nanoTime();
         probe.stop();
-        run.get(10, TimeUnit.SECONDS);
+        ProbeResult r = run.get(10, TimeUnit.SECONDS);
         assertThat(Duration.ofNanos(System.nanoTime() - stoppedAt)).isLessThan(Duration.ofSeconds(5));
+        for (ProbeResult.ThreadResult t : r.threads()) {
+            assertThat(t.loopAllocatedBytes()).as("bytes allocated in a loop ended by stop() on cpu %d", t.cpu()).isZero();
+        }
+    }
+
+    @Test
+    void aDurationRunLastsItsDurationBecauseWarmUpHappensBeforeTheStart() throws Exception {
+        ProbeResult r = new LatencyProbe(new ProbeConfig(cpus, 5, 1000, 0, Duration.ofSeconds(1), 100, false)).run();
+        assertThat(Duration.between(r.start(), r.end())).isBetween(Duration.ofMillis(900), Duration.ofMillis(2500));
+        assertThat(r.threads().getFirst().histogram().count()).isBetween(500L, 1001L);
     }
 
     @Test

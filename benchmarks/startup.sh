@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Start-up of the kvmtune command, from exec to exit, median of N cold runs (a new JVM each run),
+# with and without the JDK AOT cache (JEP 514) that ./kvmtune keeps next to the jar:
+#   1. ./kvmtune --version                                   goal <= 80 ms
+#   2. ./kvmtune hook NAME started begin - < domain XML      goal <= 150 ms
+#      for a 2-vCPU guest: a real paused qemu-system-x86_64 started here, with a libvirt status
+#      file and a domain XML pointing at it in a private directory (libvirt itself is not
+#      involved, so the numbers are kvmtune's own). Before each timed started run an untimed
+#      prepare run claims the pCPUs and keeps the plan, as libvirt's order has it; the started run
+#      applies it (vCPU 1 SCHED_FIFO on the last CPU, the rest on the first), and an untimed
+#      stopped run puts everything back before the next round.
+# Variants run round-robin so that drift on a busy machine spreads over all of them.
+#
+# Usage: benchmarks/startup.sh [RUNS]   (default 10; run as root; builds nothing but ./kvmtune does on first use)
+set -euo pipefail
+
+runs=${1:-10}
+root=$(cd "$(dirname "$0")/.." && pwd)
+kvmtune="$root/kvmtune"
+[ "$(id -u)" = 0 ] || { echo "startup.sh: run as root (the started hook sets SCHED_FIFO)" >&2; exit 4; }
+command -v qemu-system-x86_64 >/dev/null || { echo "startup.sh: install qemu-system-x86" >&2; exit 4; }
+
+"$kvmtune" --version >/dev/null # builds the jar and the AOT cache when missing or stale
+
+work=$(mktemp -d /tmp/kvmtune-startup.XXXXXX)
+qemu_pid=
+cleanup() {
+  [ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null && wait "$qemu_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+name=kvmtune-startup
+uuid=5f0c3b9e-2d4a-4c1e-9b7a-0e6d2f8a4c11
+online=$(cat /sys/devices/system/cpu/online)
+first=${online%%[-,]*}
+last=${online##*[-,]}
+[ "$first" != "$last" ] || { echo "startup.sh: needs at least 2 online CPUs" >&2; exit 4; }
+
+accel=kvm
+[ -w /dev/kvm ] || accel=tcg,thread=multi
+qemu-system-x86_64 -S -nodefaults -no-user-config -display none -m 64 -smp 2 -accel "$accel" \
+  -name "guest=$name,debug-threads=on" -uuid "$uuid" </dev/null >"$work/qemu.log" 2>&1 &
+qemu_pid=$!
+for _ in $(seq 100); do
+  [ "$(grep -l '^CPU 1/' /proc/$qemu_pid/task/*/comm 2>/dev/null | wc -l)" = 1 ] && break
+  sleep 0.05
+done
+vcpu_tid() { grep -l "^CPU $1/" /proc/$qemu_pid/task/*/comm | cut -d/ -f5; }
+
+mkdir -p "$work/libvirt" "$work/state"
+cat >"$work/libvirt/$name.xml" <<EOF
+<domstatus state='paused' pid='$qemu_pid'>
+  <vcpus><vcpu id='0' pid='$(vcpu_tid 0)'/><vcpu id='1' pid='$(vcpu_tid 1)'/></vcpus>
+  <domain type='kvm'><name>$name</name><uuid>$uuid</uuid></domain>
+</domstatus>
+EOF
+cat >"$work/domain.xml" <<EOF
+<domain type='kvm'><name>$name</name><uuid>$uuid</uuid><vcpu>2</vcpu><metadata>
+  <kvmtune:tuning xmlns:kvmtune='https://kvmtune.io/xmlns/tuning/1.0'>
+    <kvmtune:flavor-spec key='hw:cpu_policy'>mixed</kvmtune:flavor-spec>
+    <kvmtune:flavor-spec key='hw:cpu_realtime'>yes</kvmtune:flavor-spec>
+    <kvmtune:flavor-spec key='hw:cpu_realtime_mask'>^0</kvmtune:flavor-spec>
+  </kvmtune:tuning></metadata></domain>
+EOF
+printf '[compute]\ncpu_shared_set = %s\ncpu_dedicated_set = %s\n' "$first" "$last" >"$work/kvmtune.conf"
+
+# The hook's paths, redirected into $work (the java launcher reads JDK_JAVA_OPTIONS; its NOTE goes to stderr).
+export JDK_JAVA_OPTIONS="-Dkvmtune.libvirt.run=$work/libvirt -Dkvmtune.state=$work/state \
+-Dkvmtune.claims=$work/claims.json -Dkvmtune.config=$work/kvmtune.conf -Dkvmtune.syslog=$work/no-syslog"
+hook() { "$kvmtune" hook "$name" "$1" begin - <"$work/domain.xml" 2>>"$work/hook.log"; }
+# Once untimed, to check that the hook works here.
+hook prepare && hook started || { cat "$work/hook.log" >&2; exit 1; }
+hook stopped
+
+now_us() { local t; t=$(date +%s%N); echo $((t / 1000)); }
+declare -A samples
+measure() { # $1 = variant name, rest = command
+  local variant=$1 start end
+  shift
+  start=$(now_us)
+  "$@" >/dev/null
+  end=$(now_us)
+  samples[$variant]+="$((end - start)) "
+}
+for _ in $(seq "$runs"); do
+  measure "version, AOT" env KVMTUNE_AOT=on "$kvmtune" --version
+  measure "version, no AOT" env KVMTUNE_AOT=off "$kvmtune" --version
+  hook prepare
+  measure "started hook, AOT" env KVMTUNE_AOT=on "$kvmtune" hook "$name" started begin - <"$work/domain.xml"
+  hook stopped
+  hook prepare
+  measure "started hook, no AOT" env KVMTUNE_AOT=off "$kvmtune" hook "$name" started begin - <"$work/domain.xml"
+  hook stopped
+done 2>>"$work/hook.log"
+
+median_ms() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {m = NR % 2 ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2; printf "%.1f", m / 1000}'; }
+printf '%-22s %8s %8s %8s   (%s runs, ms, exec to exit)\n' variant median min max "$runs"
+for variant in "version, AOT" "version, no AOT" "started hook, AOT" "started hook, no AOT"; do
+  values=${samples[$variant]}
+  printf '%-22s %8s %8s %8s\n' "$variant" "$(median_ms <<<"$values")" \
+    "$(tr ' ' '\n' <<<"$values" | grep . | sort -n | head -1 | awk '{printf "%.1f", $1/1000}')" \
+    "$(tr ' ' '\n' <<<"$values" | grep . | sort -n | tail -1 | awk '{printf "%.1f", $1/1000}')"
+done

@@ -1,0 +1,191 @@
+package io.kvmtune.cli.hook;
+
+import static io.kvmtune.core.apply.LibvirtTestDomain.virsh;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.kvmtune.cli.ConfigLocation;
+import io.kvmtune.core.apply.LibvirtTestDomain;
+import io.kvmtune.core.apply.RecordStore;
+import io.kvmtune.core.claims.Claim;
+import io.kvmtune.core.claims.ClaimsLedger;
+import io.kvmtune.core.cpu.CpuSet;
+import io.kvmtune.core.qemu.ThrowawayGuest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End to end with the host's real libvirtd: {@code kvmtune hook install} from this checkout,
+ * the daemon restarted so that it registers hooks, a domain carrying kvmtune metadata started
+ * (paused, so its SCHED_FIFO vCPU runs no guest code), every vCPU and emulator thread checked in
+ * /proc, the domain destroyed, the claim and the realtime settings checked gone, the domain
+ * undefined; libvirt's hooks directory and /etc/kvmtune are put back exactly as found.
+ *
+ * <p>The hook runs {@code ./kvmtune} of this checkout with libvirt's minimal environment, which
+ * reads the host configuration from its default place, {@code /etc/kvmtune/kvmtune.conf}: the
+ * test writes one that fits this host (first CPU shared, last CPU dedicated) for its duration.
+ * The domain has no {@code <memoryBacking><locked/>}: libvirt cannot raise RLIMIT_MEMLOCK in
+ * containers without CAP_SYS_RESOURCE, so the apply reports the unlocked memory as a warning.
+ */
+class LibvirtHookIT {
+
+    private static final Path HOOKS = HookInstaller.DEFAULT_HOOKS_DIR;
+    private static final Path ETC_KVMTUNE = ConfigLocation.KVMTUNE_CONF.getParent();
+    private static final String NAMESPACE = "https://kvmtune.io/xmlns/tuning/1.0";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aDomainWithKvmtuneMetadataIsTunedAtStartAndReleasedAtStop() throws Exception {
+        Path checkout = checkout();
+        Path startLibvirtd = checkout.resolve("scripts/start-libvirtd");
+        assumeTrue(isRoot(), "needs root: installs a libvirt hook and restarts libvirtd");
+        assumeTrue(ThrowawayGuest.binary().isPresent(), "qemu-system-x86_64 is not installed");
+        assumeTrue(Files.isRegularFile(checkout.resolve("launcher/target/kvmtune.jar")),
+                "the launcher jar is not built (run the package phase first)");
+        assumeTrue(LibvirtTestDomain.libvirtAvailable(startLibvirtd), "libvirtd does not answer and cannot be started");
+        CpuSet online = CpuSet.parse(Files.readString(Path.of("/sys/devices/system/cpu/online")).strip());
+        assumeTrue(online.size() >= 2, "needs at least 2 online CPUs: one shared, one dedicated");
+        int shared = online.first();
+        int dedicated = online.last();
+
+        DirectorySnapshot hooksBefore = DirectorySnapshot.of(HOOKS);
+        DirectorySnapshot etcBefore = DirectorySnapshot.of(ETC_KVMTUNE);
+        boolean daemonHadHooks = hasExecutableHook();
+        String name = "kvmtune-hook-it-" + ProcessHandle.current().pid();
+        String uuid = UUID.randomUUID().toString();
+        try {
+            Files.createDirectories(ETC_KVMTUNE);
+            Files.writeString(ConfigLocation.KVMTUNE_CONF, "[compute]\ncpu_shared_set = " + shared
+                    + "\ncpu_dedicated_set = " + dedicated + "\n");
+            Run install = run(List.of(checkout.resolve("kvmtune").toString(), "hook", "install"));
+            assertThat(install.status()).as(install.output()).isZero();
+            assertThat(Files.readString(HOOKS.resolve("qemu.d/50-kvmtune"))).contains(checkout.resolve("kvmtune").toString());
+            Run restart = run(List.of(startLibvirtd.toString(), "--restart"));
+            assertThat(restart.status()).as(restart.output()).isZero();
+
+            Path xml = Files.writeString(dir.resolve(name + ".xml"), domainXml(name, uuid));
+            assertThat(virsh("define", xml.toString()).exitCode()).isZero();
+            LibvirtTestDomain.Result started = virsh("start", name, "--paused");
+            assertThat(started.exitCode()).as("virsh start: " + started.output()).isZero();
+
+            int pid = Integer.parseInt(Files.readString(Path.of("/run/libvirt/qemu/" + name + ".pid")).strip());
+            List<TaskState> tasks = TaskState.all(pid);
+            assertThat(tasks).extracting(TaskState::comm).contains("CPU 0/KVM", "CPU 1/KVM");
+            for (TaskState t : tasks) {
+                if (t.comm().equals("CPU 1/KVM")) {
+                    assertThat(t.cpusAllowed()).as(t.toString()).isEqualTo(CpuSet.of(dedicated));
+                    assertThat(t.policy()).as(t.toString()).isEqualTo(TaskState.SCHED_FIFO);
+                    assertThat(t.rtPriority()).as(t.toString()).isEqualTo(1);
+                } else {
+                    // vCPU 0 and every emulator thread: the shared set, SCHED_OTHER.
+                    assertThat(t.cpusAllowed()).as(t.toString()).isEqualTo(CpuSet.of(shared));
+                    assertThat(t.policy()).as(t.toString()).isEqualTo(TaskState.SCHED_OTHER);
+                }
+            }
+            Claim claim = claimOf(uuid).orElseThrow();
+            assertThat(claim.pcpus()).isEqualTo(CpuSet.of(dedicated));
+            assertThat(claim.process()).map(p -> p.tid()).contains(pid);
+            assertThat(new RecordStore(RecordStore.DEFAULT_DIR).file(pid)).exists();
+
+            LibvirtTestDomain.Result destroyed = virsh("destroy", name);
+            assertThat(destroyed.exitCode()).as(destroyed.output()).isZero();
+            assertThat(claimOf(uuid)).as("the claim is released at stop").isEmpty();
+            assertThat(new RecordStore(RecordStore.DEFAULT_DIR).file(pid)).as("restored at stop").doesNotExist();
+            assertThat(new PreparedDomains(RecordStore.DEFAULT_DIR.resolve("domains")).load(uuid)).isEmpty();
+            assertThat(virsh("undefine", name).exitCode()).isZero();
+        } finally {
+            virsh("destroy", name);
+            virsh("undefine", name);
+            run(List.of(checkout.resolve("kvmtune").toString(), "hook", "uninstall"));
+            hooksBefore.restore();
+            etcBefore.restore();
+            if (!daemonHadHooks) {
+                run(List.of(startLibvirtd.toString(), "--restart")); // so that the daemon forgets the hook again
+            }
+        }
+        assertThat(hooksBefore.unchanged()).as("libvirt's hooks directory is as it was").isTrue();
+        assertThat(etcBefore.unchanged()).as("/etc/kvmtune is as it was").isTrue();
+    }
+
+    private static String domainXml(String name, String uuid) {
+        return """
+                <domain type='kvm'>
+                  <name>%s</name>
+                  <uuid>%s</uuid>
+                  <metadata>
+                    <kvmtune:tuning xmlns:kvmtune='%s'>
+                      <kvmtune:flavor-spec key='hw:cpu_policy'>mixed</kvmtune:flavor-spec>
+                      <kvmtune:flavor-spec key='hw:cpu_realtime'>yes</kvmtune:flavor-spec>
+                      <kvmtune:flavor-spec key='hw:cpu_realtime_mask'>^0</kvmtune:flavor-spec>
+                    </kvmtune:tuning>
+                  </metadata>
+                  <memory unit='MiB'>64</memory>
+                  <vcpu placement='static'>2</vcpu>
+                  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+                  <on_poweroff>destroy</on_poweroff>
+                  <devices>
+                    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+                    <memballoon model='none'/>
+                  </devices>
+                </domain>
+                """.formatted(name, uuid, NAMESPACE);
+    }
+
+    private static Optional<Claim> claimOf(String uuid) {
+        return ClaimsLedger.at(ClaimsLedger.DEFAULT_PATH).read().stream().filter(c -> c.domainUuid().equals(uuid)).findFirst();
+    }
+
+    private static boolean hasExecutableHook() throws IOException {
+        if (Files.isExecutable(HOOKS.resolve("qemu")) && Files.isRegularFile(HOOKS.resolve("qemu"))) {
+            return true;
+        }
+        if (!Files.isDirectory(HOOKS.resolve("qemu.d"))) {
+            return false;
+        }
+        try (Stream<Path> files = Files.list(HOOKS.resolve("qemu.d"))) {
+            return files.anyMatch(p -> Files.isRegularFile(p) && Files.isExecutable(p));
+        }
+    }
+
+    /** The repository root: the directory holding the ./kvmtune script, above the module's directory. */
+    private static Path checkout() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("kvmtune")) && Files.isRegularFile(p.resolve("mvnw"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("no checkout with ./kvmtune above " + Path.of("").toAbsolutePath());
+    }
+
+    private static boolean isRoot() throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/status")).stream()
+                .anyMatch(l -> l.startsWith("Uid:") && l.split("\\s+")[2].equals("0"));
+    }
+
+    private record Run(int status, String output) {
+    }
+
+    private static Run run(List<String> command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+        try {
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(300, TimeUnit.SECONDS)).as(command + " finished").isTrue();
+            return new Run(p.exitValue(), out);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+}
