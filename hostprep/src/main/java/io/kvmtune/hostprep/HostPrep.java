@@ -1,5 +1,6 @@
 package io.kvmtune.hostprep;
 
+import io.kvmtune.core.MissingComponentException;
 import io.kvmtune.core.cpu.CpuSet;
 import io.kvmtune.core.spec.HostPolicy;
 import io.kvmtune.hostprep.check.CheckReport;
@@ -7,8 +8,10 @@ import io.kvmtune.hostprep.check.Partition;
 import io.kvmtune.hostprep.check.ReadinessChecks;
 import io.kvmtune.hostprep.inventory.HostInventory;
 import io.kvmtune.hostprep.inventory.InventoryReader;
+import io.kvmtune.hostprep.inventory.ToolVersions;
 import io.kvmtune.hostprep.suggest.BootParameters;
 import io.kvmtune.hostprep.suggest.NovaConfSuggestion;
+import io.kvmtune.hostprep.sys.EffectiveUid;
 import io.kvmtune.hostprep.sys.Fact;
 import io.kvmtune.hostprep.tune.HostTuner;
 import io.kvmtune.hostprep.tune.TunableOptions;
@@ -18,6 +21,7 @@ import io.kvmtune.hostprep.tune.TuneResult;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Host preparation as a library: what {@code kvmtune hostprep inventory|check|plan|apply|restore}
@@ -39,6 +43,42 @@ public final class HostPrep {
         return new HostPrep(InventoryReader.live());
     }
 
+    /**
+     * A host described by a /proc, /sys, /dev and /etc tree below {@code root} (a test fixture).
+     * A tree has no binaries to ask for versions, so libvirt and QEMU read as not installed.
+     */
+    public static HostPrep under(Path root) {
+        return new HostPrep(InventoryReader.under(root, new ToolVersions(Optional.empty(), Optional.empty())));
+    }
+
+    /** The directory standing for {@code /}: {@code /} itself on a live host. */
+    public Path root() {
+        return reader.fs().root();
+    }
+
+    /** {@link #DEFAULT_BACKUP} below this host's root. */
+    public Path defaultBackup() {
+        return reader.fs().resolve(DEFAULT_BACKUP.toString());
+    }
+
+    /**
+     * Refuses to go on unless this process runs as root. {@code apply} and {@code restore} call it
+     * first, so that a user without the right learns it before the backup is written rather than
+     * from a rolled-back write.
+     *
+     * @param action what was asked, for the message ({@code hostprep apply})
+     * @throws MissingComponentException code {@code PermissionDenied} (exit 4) when the effective
+     *     uid is not 0 or cannot be read
+     */
+    public void requireRoot(String action) {
+        OptionalInt uid = EffectiveUid.of(reader.fs());
+        if (uid.isEmpty() || uid.getAsInt() != 0) {
+            throw new MissingComponentException("PermissionDenied", action + " writes kernel settings and needs root ("
+                    + (uid.isPresent() ? "effective uid is " + uid.getAsInt() : "cannot read the effective uid") + ")");
+        }
+    }
+
+    /** Everything, libvirt's CPU models included (the other calls skip those: no check uses them). */
     public HostInventory inventory() {
         return reader.read();
     }
@@ -58,12 +98,12 @@ public final class HostPrep {
     }
 
     public CheckReport check(Partition partition) {
-        return ReadinessChecks.run(reader.read(), partition);
+        return ReadinessChecks.run(reader.readForChecks(), partition);
     }
 
     /** The diff {@code apply} would make ({@code --check}): reads only. */
     public TunablePlan plan(Partition partition, TunableOptions options) {
-        return TunablePlanner.plan(reader.read(), partition, options, reader.fs());
+        return TunablePlanner.plan(reader.readForChecks(), partition, options, reader.fs());
     }
 
     /** Plans and applies, recording originals in {@code backup} first. */
@@ -81,7 +121,7 @@ public final class HostPrep {
     }
 
     public Suggestions suggest(Partition partition) {
-        HostInventory inv = reader.read();
+        HostInventory inv = reader.readForChecks();
         return new Suggestions(BootParameters.suggest(inv, partition), NovaConfSuggestion.suggest(inv, partition));
     }
 }

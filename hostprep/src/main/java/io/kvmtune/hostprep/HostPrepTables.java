@@ -1,11 +1,15 @@
 package io.kvmtune.hostprep;
 
+import io.kvmtune.core.cpumodel.CpuModelReport;
+import io.kvmtune.core.cpumodel.HostModel;
+import io.kvmtune.core.text.TextTable;
 import io.kvmtune.hostprep.check.CheckReport;
 import io.kvmtune.hostprep.check.CheckResult;
 import io.kvmtune.hostprep.check.CheckStatus;
 import io.kvmtune.hostprep.inventory.GuestProcess;
 import io.kvmtune.hostprep.inventory.HostInventory;
 import io.kvmtune.hostprep.inventory.IrqInfo.Irq;
+import io.kvmtune.hostprep.sys.Fact;
 import io.kvmtune.hostprep.tune.TunableChange;
 import io.kvmtune.hostprep.tune.TunablePlan;
 import io.kvmtune.hostprep.tune.TuneResult;
@@ -56,6 +60,7 @@ public final class HostPrepTables {
         t.row("kvm", (inv.kvm().devKvm() ? "/dev/kvm" : "no /dev/kvm") + " " + inv.kvm().vendorModule().orElse("")
                 + inv.kvm().hostHypervisor().map(h -> " (host is a " + h + " guest)").orElse(""), "/sys/module/kvm");
         inv.sysctls().forEach((name, f) -> t.row(name, f.describe(), f.path()));
+        t.row("cpu models", cpuModels(inv.cpuModels()), inv.cpuModels().path());
         t.row("libvirt", inv.versions().libvirt().orElse("not installed"), "libvirtd --version");
         t.row("qemu", inv.versions().qemu().orElse("not installed"), "qemu-system-* --version");
         for (GuestProcess g : inv.guests()) {
@@ -64,6 +69,15 @@ public final class HostPrepTables {
                             + (th.task().rtPriority() > 0 ? ":" + th.task().rtPriority() : ""), th.cgroup()));
         }
         return t.render();
+    }
+
+    /** One line, with the reason when there is no report; {@code kvmtune cpu-models} lists the models. */
+    private static String cpuModels(Fact<CpuModelReport> models) {
+        return switch (models) {
+            case Fact.Known<CpuModelReport> k -> k.data().runnableModels().size() + " of " + k.data().models().size()
+                    + " runnable, host-model " + k.data().hostModel().map(HostModel::model).orElse("fits no named model");
+            case Fact.Unknown<CpuModelReport> u -> u.reason();
+        };
     }
 
     public static String checks(CheckReport report) {

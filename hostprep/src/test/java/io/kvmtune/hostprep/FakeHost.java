@@ -1,6 +1,8 @@
 package io.kvmtune.hostprep;
 
 import io.kvmtune.core.cpu.CpuSet;
+import io.kvmtune.core.cpumodel.FakeCpuMap;
+import io.kvmtune.hostprep.inventory.CpuModelInventory;
 import io.kvmtune.hostprep.inventory.HostInventory;
 import io.kvmtune.hostprep.inventory.InventoryReader;
 import io.kvmtune.hostprep.inventory.ToolVersions;
@@ -41,7 +43,11 @@ public final class FakeHost {
         h.file("/proc/version", "Linux version " + release + " (builder@example) (gcc 12) #1 " + versionTags + " Thu Jan 1\n");
         h.file("/proc/sys/kernel/osrelease", release + "\n");
         h.file("/proc/cmdline", "BOOT_IMAGE=/vmlinuz-" + release + " root=/dev/sda1 ro quiet\n");
-        h.file("/proc/cpuinfo", "processor\t: 0\nflags\t\t: fpu vmx constant_tsc nonstop_tsc tsc_deadline_timer\n");
+        h.file("/proc/cpuinfo", "processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 85\n"
+                + "flags\t\t: fpu sse2 pni vmx constant_tsc nonstop_tsc tsc_deadline_timer\n");
+        h.file("/proc/self/status", "Name:\tjava\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n");
+        h.dir(CpuModelInventory.CPU_MAP);
+        FakeCpuMap.standard(h.root.resolve(CpuModelInventory.CPU_MAP.substring(1)));
         h.file("/sys/devices/system/cpu/online", all.format() + "\n");
         h.file("/sys/devices/system/cpu/possible", all.format() + "\n");
         h.file("/sys/devices/system/cpu/isolated", "\n");
@@ -112,7 +118,9 @@ public final class FakeHost {
         return h;
     }
 
+    /** The tree, complete: {@code /proc/mounts} written for the cgroups added so far. */
     public Path root() {
+        writeMounts();
         return root;
     }
 
@@ -124,6 +132,50 @@ public final class FakeHost {
     public HostPrep hostPrep() {
         writeMounts();
         return new HostPrep(InventoryReader.under(root, new ToolVersions(Optional.of("9.0.0"), Optional.of("7.2.0"))));
+    }
+
+    /** This process runs as {@code uid} (its effective uid in {@code /proc/self/status}). */
+    public FakeHost runningAs(int uid) {
+        return file("/proc/self/status", "Name:\tjava\nUid:\t" + uid + "\t" + uid + "\t" + uid + "\t" + uid + "\n");
+    }
+
+    /** No libvirt CPU map installed. */
+    public FakeHost withoutCpuMap() {
+        try (var files = Files.walk(root.resolve(CpuModelInventory.CPU_MAP.substring(1)))) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    /**
+     * The runtime and boot-time isolation of a host tuned for {@code housekeeping} (every other CPU
+     * dedicated): isolcpus, nohz_full, rcu_nocbs, irqaffinity on the command line and in effect,
+     * IRQs, workqueues and ordinary tasks on housekeeping CPUs, THP off, latency sysctls set,
+     * unlimited RT runtime beside the fair server.
+     */
+    public FakeHost tuned(CpuSet housekeeping) {
+        String dedicated = CpuSet.firstN(cpus).minus(housekeeping).format();
+        String hkMask = CpuMasks.format(housekeeping);
+        return cmdline("ro isolcpus=managed_irq,domain," + dedicated + " nohz=on nohz_full=" + dedicated + " rcu_nocbs="
+                        + dedicated + " irqaffinity=" + housekeeping.format() + " skew_tick=1 tsc=reliable nosoftlockup")
+                .file("/sys/devices/system/cpu/isolated", dedicated + "\n")
+                .file("/sys/devices/system/cpu/nohz_full", dedicated + "\n")
+                .file("/sys/kernel/mm/transparent_hugepage/enabled", "always madvise [never]\n")
+                .file("/sys/devices/virtual/workqueue/cpumask", hkMask + "\n")
+                .file("/sys/bus/workqueue/devices/writeback/cpumask", hkMask + "\n")
+                .file("/proc/irq/default_smp_affinity", hkMask + "\n")
+                .irq(24, housekeeping, CpuSet.of(housekeeping.first()), "acpi")
+                .irq(25, housekeeping, CpuSet.of(housekeeping.last()), "eth0-rx-0")
+                .sysctl("kernel.timer_migration", "0")
+                .sysctl("vm.stat_interval", "10")
+                .sysctl("kernel.sched_rt_runtime_us", "-1")
+                .fairServer(50_000_000, 1_000_000_000)
+                .task(100, 100, "rsyslogd", 0x400100, 0, 0, 0, housekeeping)
+                .task(1, 1, "systemd", 0x400100, 0, 0, 0, housekeeping);
     }
 
     public FakeHost cmdline(String params) {

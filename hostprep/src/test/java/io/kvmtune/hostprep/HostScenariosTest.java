@@ -198,23 +198,7 @@ class HostScenariosTest {
 
     @Test
     void aTunedHostPassesTheRuntimeChecks() {
-        CpuSet hk = CpuSet.range(0, 1);
-        FakeHost host = FakeHost.baseline(root, "6.12.9", "SMP PREEMPT_RT", 8, 1)
-                .cmdline(ISOLATED_CMDLINE)
-                .file("/sys/devices/system/cpu/isolated", "2-7\n")
-                .file("/sys/devices/system/cpu/nohz_full", "2-7\n")
-                .file("/sys/kernel/mm/transparent_hugepage/enabled", "always madvise [never]\n")
-                .file("/sys/devices/virtual/workqueue/cpumask", "3\n")
-                .file("/sys/bus/workqueue/devices/writeback/cpumask", "3\n")
-                .file("/proc/irq/default_smp_affinity", "3\n")
-                .irq(24, hk, CpuSet.of(0), "acpi")
-                .irq(25, hk, CpuSet.of(1), "eth0-rx-0")
-                .sysctl("kernel.timer_migration", "0")
-                .sysctl("vm.stat_interval", "10")
-                .sysctl("kernel.sched_rt_runtime_us", "-1")
-                .fairServer(50_000_000, 1_000_000_000)
-                .task(100, 100, "rsyslogd", 0x400100, 0, 0, 0, hk)
-                .task(1, 1, "systemd", 0x400100, 0, 0, 0, hk);
+        FakeHost host = FakeHost.baseline(root, "6.12.9", "SMP PREEMPT_RT", 8, 1).tuned(CpuSet.range(0, 1));
         CheckReport r = ReadinessChecks.run(host.read(), PARTITION);
         for (String id : new String[] {"isolation.domain", "isolation.nohz-full", "isolation.rcu-nocbs",
                 "isolation.irqaffinity", "cmdline.skew-tick", "cmdline.tsc-reliable", "irq.affinity",

@@ -1,29 +1,22 @@
 package io.kvmtune.cli;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** {@code kvmtune hostprep}: host inventory, readiness checks, host tunables. */
-@Command(name = "hostprep", description = "Host preparation: inventory, check, plan, apply, restore.")
-final class HostprepCommand extends Subcommand {
+/** {@code kvmtune hostprep}: host inventory, readiness checks, host tunables; dispatches to its subcommands. */
+@Command(name = "hostprep", description = "Host preparation: inventory, check, plan, apply, restore.",
+        subcommands = {HostprepInventoryCommand.class, HostprepCheckCommand.class, HostprepPlanCommand.class,
+                HostprepApplyCommand.class, HostprepRestoreCommand.class})
+final class HostprepCommand implements Runnable {
 
-    enum Action { INVENTORY, CHECK, PLAN, APPLY, RESTORE }
-
-    @Parameters(index = "0", paramLabel = "inventory|check|plan|apply|restore", description = "What to do.")
-    Action action;
-
-    @Option(names = "--dedicated", paramLabel = "SET", description = "pCPUs for pinned guest vCPUs.")
-    String dedicated;
-
-    @Option(names = "--housekeeping", paramLabel = "SET", description = "pCPUs for the host's own work.")
-    String housekeeping;
-
-    @Option(names = "--check", description = "Only report what apply would change.")
-    boolean check;
+    @Spec
+    CommandSpec spec;
 
     @Override
-    ExitStatus run() {
-        throw NotAvailable.yet("hostprep " + action.name().toLowerCase(java.util.Locale.ROOT) + " (issue 6)");
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "hostprep needs one of: "
+                + String.join(", ", spec.subcommands().keySet()));
     }
 }

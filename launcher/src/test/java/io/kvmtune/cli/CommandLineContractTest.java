@@ -92,14 +92,6 @@ class CommandLineContractTest {
     }
 
     @Test
-    void aCommandWhoseLibraryIsMissingFailsWithExitFourAndSaysWhat() {
-        CommandRun run = kvmtune("demo", "--format", "json");
-        assertThat(run.status()).isEqualTo(4);
-        assertThat(run.err()).startsWith("kvmtune: NotAvailable: not available yet: demo");
-        assertThat(error(run).string("code")).isEqualTo("NotAvailable");
-    }
-
-    @Test
     void aSpecNovaRejectsIsExitTwoWithNovasExceptionName() {
         CommandRun run = kvmtune("plan", "--format", "json", "--claims", "none", "--vcpus", "2",
                 "--flavor-spec", "hw:cpu_realtime=yes");

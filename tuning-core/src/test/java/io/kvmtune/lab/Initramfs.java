@@ -66,7 +66,20 @@ final class Initramfs {
                 done
                 fail() { echo "LAB-INIT-FAILED: $*"; poweroff -f; }
                 mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144 hostroot /host || fail "host root"
+                # A writable /tmp for the tests, keeping the directories the class path needs from the
+                # host's /tmp (a CI clone may live there), named by kvmtune.tmpbind= on the command line.
+                mkdir -p /hosttmp
+                mount -o bind /host/tmp /hosttmp || fail "host /tmp"
                 mount -t tmpfs tmp /host/tmp
+                for arg in $(cat /proc/cmdline); do
+                  case "$arg" in
+                    kvmtune.tmpbind=/tmp/*)
+                      dir=${arg#kvmtune.tmpbind=}
+                      mkdir -p "/host$dir"
+                      mount -o bind "/hosttmp${dir#/tmp}" "/host$dir" || fail "bind $dir"
+                      ;;
+                  esac
+                done
                 mount -t tmpfs run /host/run
                 mkdir -p /host%1$s
                 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 results /host%1$s || fail "results share"

@@ -114,7 +114,8 @@ class KernelLabIT {
         Files.createDirectories(results);
         writeRunScript(scenario, kernel, results);
 
-        LabVm.Outcome outcome = LabVm.boot(kernel, initrd(kernel), scenario.machine(), results, "", timeout);
+        LabVm.Outcome outcome = LabVm.boot(kernel, initrd(kernel), scenario.machine(), results,
+                tmpBindArgs(), timeout);
         if (outcome.timedOut()) {
             fail("lab guest " + scenario.name() + " (" + kernel.release() + ") did not power off within "
                     + timeout + "; console:\n" + outcome.consoleText() + "\nguest log:\n" + guestLog(results));
@@ -170,6 +171,20 @@ class KernelLabIT {
                 exit $rc
                 """.formatted(guestResults, scenario.setup(), System.getProperty("java.home"));
         Files.writeString(results.resolve("run.sh"), script);
+    }
+
+    /**
+     * Kernel arguments naming the top-level directories under /tmp that hold class path entries:
+     * the guest puts a fresh tmpfs on /tmp and binds these back from the host (Initramfs).
+     */
+    private static String tmpBindArgs() {
+        return Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .map(entry -> Path.of(entry).toAbsolutePath().normalize())
+                .filter(p -> p.getNameCount() >= 2 && p.getName(0).toString().equals("tmp"))
+                .map(p -> "/tmp/" + p.getName(1))
+                .distinct()
+                .map(dir -> "kvmtune.tmpbind=" + dir)
+                .collect(Collectors.joining(" "));
     }
 
     /** Quotes one argument for a java @argfile, where whitespace separates arguments. */

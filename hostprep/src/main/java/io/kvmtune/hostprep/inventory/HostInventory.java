@@ -1,5 +1,6 @@
 package io.kvmtune.hostprep.inventory;
 
+import io.kvmtune.core.cpumodel.CpuModelReport;
 import io.kvmtune.core.json.JsonWritable;
 import io.kvmtune.hostprep.sys.Fact;
 import io.kvmtune.hostprep.sys.TaskInfo;
@@ -14,13 +15,16 @@ import java.util.Set;
  *
  * @param sysctls the sysctls that matter for latency, by name
  * @param cpuFlags the CPU feature flags
+ * @param cpuModels libvirt's named CPU models this host can run (JSON member
+ *     {@value CpuModelReport#INVENTORY_KEY}, read back by {@code kvmtune cpu-models --compare})
  * @param tasks every thread on the host (not in the JSON: thousands of lines; the checks report
  *     the ones that matter)
  */
 public record HostInventory(CpuTopology topology, KernelInfo kernel, Isolation isolation, RtThrottling rt,
         CgroupInfo cgroups, Clocksource clocksource, MemoryInfo memory, PowerInfo power, IrqInfo irqs,
         Workqueues workqueues, KvmInfo kvm, Map<String, Fact<String>> sysctls, Set<String> cpuFlags,
-        ToolVersions versions, List<GuestProcess> guests, List<TaskInfo> tasks) implements JsonWritable {
+        Fact<CpuModelReport> cpuModels, ToolVersions versions, List<GuestProcess> guests, List<TaskInfo> tasks)
+        implements JsonWritable {
 
     public HostInventory {
         sysctls = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sysctls));
@@ -50,6 +54,7 @@ public record HostInventory(CpuTopology topology, KernelInfo kernel, Isolation i
         m.put("workqueues", workqueues);
         m.put("kvm", kvm);
         m.put("sysctls", sysctls);
+        m.put(CpuModelReport.INVENTORY_KEY, cpuModels);
         m.put("versions", versions);
         m.put("guests", guests);
         return m;

@@ -1,7 +1,9 @@
 package io.kvmtune.hostprep.inventory;
 
 import io.kvmtune.core.cpu.CpuSet;
+import io.kvmtune.core.cpumodel.CpuModelReport;
 import io.kvmtune.core.qemu.ProcCgroup;
+import io.kvmtune.core.topology.HostArch;
 import io.kvmtune.hostprep.inventory.CgroupInfo.CpusetPartition;
 import io.kvmtune.hostprep.inventory.GuestProcess.GuestThread;
 import io.kvmtune.hostprep.inventory.IrqInfo.Irq;
@@ -89,7 +91,21 @@ public final class InventoryReader {
         return fs;
     }
 
+    /** Everything, the libvirt CPU models included: what {@code kvmtune hostprep inventory} prints. */
     public HostInventory read() {
+        return read(CpuModelInventory.read(fs, HostArch.current()));
+    }
+
+    /**
+     * Everything the readiness checks and the tunables planner use. The CPU models are left out
+     * (an {@link Fact.Unknown} that says so): parsing libvirt's whole cpu_map costs more than the
+     * rest of the inventory, and no check needs it.
+     */
+    public HostInventory readForChecks() {
+        return read(new Fact.Unknown<>(CpuModelInventory.CPU_MAP, false, "not read: checks and tunables do not use it"));
+    }
+
+    private HostInventory read(Fact<CpuModelReport> cpuModels) {
         List<TaskInfo> all = tasks.all();
         KernelInfo kernel = kernel();
         KernelCmdline cmdline = kernel.cmdlineOrEmpty();
@@ -102,7 +118,7 @@ public final class InventoryReader {
         CpuTopology topology = topology();
         return new HostInventory(topology, kernel, isolation(kernel), rt(kernel, cmdline, cgroups, sysctls),
                 cgroups, clocksource(), memory(), power(topology), irqs(all), workqueues(), kvm(flags),
-                sysctls, flags, versions.get(), guests(all, cgroups), all);
+                sysctls, flags, cpuModels, versions.get(), guests(all, cgroups), all);
     }
 
     private CpuTopology topology() {

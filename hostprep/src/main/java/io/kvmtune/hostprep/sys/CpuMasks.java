@@ -2,6 +2,7 @@ package io.kvmtune.hostprep.sys;
 
 import io.kvmtune.core.InvalidInputException;
 import io.kvmtune.core.cpu.CpuSet;
+import java.util.regex.Pattern;
 
 /**
  * The kernel's hexadecimal cpumask format ({@code /proc/irq/default_smp_affinity},
@@ -10,11 +11,14 @@ import io.kvmtune.core.cpu.CpuSet;
  */
 public final class CpuMasks {
 
+    private static final Pattern HEX_GROUP = Pattern.compile("[0-9a-fA-F]{1,8}");
+
     private CpuMasks() {
     }
 
     /**
-     * Parses a hex mask; leading zeros and an optional {@code 0x} are accepted.
+     * Parses a hex mask; leading zeros, an optional {@code 0x} and whitespace around the whole
+     * mask (the kernel's trailing newline) are accepted, nothing between the groups.
      *
      * @throws InvalidInputException naming the mask when a group is not hexadecimal or too wide
      */
@@ -26,18 +30,13 @@ public final class CpuMasks {
         String[] groups = text.split(",", -1);
         CpuSet set = CpuSet.empty();
         for (int g = 0; g < groups.length; g++) {
-            String group = groups[g].strip();
-            if (group.isEmpty() || group.length() > 8) {
+            String group = groups[g];
+            // Checked before parseLong, which would also take a sign: "-1" is not a mask group.
+            if (!HEX_GROUP.matcher(group).matches()) {
                 throw InvalidInputException.invalid(null, mask,
                         "cpumask '" + mask + "' has a group '" + group + "' that is not 1 to 8 hex digits");
             }
-            long bits;
-            try {
-                bits = Long.parseLong(group, 16);
-            } catch (NumberFormatException e) {
-                throw InvalidInputException.invalid(null, mask,
-                        "cpumask '" + mask + "' has a group '" + group + "' that is not hexadecimal");
-            }
+            long bits = Long.parseLong(group, 16);
             int base = (groups.length - 1 - g) * 32;
             for (int bit = 0; bit < 32; bit++) {
                 if ((bits & (1L << bit)) != 0) {

@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  */
 public record KernelVersion(String release, int major, int minor, int patch) implements Comparable<KernelVersion> {
 
-    private static final Pattern NUMBERS = Pattern.compile("^(\\d+)\\.(\\d+)(?:\\.(\\d+))?");
+    // At most nine digits each, so that every match fits an int.
+    private static final Pattern NUMBERS = Pattern.compile("^(\\d{1,9})\\.(\\d{1,9})(?:\\.(\\d{1,9}))?");
     private static final Pattern IN_PROC_VERSION = Pattern.compile("^Linux version (\\S+)");
 
     /**

@@ -1,6 +1,7 @@
 package io.kvmtune.hostprep.tune;
 
 import io.kvmtune.core.json.JsonWritable;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +33,21 @@ public record TuneResult(boolean changed, List<TunableChange> diff, boolean fail
         }
     }
 
+    /**
+     * What {@code apply --check} reports: {@code changed} says whether {@code apply} would change
+     * anything (Ansible's check-mode meaning), {@code diff} what, with the values read just now.
+     * Nothing is written.
+     */
+    public static TuneResult checkMode(TunablePlan plan, Path backupFile) {
+        String msg = plan.changes().isEmpty()
+                ? "host already tuned for " + plan.partition().dedicated() + "; nothing to change"
+                : "check mode: " + plan.changes().size() + " setting(s) would change; nothing written";
+        return new TuneResult(!plan.changes().isEmpty(), plan.changes(), false, msg, List.of(), backupFile.toString());
+    }
+
+    /** The JSON members as an ordered map, so that a caller can put an error object beside them. */
     @Override
-    public Object toJson() {
+    public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("changed", changed);
         m.put("failed", failed);

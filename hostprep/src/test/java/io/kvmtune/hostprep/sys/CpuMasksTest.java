@@ -32,5 +32,10 @@ class CpuMasksTest {
         assertThatThrownBy(() -> CpuMasks.parse("0x3g")).isInstanceOf(InvalidInputException.class).hasMessageContaining("3g");
         assertThatThrownBy(() -> CpuMasks.parse("123456789")).isInstanceOf(InvalidInputException.class);
         assertThatThrownBy(() -> CpuMasks.parse("3,,1")).isInstanceOf(InvalidInputException.class);
+        // Long.parseLong takes a sign; a mask group does not.
+        assertThatThrownBy(() -> CpuMasks.parse("-1")).isInstanceOf(InvalidInputException.class).hasMessageContaining("'-1'");
+        assertThatThrownBy(() -> CpuMasks.parse("ff,+1")).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> CpuMasks.parse("0x\n2")).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> CpuMasks.parse("3, 1")).isInstanceOf(InvalidInputException.class);
     }
 }

@@ -52,4 +52,11 @@ class KernelCmdlineTest {
         assertThat(PreemptModel.fromVersion("#1 SMP PREEMPT Tue")).isEqualTo(PreemptModel.FULL);
         assertThat(PreemptModel.fromVersion("#1 SMP Tue")).isEqualTo(PreemptModel.NONE_OR_VOLUNTARY);
     }
+
+    @Test
+    void aVersionNumberTooLongForAnIntIsRejectedWithTheDocumentedMessage() {
+        assertThatThrownBy(() -> KernelVersion.parse("99999999999.1"))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("does not start with MAJOR.MINOR");
+    }
 }

@@ -80,13 +80,21 @@ public record CpuModelReport(String arch, HostCpu host, Optional<HostModel> host
     /**
      * Reads a report from either a report document or a hostprep inventory that holds one under
      * {@link #INVENTORY_KEY}.
+     *
+     * @throws JsonException also when the inventory's section says why the host had no report
+     *     ({@code {"unavailable": REASON, ...}}, such as no libvirt CPU map); the message carries the reason
      */
     public static CpuModelReport fromInventory(JsonObject document) {
         if (document.has("models")) {
             return fromJson(document);
         }
         if (document.has(INVENTORY_KEY)) {
-            return fromJson(document.object(INVENTORY_KEY));
+            JsonObject section = document.object(INVENTORY_KEY);
+            if (!section.has("models") && section.has("unavailable")) {
+                throw new JsonException("the inventory has no CPU model report (\"" + INVENTORY_KEY + "\" is unavailable: "
+                        + section.string("unavailable") + ")", -1);
+            }
+            return fromJson(section);
         }
         throw new JsonException(document.path() + " is neither a CPU model report nor an inventory with \""
                 + INVENTORY_KEY + "\"", -1);

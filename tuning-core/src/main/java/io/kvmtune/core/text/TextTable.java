@@ -13,11 +13,18 @@ public final class TextTable {
         rows.add(header);
     }
 
-    /** Adds a row; {@code null} cells print as {@code -}. */
+    /**
+     * Adds a row of exactly one cell per column; {@code null} cells print as {@code -}.
+     *
+     * @throws IllegalArgumentException when the row has another number of cells than the header
+     */
     public TextTable row(Object... cells) {
         String[] row = new String[rows.getFirst().length];
+        if (cells.length != row.length) {
+            throw new IllegalArgumentException("row has " + cells.length + " cells, the table " + row.length + " columns");
+        }
         for (int c = 0; c < row.length; c++) {
-            row[c] = c < cells.length && cells[c] != null ? cells[c].toString() : "-";
+            row[c] = cells[c] != null ? cells[c].toString() : "-";
         }
         rows.add(row);
         return this;

@@ -478,7 +478,7 @@ class ApplierTest {
     void showListsEveryThreadWithItsGroup() {
         assertThat(applier().show(guest)).hasSize(7).first().satisfies(row -> {
             assertThat(row.thread().tid()).isEqualTo(101);
-            assertThat(row.cpusetGroup()).contains("cpuset/" + VCPU + "0");
+            assertThat(row.cpusetGroup()).contains("cpuset:/" + VCPU + "0");
             assertThat(row.state()).contains(new ThreadState(ONLINE, SchedSettings.normal()));
         });
     }

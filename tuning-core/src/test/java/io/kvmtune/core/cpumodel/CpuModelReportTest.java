@@ -105,6 +105,17 @@ class CpuModelReportTest extends StandardMapFixture {
     }
 
     @Test
+    void anInventoryWhoseHostHadNoReportIsRejectedWithTheHostsReason() {
+        String inventory = "{\"cpu_models\": {\"unavailable\": \"unsupported: libvirt's CPU map is missing\","
+                + " \"path\": \"/usr/share/libvirt/cpu_map\"}}";
+
+        assertThatThrownBy(() -> CpuModelReport.fromInventory(Json.parseObject(inventory)))
+                .isInstanceOf(JsonException.class)
+                .hasMessageContaining("no CPU model report")
+                .hasMessageContaining("libvirt's CPU map is missing");
+    }
+
+    @Test
     void aVerdictWhoseRunnableContradictsItsMissingFeaturesIsRejected() {
         String bad = "{\"name\":\"m\",\"vendor\":null,\"runnable\":true,\"missing\":[\"avx2\"]}";
 

@@ -7,9 +7,9 @@ import java.nio.file.Path;
 
 /**
  * Small libvirt-style cpu_map directories for unit tests: a handful of x86 features with their
- * real CPUID bits and a few models, never libvirt's own files.
+ * real CPUID bits and a few models, never libvirt's own files. Public for hostprep's fake hosts.
  */
-final class FakeCpuMap {
+public final class FakeCpuMap {
 
     static final String VENDORS = """
             <cpus>
@@ -53,7 +53,7 @@ final class FakeCpuMap {
     }
 
     /** Writes {@code index.xml} including the vendor and feature files and one file per model. */
-    static Path write(Path dir, String... models) {
+    public static Path write(Path dir, String... models) {
         StringBuilder index = new StringBuilder("<cpus>\n  <arch name='x86'>\n")
                 .append("    <include filename='x86_vendors.xml'/>\n    <include filename='x86_features.xml'/>\n");
         file(dir, "x86_vendors.xml", VENDORS);
@@ -71,7 +71,7 @@ final class FakeCpuMap {
     }
 
     /** The default test map: a generic model, two vendor models with signatures, one inheriting. */
-    static Path standard(Path dir) {
+    public static Path standard(Path dir) {
         return write(dir,
                 "<model name='basic'><feature name='fpu'/><feature name='sse2'/></model>",
                 "<model name='Oldlake'><signature family='6' model='15'/><vendor name='Intel'/>"
@@ -93,7 +93,7 @@ final class FakeCpuMap {
     }
 
     /** A /proc/cpuinfo tree under {@code root} with one block per flags line. */
-    static Path cpuinfo(Path root, String vendorId, int family, int model, String... flagLines) {
+    public static Path cpuinfo(Path root, String vendorId, int family, int model, String... flagLines) {
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < flagLines.length; i++) {
             text.append("processor\t: ").append(i).append('\n')

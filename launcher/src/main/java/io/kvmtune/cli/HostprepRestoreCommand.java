@@ -1,0 +1,29 @@
+package io.kvmtune.cli;
+
+import io.kvmtune.hostprep.HostPrep;
+import io.kvmtune.hostprep.HostPrepTables;
+import io.kvmtune.hostprep.tune.TuneResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * {@code kvmtune hostprep restore}: writes back every value the backup recorded, newest first, and
+ * removes the backup. Exit 1 when a value could not be put back: it stays in the backup, so
+ * restore can run again. JSON in apply's automation shape.
+ */
+@Command(name = "restore", description = "Put back every value apply recorded in the backup. Exit 1 when one could "
+        + "not be put back (it stays in the backup for another try).")
+final class HostprepRestoreCommand extends HostprepSubcommand {
+
+    @Mixin
+    BackupOption backup;
+
+    @Override
+    ExitStatus run() throws Exception {
+        HostPrep host = host();
+        host.requireRoot("hostprep restore");
+        TuneResult result = host.restore(backup.file(host));
+        print(result, () -> HostPrepTables.result(result));
+        return result.failed() ? ExitStatus.DIFFERENCE : ExitStatus.OK;
+    }
+}
