@@ -159,29 +159,29 @@ public final class ProcFs {
     }
 
     private static Optional<String> read(Path file) {
-        try {
-            return Optional.of(new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
-        } catch (NoSuchFileException gone) {
-            return Optional.empty();
-        } catch (IOException e) {
-            if (isGone(e) || !Files.isDirectory(file.getParent())) {
-                return Optional.empty();
-            }
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+        return ifPresent(file, "read", () -> new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
     }
 
     /** The file opened for reading, or empty when it (its task) does not exist. */
     static Optional<FileChannel> openIfPresent(Path file) {
+        return ifPresent(file, "open", () -> FileChannel.open(file, StandardOpenOption.READ));
+    }
+
+    private interface FileCall<T> {
+        T call() throws IOException;
+    }
+
+    /** The result of {@code call} on {@code file}, or empty when the file (its task) does not exist. */
+    private static <T> Optional<T> ifPresent(Path file, String verb, FileCall<T> call) {
         try {
-            return Optional.of(FileChannel.open(file, StandardOpenOption.READ));
+            return Optional.of(call.call());
         } catch (NoSuchFileException gone) {
             return Optional.empty();
         } catch (IOException e) {
             if (isGone(e) || !Files.isDirectory(file.getParent())) {
                 return Optional.empty();
             }
-            throw new UncheckedIOException("cannot open " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot " + verb + " " + file + ": " + e.getMessage(), e);
         }
     }
 
