@@ -19,6 +19,7 @@ import io.kvmtune.core.qemu.QemuGuest;
 import io.kvmtune.core.qemu.QemuThread;
 import io.kvmtune.core.qemu.ThrowawayGuest;
 import io.kvmtune.linux.SchedPolicy;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,18 +45,34 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Time per thread to put a realtime placement (one pCPU, SCHED_FIFO) on the 32 vCPU threads of a
- * real paused QEMU, three ways: a C loop of the raw system calls compiled with gcc at start-up
- * (the baseline), the same two calls through kvmtune's {@link KernelThreadControl} (FFM), and a
- * whole {@link Applier#apply} (identity checks, snapshot, record saved with fsync on tmpfs as /run is on real hosts, read
- * back). Scores are per thread ({@code @OperationsPerInvocation(32)}).
+ * real paused QEMU, side by side in one run (scores are per thread, {@code @OperationsPerInvocation(32)}):
+ * <ul>
+ *   <li>{@code cLoopOfRawSyscalls}: a C loop, compiled with gcc at start-up, of the two system
+ *       calls that change a thread (sched_setaffinity, sched_setattr): the floor for any tool;
+ *   <li>{@code cLoopOfApplySyscalls}: a C loop of every system call kvmtune's apply makes per
+ *       thread (open /proc/tid/stat, read the state, check the start time, change, read back,
+ *       check again, close): the floor for an apply with kvmtune's guarantees;
+ *   <li>{@code javaThreadControl}: the two changing calls through {@link KernelThreadControl}
+ *       (FFM): the pure system call path, next to the first C loop;
+ *   <li>{@code applierApply}: a whole {@link Applier#apply} (identity checks, snapshot, record
+ *       saved, read back, report) with the record directory on tmpfs, next to the second C loop.
+ *       tmpfs because {@code /run} (where {@link RecordStore#DEFAULT_DIR} lives) is tmpfs on every
+ *       systemd host kvmtune runs on;
+ *   <li>{@code applierApplyRecordsUnderRun}: the same with the records in this machine's own
+ *       {@code /run}, whatever file system that is (ext4 on the development VM: there the one
+ *       fsync per apply shows).
+ * </ul>
  *
  * <p>Pitfalls avoided: every invocation alternates between two placements, so each call really
  * changes the thread (a kernel fast path for an unchanged value would flatter the score); results
- * are returned so nothing is dead code; the guest is per trial, not per invocation. The vCPU
- * threads of a paused guest sleep, so SCHED_FIFO on them cannot starve the host.
+ * are returned and C failures raised, so nothing is dead code or fails silently; the guest is per
+ * trial, not per invocation. The vCPU threads of a paused guest sleep, so SCHED_FIFO on them
+ * cannot starve the host. Alternating plans also makes every apply a re-apply, which loads the
+ * previous record to keep the original snapshot: the dearer case.
  *
- * <p>Run as root: {@code ./mvnw -B -q -pl benchmarks -am package -DskipTests && java
- * --enable-native-access=ALL-UNNAMED -jar benchmarks/target/benchmarks.jar ApplyBenchmark}.
+ * <p>Run as root with JDK 25: {@code ./mvnw -B -q -pl benchmarks -am package -DskipTests &&
+ * $JAVA_HOME/bin/java --enable-native-access=ALL-UNNAMED -jar benchmarks/target/benchmarks.jar
+ * ApplyBenchmark -f 1 -wi 3 -i 5}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -73,7 +90,9 @@ public class ApplyBenchmark {
     private CApplyLoop cLoop;
     private KernelThreadControl threads;
     private Applier applier;
+    private Applier applierUnderRun;
     private Path work;
+    private Path underRun;
     private int firstCpu;
     private int secondCpu;
     private TuningPlan[] plans;
@@ -86,14 +105,17 @@ public class ApplyBenchmark {
         // Only the vCPU threads, so that every way measured touches the same 32 threads.
         vcpusOnly = new QemuGuest(guest.process(), guest.name(), guest.vcpus());
         tids = vcpusOnly.threads().stream().mapToInt(QemuThread::tid).toArray();
+        long[] startTimes = vcpusOnly.threads().stream().mapToLong(t -> t.identity().startTime()).toArray();
         CpuSet host = ProcFs.system().status(1).orElseThrow().cpusAllowed();
         firstCpu = host.first();
         secondCpu = host.size() > 1 ? host.nextSetBit(firstCpu + 1) : firstCpu;
         // /dev/shm: tmpfs like /run on a systemd host (here /run is on disk, and fsync would dominate).
         work = Files.createTempDirectory(Path.of("/dev/shm"), "kvmtune-bench");
-        cLoop = new CApplyLoop(work, tids);
+        cLoop = new CApplyLoop(work, tids, startTimes);
         threads = new KernelThreadControl(ProcFs.system());
         applier = Applier.system(new RecordStore(work.resolve("records")));
+        underRun = Files.createTempDirectory(Path.of("/run"), "kvmtune-bench");
+        applierUnderRun = Applier.system(new RecordStore(underRun.resolve("records")));
         plans = new TuningPlan[] {plan(firstCpu, 1), plan(secondCpu, 2)};
     }
 
@@ -111,7 +133,21 @@ public class ApplyBenchmark {
     @OperationsPerInvocation(VCPUS)
     public int cLoopOfRawSyscalls() {
         int i = flip++ & 1;
-        return cLoop.run(i == 0 ? firstCpu : secondCpu, SchedPolicy.FIFO.value(), 1 + i);
+        return succeeded(cLoop.run(i == 0 ? firstCpu : secondCpu, SchedPolicy.FIFO.value(), 1 + i));
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(VCPUS)
+    public int cLoopOfApplySyscalls() {
+        int i = flip++ & 1;
+        return succeeded(cLoop.runChecked(i == 0 ? firstCpu : secondCpu, SchedPolicy.FIFO.value(), 1 + i));
+    }
+
+    private static int succeeded(int rc) {
+        if (rc != 0) {
+            throw new IllegalStateException("the C loop failed with errno " + -rc);
+        }
+        return rc;
     }
 
     @Benchmark
@@ -133,20 +169,36 @@ public class ApplyBenchmark {
         return applier.apply(plans[flip++ & 1], vcpusOnly, ApplyOptions.defaults());
     }
 
+    @Benchmark
+    @OperationsPerInvocation(VCPUS)
+    public ApplyReport applierApplyRecordsUnderRun() {
+        return applierUnderRun.apply(plans[flip++ & 1], vcpusOnly, ApplyOptions.defaults());
+    }
+
     @TearDown(Level.Trial)
     public void stopGuest() throws Exception {
         try {
-            if (applier != null && applier.record(qemu.pid()).isPresent()) {
-                applier.restore(qemu.pid());
+            for (Applier a : new Applier[] {applier, applierUnderRun}) {
+                if (a != null && a.record(qemu.pid()).isPresent()) {
+                    a.restore(qemu.pid());
+                }
             }
         } finally {
             if (cLoop != null) {
                 cLoop.close();
             }
             qemu.close();
-            try (Stream<Path> files = Files.walk(work)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            delete(work);
+            delete(underRun);
+        }
+    }
+
+    private static void delete(Path dir) throws IOException {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 }

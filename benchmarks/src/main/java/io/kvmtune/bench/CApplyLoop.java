@@ -16,16 +16,19 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code apply_loop.c} compiled with gcc into a shared library in {@code dir} and bound through
- * FFM: the baseline the Java apply path is measured against.
+ * FFM: the baselines the Java apply path is measured against.
  */
 final class CApplyLoop implements AutoCloseable {
 
     private final Arena arena = Arena.ofShared();
     private final MethodHandle applyLoop;
+    private final MethodHandle applyLoopChecked;
     private final MemorySegment tids;
+    private final MemorySegment startTimes;
     private final int count;
 
-    CApplyLoop(Path dir, int[] threadIds) throws IOException, InterruptedException {
+    /** The loops over threads {@code threadIds}, found with start times {@code threadStartTimes}. */
+    CApplyLoop(Path dir, int[] threadIds, long[] threadStartTimes) throws IOException, InterruptedException {
         Path source = dir.resolve("apply_loop.c");
         try (InputStream in = CApplyLoop.class.getResourceAsStream("apply_loop.c")) {
             Files.copy(in, source);
@@ -37,12 +40,28 @@ final class CApplyLoop implements AutoCloseable {
         if (!gcc.waitFor(60, TimeUnit.SECONDS) || gcc.exitValue() != 0) {
             throw new IllegalStateException("gcc failed to build the C baseline: " + output);
         }
-        applyLoop = Linker.nativeLinker().downcallHandle(
-                SymbolLookup.libraryLookup(library, arena).findOrThrow("apply_loop"),
+        SymbolLookup lookup = SymbolLookup.libraryLookup(library, arena);
+        applyLoop = Linker.nativeLinker().downcallHandle(lookup.findOrThrow("apply_loop"),
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
                         ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        applyLoopChecked = Linker.nativeLinker().downcallHandle(lookup.findOrThrow("apply_loop_checked"),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
+                        ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
         tids = arena.allocateFrom(ValueLayout.JAVA_INT, threadIds);
+        startTimes = arena.allocateFrom(ValueLayout.JAVA_LONG, threadStartTimes);
         count = threadIds.length;
+    }
+
+    /**
+     * Runs the loop with identity checks and read-back over every thread; 0, or the negated
+     * errno of the first failure (ESRCH for a start time that does not match).
+     */
+    int runChecked(int cpu, int policy, int priority) {
+        try {
+            return (int) applyLoopChecked.invokeExact(tids, startTimes, count, cpu, policy, priority);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
     }
 
     /** Runs the loop over every thread; 0, or the negated errno of the first failure. */

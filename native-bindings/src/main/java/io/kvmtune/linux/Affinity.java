@@ -37,18 +37,34 @@ public final class Affinity {
         long size = initialBytes;
         while (true) {
             try (Arena arena = Arena.ofConfined()) {
-                MemorySegment state = LinuxCalls.allocateCallState(arena);
                 MemorySegment mask = arena.allocate(size, Long.BYTES);
-                if (LinuxCalls.sched_getaffinity(state, tid, size, mask) != -1) {
+                if (getInto(LinuxCalls.allocateCallState(arena), tid, mask)) {
                     return CpuMask.read(mask);
                 }
-                int errno = LinuxCalls.errno(state);
-                if (errno != Errno.EINVAL.number() || size >= MAX_MASK_BYTES) {
-                    throw new LinuxException("sched_getaffinity", "tid " + tid, errno);
+                if (size >= MAX_MASK_BYTES) {
+                    throw new LinuxException("sched_getaffinity", "tid " + tid, Errno.EINVAL.number());
                 }
                 size *= 2;
             }
         }
+    }
+
+    /**
+     * One {@code sched_getaffinity} into caller-owned memory; false when the kernel answers
+     * EINVAL, which means {@code mask} is shorter than the kernel's CPU mask. {@code mask} is
+     * cleared first: the raw system call writes only the kernel's size, and a reused mask must
+     * not keep bits from an earlier call.
+     */
+    static boolean getInto(MemorySegment callState, int tid, MemorySegment mask) {
+        mask.fill((byte) 0);
+        if (LinuxCalls.sched_getaffinity(callState, tid, mask.byteSize(), mask) != -1) {
+            return true;
+        }
+        int errno = LinuxCalls.errno(callState);
+        if (errno == Errno.EINVAL.number()) {
+            return false;
+        }
+        throw new LinuxException("sched_getaffinity", "tid " + tid, errno);
     }
 
     /**
@@ -61,13 +77,21 @@ public final class Affinity {
     public static void set(int tid, BitSet cpus) {
         Objects.requireNonNull(cpus, "cpus");
         NativeAccess.require();
-        long size = CpuMask.allocSize(Math.max(CpuMask.possibleCpus(), cpus.length()));
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = LinuxCalls.allocateCallState(arena);
-            MemorySegment mask = arena.allocate(size, Long.BYTES);
-            CpuMask.write(cpus, mask);
-            ErrnoCheck.check(LinuxCalls.sched_setaffinity(state, tid, size, mask), state,
-                    "sched_setaffinity", "tid " + tid);
+            setFrom(LinuxCalls.allocateCallState(arena), tid, cpus, arena.allocate(maskBytes(cpus), Long.BYTES));
         }
+    }
+
+    /** Bytes of the mask that holds {@code cpus} and is as long as the kernel's. */
+    static long maskBytes(BitSet cpus) {
+        return CpuMask.allocSize(Math.max(CpuMask.possibleCpus(), cpus.length()));
+    }
+
+    /** One {@code sched_setaffinity} through caller-owned memory of at least {@link #maskBytes} bytes. */
+    static void setFrom(MemorySegment callState, int tid, BitSet cpus, MemorySegment mask) {
+        mask.fill((byte) 0);
+        CpuMask.write(cpus, mask);
+        ErrnoCheck.check(LinuxCalls.sched_setaffinity(callState, tid, mask.byteSize(), mask), callState,
+                "sched_setaffinity", "tid " + tid);
     }
 }

@@ -28,15 +28,18 @@ public final class Scheduling {
     public static SchedAttr get(int tid) {
         NativeAccess.require();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = LinuxCalls.allocateCallState(arena);
-            MemorySegment attr = sched_attr.allocate(arena);
-            ErrnoCheck.check(LinuxCalls.sched_getattr(state, tid, attr, (int) sched_attr.sizeof(), 0), state,
-                    "sched_getattr", "tid " + tid);
-            return new SchedAttr(SchedPolicy.ofValue(sched_attr.sched_policy(attr)), sched_attr.sched_flags(attr),
-                    sched_attr.sched_nice(attr), sched_attr.sched_priority(attr), sched_attr.sched_runtime(attr),
-                    sched_attr.sched_deadline(attr), sched_attr.sched_period(attr),
-                    sched_attr.sched_util_min(attr), sched_attr.sched_util_max(attr));
+            return getInto(LinuxCalls.allocateCallState(arena), tid, sched_attr.allocate(arena));
         }
+    }
+
+    /** One {@code sched_getattr} into caller-owned memory ({@code attr} of {@code sched_attr.sizeof()} bytes). */
+    static SchedAttr getInto(MemorySegment callState, int tid, MemorySegment attr) {
+        ErrnoCheck.check(LinuxCalls.sched_getattr(callState, tid, attr, (int) sched_attr.sizeof(), 0), callState,
+                "sched_getattr", "tid " + tid);
+        return new SchedAttr(SchedPolicy.ofValue(sched_attr.sched_policy(attr)), sched_attr.sched_flags(attr),
+                sched_attr.sched_nice(attr), sched_attr.sched_priority(attr), sched_attr.sched_runtime(attr),
+                sched_attr.sched_deadline(attr), sched_attr.sched_period(attr),
+                sched_attr.sched_util_min(attr), sched_attr.sched_util_max(attr));
     }
 
     /**
@@ -53,19 +56,22 @@ public final class Scheduling {
         Objects.requireNonNull(attr, "attr");
         NativeAccess.require();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = LinuxCalls.allocateCallState(arena);
-            MemorySegment struct = sched_attr.allocate(arena);
-            sched_attr.size(struct, kvmtune_linux_h.SCHED_ATTR_SIZE_VER1());
-            sched_attr.sched_policy(struct, attr.policy().value());
-            sched_attr.sched_flags(struct, attr.flags());
-            sched_attr.sched_nice(struct, attr.nice());
-            sched_attr.sched_priority(struct, attr.priority());
-            sched_attr.sched_runtime(struct, attr.runtime());
-            sched_attr.sched_deadline(struct, attr.deadline());
-            sched_attr.sched_period(struct, attr.period());
-            sched_attr.sched_util_min(struct, attr.utilMin());
-            sched_attr.sched_util_max(struct, attr.utilMax());
-            ErrnoCheck.check(LinuxCalls.sched_setattr(state, tid, struct, 0), state, "sched_setattr", "tid " + tid);
+            setFrom(LinuxCalls.allocateCallState(arena), tid, attr, sched_attr.allocate(arena));
         }
+    }
+
+    /** One {@code sched_setattr} through caller-owned memory ({@code struct} of {@code sched_attr.sizeof()} bytes). */
+    static void setFrom(MemorySegment callState, int tid, SchedAttr attr, MemorySegment struct) {
+        sched_attr.size(struct, kvmtune_linux_h.SCHED_ATTR_SIZE_VER1());
+        sched_attr.sched_policy(struct, attr.policy().value());
+        sched_attr.sched_flags(struct, attr.flags());
+        sched_attr.sched_nice(struct, attr.nice());
+        sched_attr.sched_priority(struct, attr.priority());
+        sched_attr.sched_runtime(struct, attr.runtime());
+        sched_attr.sched_deadline(struct, attr.deadline());
+        sched_attr.sched_period(struct, attr.period());
+        sched_attr.sched_util_min(struct, attr.utilMin());
+        sched_attr.sched_util_max(struct, attr.utilMax());
+        ErrnoCheck.check(LinuxCalls.sched_setattr(callState, tid, struct, 0), callState, "sched_setattr", "tid " + tid);
     }
 }

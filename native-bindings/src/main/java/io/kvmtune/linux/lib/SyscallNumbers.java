@@ -1,6 +1,7 @@
 package io.kvmtune.linux.lib;
 
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * System call numbers for the calls kvmtune may make through {@code syscall(2)}, per
@@ -41,7 +42,12 @@ public enum SyscallNumbers {
      * @throws UnsupportedOperationException on an architecture without a table
      */
     public static SyscallNumbers current() {
-        return forArch(System.getProperty("os.arch"));
+        return Running.TABLE.orElseThrow(() -> unsupported(System.getProperty("os.arch")));
+    }
+
+    /** Looked up once: {@code sched_setattr} and {@code sched_getattr} need the number on every call. */
+    private static final class Running {
+        static final Optional<SyscallNumbers> TABLE = lookup(System.getProperty("os.arch"));
     }
 
     /**
@@ -50,12 +56,20 @@ public enum SyscallNumbers {
      * @throws UnsupportedOperationException on an architecture without a table
      */
     public static SyscallNumbers forArch(String osArch) {
+        return lookup(osArch).orElseThrow(() -> unsupported(osArch));
+    }
+
+    private static Optional<SyscallNumbers> lookup(String osArch) {
         return switch (osArch.toLowerCase(Locale.ROOT)) {
-            case "amd64", "x86_64" -> X86_64;
-            case "aarch64", "arm64" -> AARCH64;
-            default -> throw new UnsupportedOperationException("kvmtune has no system call table for os.arch="
-                    + osArch + " (supported: x86_64, aarch64)");
+            case "amd64", "x86_64" -> Optional.of(X86_64);
+            case "aarch64", "arm64" -> Optional.of(AARCH64);
+            default -> Optional.empty();
         };
+    }
+
+    private static UnsupportedOperationException unsupported(String osArch) {
+        return new UnsupportedOperationException("kvmtune has no system call table for os.arch=" + osArch
+                + " (supported: x86_64, aarch64)");
     }
 
     /** {@code SYS_sched_setaffinity}. */

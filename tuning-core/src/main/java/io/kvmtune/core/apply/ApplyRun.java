@@ -49,17 +49,23 @@ final class ApplyRun {
     private Optional<ResourceLimit> memlockTarget = Optional.empty();
     private OptionalLong lockedBytes = OptionalLong.empty();
 
+    /** Threads pinned by this run, let go when it ends. */
+    private final List<ThreadPin> pins = new ArrayList<>();
+
     /** A thread present when the run started. */
     private static final class Live {
         final ThreadTarget target;
+        final ThreadPin pin;
         final ThreadState before;
         final Optional<CgroupGroup> cpusetGroup;
         final Optional<CgroupGroup> cpuGroup;
         ThreadState after;
         boolean gone;
 
-        Live(ThreadTarget target, ThreadState before, Optional<CgroupGroup> cpusetGroup, Optional<CgroupGroup> cpuGroup) {
+        Live(ThreadTarget target, ThreadPin pin, ThreadState before, Optional<CgroupGroup> cpusetGroup,
+                Optional<CgroupGroup> cpuGroup) {
             this.target = target;
+            this.pin = pin;
             this.before = before;
             this.cpusetGroup = cpusetGroup;
             this.cpuGroup = cpuGroup;
@@ -83,9 +89,18 @@ final class ApplyRun {
     }
 
     ApplyReport run() {
+        try {
+            return runPinned();
+        } finally {
+            pins.forEach(ThreadPin::close);
+        }
+    }
+
+    private ApplyReport runPinned() {
         List<ThreadTarget> targets = ThreadTargets.of(plan, guest);
         try {
-            targets.forEach(this::survey);
+            boolean threadGroups = mayUseThreadGroups();
+            targets.forEach(t -> survey(t, threadGroups));
             surveyRtRuntime();
             surveyMemory();
         } catch (ThreadControlException | CgroupException | IllegalArgumentException e) {
@@ -122,11 +137,31 @@ final class ApplyRun {
         return report(Optional.of(records.file(pid)));
     }
 
-    private void survey(ThreadTarget target) {
+    /**
+     * Whether the guest's threads may sit in libvirt's per-thread groups, the only groups kvmtune
+     * writes: then each thread's groups are read. A QEMU whose main thread is in no libvirt guest
+     * group was not started by libvirt; with cgroup v2 its threads cannot be in another guest's
+     * groups (all threads of a process share one threaded subtree), so one read of the main
+     * thread's groups stands for all of them. With cgroup v1 an administrator could move single
+     * threads into a libvirt group by hand; affinity is then checked by the read-back like any
+     * other, and a cpuset that refuses the plan makes the apply fail and roll back.
+     */
+    private boolean mayUseThreadGroups() {
+        return cgroups.membership(guest.pid(), guest.pid())
+                .map(LibvirtThreadGroups::mayHoldThreadGroups).orElse(true);
+    }
+
+    /**
+     * Pins the thread, reads its state, and checks that the pin still holds: the check before
+     * acting. The read-back makes the check after.
+     */
+    private void survey(ThreadTarget target, boolean threadGroups) {
         QemuThread t = target.thread();
-        Optional<ThreadState> state = liveThreads.read(t.identity());
-        Optional<List<ProcCgroup>> membership = state.isPresent()
-                ? cgroups.membership(guest.pid(), t.tid()) : Optional.empty();
+        ThreadPin pin = threads.pin(t.identity());
+        pins.add(pin);
+        Optional<ThreadState> state = liveThreads.read(t.tid(), pin);
+        Optional<List<ProcCgroup>> membership = state.isPresent() && threadGroups
+                ? cgroups.membership(guest.pid(), t.tid()) : Optional.of(List.of());
         if (state.isEmpty() || membership.isEmpty()) {
             if (!mayVanish(t)) {
                 throw new ThreadControlException(t.tid(), ThreadControlException.Failure.GONE,
@@ -146,7 +181,7 @@ final class ApplyRun {
             }
             cpusetsBefore.computeIfAbsent(g, k -> cgroups.read(k.file(CPUSET_CPUS)));
         });
-        live.add(new Live(target, state.get(), cpuset, cgroups.group(membership.get(), "cpu")));
+        live.add(new Live(target, pin, state.get(), cpuset, cgroups.group(membership.get(), "cpu")));
     }
 
     private boolean processAlive() {
@@ -259,13 +294,20 @@ final class ApplyRun {
         }
     }
 
-    /** EPERM on SCHED_FIFO is nearly always a cpu group without realtime runtime: say which. */
+    /**
+     * EPERM on SCHED_FIFO is nearly always a cpu group without realtime runtime: say which. The
+     * thread's groups were not read for a QEMU outside libvirt's groups, so they are read here.
+     */
     private String rtHint(Live l, ThreadControlException e) {
-        if (e.failure() != ThreadControlException.Failure.NOT_PERMITTED || !l.target.realtime()
-                || l.cpuGroup.isEmpty()) {
+        if (e.failure() != ThreadControlException.Failure.NOT_PERMITTED || !l.target.realtime()) {
             return "";
         }
-        CgroupFile runtime = l.cpuGroup.get().file(RtBudgets.RUNTIME_FILE);
+        Optional<CgroupGroup> cpuGroup = l.cpuGroup.or(() -> cgroups.membership(guest.pid(), l.thread().tid())
+                .flatMap(m -> cgroups.group(m, "cpu")));
+        if (cpuGroup.isEmpty()) {
+            return "";
+        }
+        CgroupFile runtime = cpuGroup.get().file(RtBudgets.RUNTIME_FILE);
         return cgroups.readIfPresent(runtime).filter("0"::equals)
                 .map(v -> " (" + runtime + " is 0 and is not a libvirt vCPU group kvmtune gives realtime runtime to)")
                 .orElse("");
@@ -278,7 +320,7 @@ final class ApplyRun {
             if (l.gone) {
                 continue;
             }
-            Optional<ThreadState> now = liveThreads.read(l.thread().identity());
+            Optional<ThreadState> now = liveThreads.read(l.thread().tid(), l.pin);
             if (now.isEmpty()) {
                 if (mayVanish(l.thread())) {
                     l.gone = true;

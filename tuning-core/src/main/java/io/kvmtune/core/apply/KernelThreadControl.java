@@ -2,22 +2,28 @@ package io.kvmtune.core.apply;
 
 import io.kvmtune.core.apply.ThreadControlException.Failure;
 import io.kvmtune.core.cpu.CpuSet;
+import io.kvmtune.core.qemu.PinnedStat;
 import io.kvmtune.core.qemu.ProcFs;
 import io.kvmtune.core.qemu.ProcStatus;
-import io.kvmtune.linux.Affinity;
+import io.kvmtune.core.qemu.ThreadIdentity;
 import io.kvmtune.linux.Limits;
 import io.kvmtune.linux.LinuxException;
 import io.kvmtune.linux.ResourceLimit;
 import io.kvmtune.linux.Rlimit;
 import io.kvmtune.linux.SchedAttr;
 import io.kvmtune.linux.SchedFlag;
-import io.kvmtune.linux.Scheduling;
+import io.kvmtune.linux.ThreadCalls;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 /**
  * {@link ThreadControl} and {@link MemoryControl} on the real kernel: the native-bindings facade
  * for the system calls, {@code /proc} for start times and locked memory.
+ *
+ * <p>Safe to share between threads: the native memory of the system calls is reused, one
+ * {@link ThreadCalls} per calling thread, because an apply makes several calls per QEMU thread
+ * and an arena per call would cost as much as a fast system call.
  */
 public final class KernelThreadControl implements ThreadControl, MemoryControl {
 
@@ -28,6 +34,7 @@ public final class KernelThreadControl implements ThreadControl, MemoryControl {
     private static final long NOT_RESTORED = SchedFlag.UTIL_CLAMP | SchedFlag.KEEP_ALL;
 
     private final ProcFs proc;
+    private final ThreadLocal<ThreadCalls> calls = ThreadLocal.withInitial(ThreadCalls::new);
 
     public KernelThreadControl(ProcFs proc) {
         this.proc = proc;
@@ -35,25 +42,47 @@ public final class KernelThreadControl implements ThreadControl, MemoryControl {
 
     @Override
     public OptionalLong startTime(int tid) {
-        return proc.stat(tid).map(s -> OptionalLong.of(s.startTime())).orElse(OptionalLong.empty());
+        try (PinnedStat stat = proc.openStat(tid).orElse(null)) {
+            return stat == null ? OptionalLong.empty() : stat.startTime();
+        }
+    }
+
+    /** Keeps {@code /proc/<tid>/stat} open: it fails to read once the found thread is gone, reused id or not. */
+    @Override
+    public ThreadPin pin(ThreadIdentity identity) {
+        Optional<PinnedStat> stat = proc.openStat(identity.tid());
+        if (stat.isEmpty()) {
+            return () -> false;
+        }
+        return new ThreadPin() {
+            @Override
+            public boolean alive() {
+                return stat.get().startTime().equals(OptionalLong.of(identity.startTime()));
+            }
+
+            @Override
+            public void close() {
+                stat.get().close();
+            }
+        };
     }
 
     @Override
     public CpuSet affinity(int tid) {
-        return call(tid, () -> CpuSet.fromBitSet(Affinity.get(tid)));
+        return call(tid, () -> CpuSet.fromBitSet(calls.get().affinity(tid)));
     }
 
     @Override
     public void setAffinity(int tid, CpuSet cpus) {
         call(tid, () -> {
-            Affinity.set(tid, cpus.toBitSet());
+            calls.get().setAffinity(tid, cpus.toBitSet());
             return null;
         });
     }
 
     @Override
     public SchedSettings scheduling(int tid) {
-        SchedAttr a = call(tid, () -> Scheduling.get(tid));
+        SchedAttr a = call(tid, () -> calls.get().scheduling(tid));
         return new SchedSettings(a.policy(), a.priority(), a.nice(), a.flags() & ~NOT_RESTORED, a.runtime(),
                 a.deadline(), a.period());
     }
@@ -63,7 +92,7 @@ public final class KernelThreadControl implements ThreadControl, MemoryControl {
         SchedAttr attr = new SchedAttr(s.policy(), s.flags() & ~NOT_RESTORED, s.nice(), s.priority(), s.runtimeNs(),
                 s.deadlineNs(), s.periodNs(), 0, 0);
         call(tid, () -> {
-            Scheduling.set(tid, attr);
+            calls.get().setScheduling(tid, attr);
             return null;
         });
     }

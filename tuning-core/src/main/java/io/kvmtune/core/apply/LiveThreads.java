@@ -23,21 +23,31 @@ final class LiveThreads {
 
     /**
      * The thread's state, or empty when it has exited or its id names another thread now. The
-     * identity is checked before and after reading, so the values read are the thread's own.
+     * identity is checked once, after reading: a thread alive then was alive all along, so the
+     * values read are its own.
      */
     Optional<ThreadState> read(ThreadIdentity identity) {
+        try (ThreadPin pin = threads.pin(identity)) {
+            return read(identity.tid(), pin);
+        }
+    }
+
+    /**
+     * The state of the thread {@code pin} holds, read through its id {@code tid}, or empty when
+     * it has exited. Costs one check of the pin, after the two system calls.
+     */
+    Optional<ThreadState> read(int tid, ThreadPin pin) {
+        ThreadState state;
         try {
-            if (!alive(identity)) {
-                return Optional.empty();
-            }
-            ThreadState state = new ThreadState(threads.affinity(identity.tid()), threads.scheduling(identity.tid()));
-            return alive(identity) ? Optional.of(state) : Optional.empty();
+            state = new ThreadState(threads.affinity(tid), threads.scheduling(tid));
         } catch (ThreadControlException e) {
-            if (e.failure() == ThreadControlException.Failure.GONE) {
+            // ESRCH, or another error from a thread that reused the id: either way the thread is gone
+            if (e.failure() == ThreadControlException.Failure.GONE || !pin.alive()) {
                 return Optional.empty();
             }
             throw e;
         }
+        return pin.alive() ? Optional.of(state) : Optional.empty();
     }
 
     /** QEMU's pool workers exit when idle; any other thread leaving means the guest changed or died. */

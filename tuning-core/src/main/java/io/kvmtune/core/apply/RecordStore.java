@@ -15,9 +15,20 @@ import java.util.Optional;
 /**
  * Apply records on disk, one file per QEMU process ({@code qemu-<pid>.json}).
  *
- * <p>Writes are atomic and durable (temporary file, fsync, rename, fsync of the directory): a
- * kvmtune killed at any moment leaves either the old record or the new one, never half of one,
- * so {@code restore} always has a complete snapshot to work from.
+ * <p>Writes are atomic (temporary file, fsync, rename): a kvmtune killed at any moment, SIGKILL
+ * included, leaves either the old record or the new one, never half of one, so {@code restore}
+ * always has a complete snapshot to work from. {@link #save} returns only once the rename is
+ * done, so the record is in place before the first change to the guest.
+ *
+ * <p>One fsync per save, of the file's data, and none of the directory. A killed process loses
+ * nothing the kernel already has: the page cache outlives it, and only a crash of the machine
+ * loses unsynced data. After such a crash the record is useless anyway, since the QEMU whose
+ * threads it describes died with the machine (and a pid that names another process is refused
+ * by its start time). What the data fsync still buys is that a rename which did reach the disk
+ * never exposes an empty or torn file in place of a good one, which would make the next
+ * {@link #load} of that pid fail. A directory fsync, on save or delete, would only make the
+ * rename survive a crash, which protects nothing. On tmpfs, where {@code /run} is on every systemd host, both
+ * are free; on a disk they cost milliseconds.
  */
 public final class RecordStore {
 
@@ -44,7 +55,7 @@ public final class RecordStore {
         Path target = file(record.process().tid());
         byte[] bytes = (Json.pretty(record) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
-            AtomicFile.write(target, bytes);
+            AtomicFile.replace(target, bytes);
         } catch (AtomicMoveNotSupportedException e) {
             throw new MissingComponentException("RecordStoreUnusable", "cannot save the apply record in " + dir
                     + ": the file system cannot rename atomically", e);
@@ -69,7 +80,6 @@ public final class RecordStore {
     public void delete(int pid) {
         try {
             Files.deleteIfExists(file(pid));
-            AtomicFile.syncDirectory(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove " + file(pid), e);
         }

@@ -1,6 +1,7 @@
 package io.kvmtune.core.apply;
 
 import io.kvmtune.core.cpu.CpuSet;
+import io.kvmtune.core.qemu.ThreadIdentity;
 import java.util.OptionalLong;
 
 /**
@@ -14,6 +15,15 @@ public interface ThreadControl {
 
     /** The thread's start time (field 22 of {@code /proc/<tid>/stat}), or empty when it has exited. */
     OptionalLong startTime(int tid);
+
+    /**
+     * A hold on the thread {@code identity} names, for identity checks after acting on it. This
+     * default compares {@link #startTime} each time; the kernel's keeps {@code /proc/<tid>/stat}
+     * open, which is cheaper to re-read and cannot be fooled by a reused id.
+     */
+    default ThreadPin pin(ThreadIdentity identity) {
+        return () -> startTime(identity.tid()).equals(OptionalLong.of(identity.startTime()));
+    }
 
     /** {@code sched_getaffinity(2)}. */
     CpuSet affinity(int tid);

@@ -1,5 +1,7 @@
 package io.kvmtune.core.cgroup;
 
+import io.kvmtune.core.qemu.ProcCgroup;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -30,6 +32,23 @@ public final class LibvirtThreadGroups {
         }
         return parent.name().equals("libvirt") && parent.parent().map(CgroupGroup::name)
                 .filter(n -> n.startsWith("machine-") && n.endsWith(".scope")).isPresent();
+    }
+
+    /**
+     * Whether a process whose main thread is in the groups {@code membership} (from
+     * {@code /proc/<pid>/cgroup}) may have threads in libvirt's per-thread groups: only a process
+     * inside a libvirt guest's own group ({@code *.libvirt-qemu}, or a {@code machine-*.scope}
+     * that libvirt or another machine manager made) can.
+     */
+    public static boolean mayHoldThreadGroups(List<ProcCgroup> membership) {
+        for (ProcCgroup entry : membership) {
+            for (String name : entry.path().split("/")) {
+                if (name.endsWith(".libvirt-qemu") || name.startsWith("machine-") && name.endsWith(".scope")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**

@@ -54,6 +54,22 @@ public final class AtomicFile {
      * @throws java.nio.file.AtomicMoveNotSupportedException when the file system cannot rename atomically
      */
     public static void write(Path target, byte[] bytes, Readers readers) throws IOException {
+        replace(target, bytes, readers);
+        syncDirectory(target.toAbsolutePath().getParent());
+    }
+
+    /**
+     * {@link #write} without the fsync of the directory: the new content is on disk before the
+     * rename, but a crash of the machine may undo the rename. For files whose old content is as
+     * good as none after a reboot, such as state of running processes under {@code /run}.
+     *
+     * @throws java.nio.file.AtomicMoveNotSupportedException when the file system cannot rename atomically
+     */
+    public static void replace(Path target, byte[] bytes) throws IOException {
+        replace(target, bytes, Readers.OWNER);
+    }
+
+    private static void replace(Path target, byte[] bytes, Readers readers) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir, readers.directory);
         Path temp = Files.createTempFile(dir, "." + target.getFileName() + "-", ".tmp", readers.file);
@@ -69,7 +85,6 @@ public final class AtomicFile {
         } finally {
             Files.deleteIfExists(temp);
         }
-        syncDirectory(dir);
     }
 
     /** A rename or removal is durable only once its directory is. */

@@ -2,11 +2,13 @@ package io.kvmtune.core.qemu;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -42,6 +44,14 @@ public final class ProcFs {
     /** {@code /proc/<pid>/stat}; for a thread id this is the thread's own stat. */
     public Optional<ProcStat> stat(int pid) {
         return read(dir(pid).resolve("stat")).map(s -> ProcStat.parse(s.strip()));
+    }
+
+    /**
+     * {@code /proc/<tid>/stat} kept open, to re-read the start time of that very task cheaply;
+     * empty when the task is gone.
+     */
+    public Optional<PinnedStat> openStat(int tid) {
+        return PinnedStat.open(dir(tid).resolve("stat"));
     }
 
     /** {@code /proc/<pid>/task/<tid>/stat}. */
@@ -149,20 +159,34 @@ public final class ProcFs {
     }
 
     private static Optional<String> read(Path file) {
+        return ifPresent(file, "read", () -> new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
+    }
+
+    /** The file opened for reading, or empty when it (its task) does not exist. */
+    static Optional<FileChannel> openIfPresent(Path file) {
+        return ifPresent(file, "open", () -> FileChannel.open(file, StandardOpenOption.READ));
+    }
+
+    private interface FileCall<T> {
+        T call() throws IOException;
+    }
+
+    /** The result of {@code call} on {@code file}, or empty when the file (its task) does not exist. */
+    private static <T> Optional<T> ifPresent(Path file, String verb, FileCall<T> call) {
         try {
-            return Optional.of(new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
+            return Optional.of(call.call());
         } catch (NoSuchFileException gone) {
             return Optional.empty();
         } catch (IOException e) {
             if (isGone(e) || !Files.isDirectory(file.getParent())) {
                 return Optional.empty();
             }
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot " + verb + " " + file + ": " + e.getMessage(), e);
         }
     }
 
     /** ESRCH: the file was opened, then the task exited before or during the read. */
-    private static boolean isGone(IOException e) {
+    static boolean isGone(IOException e) {
         return e.getMessage() != null && e.getMessage().contains("No such process");
     }
 

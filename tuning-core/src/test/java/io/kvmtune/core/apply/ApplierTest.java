@@ -361,6 +361,41 @@ class ApplierTest {
     }
 
     @Test
+    void aBareQemuIsAppliedFromItsMainThreadsGroupsWithoutReadingEachThreads() throws Exception {
+        useLayout(Layout.BARE);
+        // only the main thread's groups remain readable: any per-thread read would find the
+        // thread gone and fail the apply
+        for (QemuThread t : guest.threads()) {
+            if (t.tid() != PID) {
+                Files.delete(dir.resolve("BARE/proc/" + PID + "/task/" + t.tid() + "/cgroup"));
+            }
+        }
+
+        ApplyReport report = applier().apply(plan, guest, ApplyOptions.defaults());
+
+        assertThat(report.threads()).noneMatch(ThreadChange::gone);
+        assertThat(threads.state(104).sched().label()).isEqualTo("fifo:1");
+        assertThat(host.files()).isEqualTo(originalFiles);
+    }
+
+    @Test
+    void aThreadIdReusedBetweenSurveyAndReadBackFailsTheApply() {
+        // vCPU 1 (tid 102) exits right after the record is saved and a new thread takes its id:
+        // the changes land on the newcomer, and the read-back's identity check must catch it
+        StepObserver reuse = step -> {
+            if (step == ApplyStep.RECORD_SAVED) {
+                threads.exit(102);
+                threads.add(102, 77_777, ONLINE, SchedSettings.normal());
+            }
+        };
+
+        assertThatThrownBy(() -> applier().apply(plan, guest, ApplyOptions.defaults().withObserver(reuse)))
+                .isInstanceOf(ApplyFailedException.class).hasMessageContaining("vcpu1 tid 102")
+                .hasMessageContaining("has exited");
+        assertThat(records.load(PID)).as("the record is removed with the rollback").isEmpty();
+    }
+
+    @Test
     void verifyListsOneLinePerDifference() {
         applier().apply(plan, guest, ApplyOptions.defaults());
         assertThat(applier().verify(PID)).isEmpty();

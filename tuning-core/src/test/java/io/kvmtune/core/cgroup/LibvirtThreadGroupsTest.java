@@ -2,6 +2,7 @@ package io.kvmtune.core.cgroup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kvmtune.core.qemu.ProcCgroup;
 import org.junit.jupiter.api.Test;
 
 class LibvirtThreadGroupsTest {
@@ -43,5 +44,20 @@ class LibvirtThreadGroupsTest {
         // a hot-plugged vCPU that libvirt has not moved yet sits in emulator: writing it would move every emulator thread
         assertThat(LibvirtThreadGroups.isGroupFor(v1("/machine/qemu-4-rt1.libvirt-qemu/emulator"), "vcpu4")).isFalse();
         assertThat(LibvirtThreadGroups.isGroupFor(v1("/machine/qemu-4-rt1.libvirt-qemu/vcpu1"), "vcpu10")).isFalse();
+    }
+
+    @Test
+    void onlyAProcessInsideAGuestGroupMayHaveThreadsInLibvirtsGroups() {
+        assertThat(LibvirtThreadGroups.mayHoldThreadGroups(ProcCgroup.parseAll(
+                "3:cpuset:/machine/qemu-4-rt1.libvirt-qemu/emulator\n1:cpu:/machine/qemu-4-rt1.libvirt-qemu/emulator\n0::/\n")))
+                .isTrue();
+        assertThat(LibvirtThreadGroups.mayHoldThreadGroups(ProcCgroup.parseAll(
+                "0::/machine.slice/machine-qemu\\x2d1\\x2dvm1.scope/libvirt/emulator\n"))).isTrue();
+        // a QEMU started by hand, by a test, or by a container runtime
+        assertThat(LibvirtThreadGroups.mayHoldThreadGroups(ProcCgroup.parseAll("3:cpuset:/\n1:cpu:/\n0::/\n"))).isFalse();
+        assertThat(LibvirtThreadGroups.mayHoldThreadGroups(ProcCgroup.parseAll(
+                "0::/user.slice/user-0.slice/session-3.scope\n"))).isFalse();
+        assertThat(LibvirtThreadGroups.mayHoldThreadGroups(ProcCgroup.parseAll(
+                "4:memory:/process_api/05eacbf3\n3:cpuset:/\n0::/\n"))).isFalse();
     }
 }

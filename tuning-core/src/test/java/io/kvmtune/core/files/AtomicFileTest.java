@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,5 +44,18 @@ class AtomicFileTest {
         AtomicFile.write(target, new byte[] {1}, AtomicFile.Readers.EVERYONE);
         assertThat(Files.getPosixFilePermissions(target)).contains(OWNER_READ, OWNER_WRITE, OTHERS_READ);
         assertThat(Files.getPosixFilePermissions(target.getParent())).contains(OTHERS_READ, OTHERS_EXECUTE);
+    }
+
+    @Test
+    void replaceDoesTheSameWithoutSyncingTheDirectory() throws Exception {
+        Path target = dir.resolve("records/qemu-2.json");
+
+        AtomicFile.replace(target, "first".getBytes(StandardCharsets.UTF_8));
+        AtomicFile.replace(target, "second".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(Files.readString(target)).isEqualTo("second");
+        try (Stream<Path> files = Files.list(target.getParent())) {
+            assertThat(files).containsExactly(target);
+        }
     }
 }

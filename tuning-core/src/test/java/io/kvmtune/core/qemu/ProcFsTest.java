@@ -2,8 +2,12 @@ package io.kvmtune.core.qemu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kvmtune.linux.Threads;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,5 +78,47 @@ class ProcFsTest {
         assertThat(proc.stillSame(me)).isTrue();
         assertThat(proc.stillSame(new ThreadIdentity(self, me.startTime() + 1))).isFalse();
         assertThat(proc.taskIds(self)).contains(self);
+    }
+
+    @Test
+    void anOpenStatRereadsTheStartTimeAndOpensNothingForAMissingTask() {
+        ProcFs proc = new FakeProc(root).process(100, "q", 500, "/bin/q", List.of("q")).thread(100, 101, "w", 505).procFs();
+
+        try (PinnedStat stat = proc.openStat(101).orElseThrow()) {
+            assertThat(stat.startTime()).hasValue(505);
+            assertThat(stat.startTime()).as("read again through the same open file").hasValue(505);
+        }
+        assertThat(proc.openStat(103)).isEmpty();
+    }
+
+    @Test
+    void anOpenStatOfAThreadThatExitedReadsNothingThoughTheFileStaysOpen() throws Exception {
+        ProcFs proc = ProcFs.system();
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Integer> tid = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            tid.complete(Threads.currentTid());
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "kvmtune-pinned");
+        thread.start();
+        try (PinnedStat stat = proc.openStat(tid.get(10, TimeUnit.SECONDS)).orElseThrow()) {
+            long startTime = proc.stat(tid.get()).orElseThrow().startTime();
+            assertThat(stat.startTime()).hasValue(startTime);
+
+            release.countDown();
+            thread.join(10_000);
+            // the kernel finishes tearing the task down just after the JVM sees the thread end
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (stat.startTime().isPresent() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(stat.startTime()).as("the task is gone, whatever the id names now").isEmpty();
+        } finally {
+            release.countDown();
+        }
     }
 }
