@@ -1,6 +1,5 @@
 package io.kvmtune.cli;
 
-import io.kvmtune.cli.hook.HookMain;
 import io.kvmtune.cli.hook.HookSettings;
 import io.kvmtune.core.KvmtuneException;
 import io.kvmtune.core.cpu.CpuSet;
@@ -51,12 +50,17 @@ public final class AotTraining {
         Path config = dir.resolve("kvmtune.conf");
         Files.writeString(config, "[compute]\ncpu_shared_set = " + online.first() + "\n"
                 + (online.size() > 1 ? "cpu_dedicated_set = " + online.last() + "\n" : ""));
-        HookSettings settings = new HookSettings(dir.resolve("claims.json"), Optional.of(config), dir.resolve("libvirt"),
-                Path.of("/proc"), Path.of("/"), dir.resolve("no-syslog"), dir.resolve("state"));
-        boolean realtime = online.size() > 1 && hook(settings, "prepare", domainXml(true));
+        // The hook's own way to its paths (Main reads them from these properties), so that it is trained too.
+        System.setProperty("kvmtune.claims", dir.resolve("claims.json").toString());
+        System.setProperty("kvmtune.config", config.toString());
+        System.setProperty("kvmtune.libvirt.run", dir.resolve("libvirt").toString());
+        System.setProperty("kvmtune.syslog", dir.resolve("no-syslog").toString());
+        System.setProperty("kvmtune.state", dir.resolve("state").toString());
+
+        boolean realtime = online.size() > 1 && hook("prepare", domainXml(true));
         String domainXml = domainXml(realtime);
         if (!realtime) {
-            hook(settings, "prepare", domainXml);
+            hook("prepare", domainXml);
         }
         ThrowawayGuest guest;
         try {
@@ -64,22 +68,22 @@ public final class AotTraining {
                     ThrowawayGuest.Accelerator.AUTO, List.of("-uuid", UUID)));
         } catch (KvmtuneException noQemu) {
             System.err.println("no started hook to train: " + noQemu.getMessage());
-            hook(settings, "release", domainXml);
+            hook("release", domainXml);
             return;
         }
         try (guest) {
-            writeStatusFile(settings, guest.pid());
-            hook(settings, "started", domainXml);
+            writeStatusFile(HookSettings.fromSystemProperties(), guest.pid());
+            hook("started", domainXml);
         } finally {
-            hook(settings, "stopped", domainXml);
+            hook("stopped", domainXml);
         }
     }
 
     /** Runs one hook call as libvirt would; true when it succeeded. */
-    private static boolean hook(HookSettings settings, String operation, String domainXml) {
+    private static boolean hook(String operation, String domainXml) {
         PrintStream discard = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
-        return HookMain.run(List.of(DOMAIN, operation, "begin", "-"),
-                new ByteArrayInputStream(domainXml.getBytes(StandardCharsets.UTF_8)), discard, System.err, settings) == 0;
+        return Main.run(new String[] {"hook", DOMAIN, operation, "begin", "-"},
+                new ByteArrayInputStream(domainXml.getBytes(StandardCharsets.UTF_8)), discard, System.err) == 0;
     }
 
     private static String domainXml(boolean realtime) {
