@@ -8,7 +8,8 @@
 #      involved, so the numbers are kvmtune's own). Before each timed started run an untimed
 #      prepare run claims the pCPUs and keeps the plan, as libvirt's order has it; the started run
 #      applies it (vCPU 1 SCHED_FIFO on the last CPU, the rest on the first), and an untimed
-#      stopped run puts everything back before the next round.
+#      stopped run puts everything back before the next round. The hook's state directory is
+#      /run/kvmtune on a host (tmpfs); it is measured on tmpfs and on the file system of /tmp.
 # Variants run round-robin so that drift on a busy machine spreads over all of them.
 #
 # Usage: benchmarks/startup.sh [RUNS]   (default 10; run as root; builds nothing but ./kvmtune does on first use)
@@ -23,10 +24,11 @@ command -v qemu-system-x86_64 >/dev/null || { echo "startup.sh: install qemu-sys
 "$kvmtune" --version >/dev/null # builds the jar and the AOT cache when missing or stale
 
 work=$(mktemp -d /tmp/kvmtune-startup.XXXXXX)
+shm=$(mktemp -d /dev/shm/kvmtune-startup.XXXXXX)
 qemu_pid=
 cleanup() {
   [ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null && wait "$qemu_pid" 2>/dev/null || true
-  rm -rf "$work"
+  rm -rf "$work" "$shm"
 }
 trap cleanup EXIT
 
@@ -48,7 +50,7 @@ for _ in $(seq 100); do
 done
 vcpu_tid() { grep -l "^CPU $1/" /proc/$qemu_pid/task/*/comm | cut -d/ -f5; }
 
-mkdir -p "$work/libvirt" "$work/state"
+mkdir -p "$work/libvirt"
 cat >"$work/libvirt/$name.xml" <<EOF
 <domstatus state='paused' pid='$qemu_pid'>
   <vcpus><vcpu id='0' pid='$(vcpu_tid 0)'/><vcpu id='1' pid='$(vcpu_tid 1)'/></vcpus>
@@ -65,13 +67,27 @@ cat >"$work/domain.xml" <<EOF
 EOF
 printf '[compute]\ncpu_shared_set = %s\ncpu_dedicated_set = %s\n' "$first" "$last" >"$work/kvmtune.conf"
 
-# The hook's paths, redirected into $work (the java launcher reads JDK_JAVA_OPTIONS; its NOTE goes to stderr).
-export JDK_JAVA_OPTIONS="-Dkvmtune.libvirt.run=$work/libvirt -Dkvmtune.state=$work/state \
--Dkvmtune.claims=$work/claims.json -Dkvmtune.config=$work/kvmtune.conf -Dkvmtune.syslog=$work/no-syslog"
-hook() { "$kvmtune" hook "$name" "$1" begin - <"$work/domain.xml" 2>>"$work/hook.log"; }
+# The hook's paths, redirected into $work (the java launcher reads JDK_JAVA_OPTIONS; its NOTE goes to
+# stderr). Its state (claims ledger, kept plans, apply records) is /run/kvmtune on a host, tmpfs
+# there, so the started hook is measured with the state on tmpfs (/dev/shm) and in $work (the
+# file system of /tmp, where each fsync costs what it costs there).
+hook_opts() { # $1 = state directory
+  echo "-Dkvmtune.libvirt.run=$work/libvirt -Dkvmtune.state=$1 -Dkvmtune.claims=$1/claims.json \
+-Dkvmtune.config=$work/kvmtune.conf -Dkvmtune.syslog=$work/no-syslog"
+}
+hook() { # $1 = operation, $2 = state directory
+  JDK_JAVA_OPTIONS=$(hook_opts "$2") "$kvmtune" hook "$name" "$1" begin - <"$work/domain.xml" 2>>"$work/hook.log"
+}
+states=("$work/state" "$shm/state")
+label() { # $1 = on|off (AOT), $2 = state directory
+  printf 'started, %s, %s' "$([ "$1" = on ] && echo AOT || echo no AOT)" \
+    "$([ "$2" = "$shm/state" ] && echo "state on tmpfs" || echo "state in /tmp")"
+}
 # Once untimed, to check that the hook works here.
-hook prepare && hook started || { cat "$work/hook.log" >&2; exit 1; }
-hook stopped
+for state in "${states[@]}"; do
+  { hook prepare "$state" && hook started "$state"; } || { cat "$work/hook.log" >&2; exit 1; }
+  hook stopped "$state"
+done
 
 now_us() { local t; t=$(date +%s%N); echo $((t / 1000)); }
 declare -A samples
@@ -83,22 +99,28 @@ measure() { # $1 = variant name, rest = command
   end=$(now_us)
   samples[$variant]+="$((end - start)) "
 }
+variants=("version, AOT" "version, no AOT")
+for aot in on off; do
+  for state in "${states[@]}"; do variants+=("$(label $aot "$state")"); done
+done
 for _ in $(seq "$runs"); do
   measure "version, AOT" env KVMTUNE_AOT=on "$kvmtune" --version
   measure "version, no AOT" env KVMTUNE_AOT=off "$kvmtune" --version
-  hook prepare
-  measure "started hook, AOT" env KVMTUNE_AOT=on "$kvmtune" hook "$name" started begin - <"$work/domain.xml"
-  hook stopped
-  hook prepare
-  measure "started hook, no AOT" env KVMTUNE_AOT=off "$kvmtune" hook "$name" started begin - <"$work/domain.xml"
-  hook stopped
+  for aot in on off; do
+    for state in "${states[@]}"; do
+      hook prepare "$state"
+      measure "$(label $aot "$state")" env KVMTUNE_AOT=$aot JDK_JAVA_OPTIONS="$(hook_opts "$state")" \
+        "$kvmtune" hook "$name" started begin - <"$work/domain.xml"
+      hook stopped "$state"
+    done
+  done
 done 2>>"$work/hook.log"
 
 median_ms() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {m = NR % 2 ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2; printf "%.1f", m / 1000}'; }
-printf '%-22s %8s %8s %8s   (%s runs, ms, exec to exit)\n' variant median min max "$runs"
-for variant in "version, AOT" "version, no AOT" "started hook, AOT" "started hook, no AOT"; do
+printf '%-36s %8s %8s %8s   (%s runs, ms, exec to exit)\n' variant median min max "$runs"
+for variant in "${variants[@]}"; do
   values=${samples[$variant]}
-  printf '%-22s %8s %8s %8s\n' "$variant" "$(median_ms <<<"$values")" \
+  printf '%-36s %8s %8s %8s\n' "$variant" "$(median_ms <<<"$values")" \
     "$(tr ' ' '\n' <<<"$values" | grep . | sort -n | head -1 | awk '{printf "%.1f", $1/1000}')" \
     "$(tr ' ' '\n' <<<"$values" | grep . | sort -n | tail -1 | awk '{printf "%.1f", $1/1000}')"
 done

@@ -1,15 +1,11 @@
 package io.kvmtune.cli;
 
-import io.kvmtune.cli.hook.HookMain;
 import io.kvmtune.cli.hook.HookSettings;
-import io.kvmtune.core.apply.Applier;
-import io.kvmtune.core.apply.ApplyOptions;
-import io.kvmtune.core.apply.KernelThreadControl;
-import io.kvmtune.core.apply.RestoreReport;
+import io.kvmtune.core.KvmtuneException;
 import io.kvmtune.core.cpu.CpuSet;
-import io.kvmtune.core.qemu.DiscoveredGuest;
-import io.kvmtune.core.qemu.DomainName;
-import io.kvmtune.core.qemu.ProcFs;
+import io.kvmtune.core.qemu.QemuThread;
+import io.kvmtune.core.qemu.ThrowawayGuest;
+import io.kvmtune.core.topology.SysfsTopologyReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,95 +15,98 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
 
 /**
  * The training run behind the launcher scripts' JDK AOT cache (JEP 514): run once with
- * {@code -XX:AOTCacheOutput}, it loads and links what {@code kvmtune --version} and the libvirt
- * hook's {@code prepare}, {@code started} and {@code release} use, so that their later runs start
- * with those classes and the FFM downcall stubs already in the cache.
+ * {@code -XX:AOTCacheOutput}, it runs {@code kvmtune --version} and the libvirt hook's
+ * {@code prepare}, {@code started} and {@code stopped} calls as libvirt makes them, so that their
+ * later runs start with those classes loaded and linked and the method profiles of this run.
  *
- * <p>It needs no QEMU: a thread of this JVM named like a vCPU ({@code CPU 0/KVM}) stands in for
- * one, found through a libvirt status file written for this process, and gets the affinity and
- * scheduling calls of an apply, verify and restore; every value is put back, and nothing outside
- * the given directory is written. Not a command: the scripts call it by class name.
+ * <p>The guest is a real QEMU, started paused and never resumed ({@link ThrowawayGuest}, 2 vCPUs,
+ * KVM or TCG), described to the hook by a libvirt status file written here, with the request most
+ * realtime guests carry: vCPU 0 shared, vCPU 1 realtime on a dedicated pCPU (on a host with one
+ * CPU, or where that cannot be planned, both vCPUs shared). {@code stopped} puts everything back.
+ * A hook call that fails (no CAP_SYS_NICE for SCHED_FIFO when not run as root) is reported on
+ * stderr and the run goes on: a cache trained on part of the path still helps. Without QEMU only
+ * {@code --version} and {@code prepare} are trained. Nothing outside the given directory and the
+ * guest is written. Not a command: the scripts call it by class name.
  */
 public final class AotTraining {
 
     private static final String DOMAIN = "kvmtune-aot-training";
     private static final String UUID = "00000000-0000-4000-8000-000000000000";
+    private static final String NAMESPACE = "https://kvmtune.io/xmlns/tuning/1.0";
 
     private AotTraining() {
     }
 
-    /** @param args one directory for the training run's ledger, records and status file */
-    public static void main(String[] args) throws Exception {
+    /** @param args one directory for the training run's ledger, records, configuration and status file */
+    public static void main(String[] args) throws IOException {
         Path dir = Path.of(args[0]);
         PrintStream discard = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
         Main.run(new String[] {"--version"}, new ByteArrayInputStream(new byte[0]), discard, discard);
-        HookSettings settings = new HookSettings(dir.resolve("claims.json"), Optional.empty(), dir.resolve("libvirt"),
-                Path.of("/proc"), Path.of("/"), dir.resolve("no-syslog"), dir.resolve("state"));
-        hook(settings, "prepare");
-        CountDownLatch done = new CountDownLatch(1);
-        Thread vcpu = Thread.ofPlatform().name("CPU 0/KVM").daemon().start(() -> {
-            try {
-                done.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        try {
-            trainStarted(settings, vcpuTid());
-        } finally {
-            done.countDown();
-            vcpu.join();
+
+        CpuSet online = SysfsTopologyReader.readHost().online();
+        Path config = dir.resolve("kvmtune.conf");
+        Files.writeString(config, "[compute]\ncpu_shared_set = " + online.first() + "\n"
+                + (online.size() > 1 ? "cpu_dedicated_set = " + online.last() + "\n" : ""));
+        // The hook's own way to its paths (Main reads them from these properties), so that it is trained too.
+        System.setProperty("kvmtune.claims", dir.resolve("claims.json").toString());
+        System.setProperty("kvmtune.config", config.toString());
+        System.setProperty("kvmtune.libvirt.run", dir.resolve("libvirt").toString());
+        System.setProperty("kvmtune.syslog", dir.resolve("no-syslog").toString());
+        System.setProperty("kvmtune.state", dir.resolve("state").toString());
+
+        boolean realtime = online.size() > 1 && hook("prepare", domainXml(true));
+        String domainXml = domainXml(realtime);
+        if (!realtime) {
+            hook("prepare", domainXml);
         }
-        hook(settings, "release");
+        ThrowawayGuest guest;
+        try {
+            guest = ThrowawayGuest.start(new ThrowawayGuest.Options(2, 64, DOMAIN, true, List.of(),
+                    ThrowawayGuest.Accelerator.AUTO, List.of("-uuid", UUID)));
+        } catch (KvmtuneException noQemu) {
+            System.err.println("no started hook to train: " + noQemu.getMessage());
+            hook("release", domainXml);
+            return;
+        }
+        try (guest) {
+            writeStatusFile(HookSettings.fromSystemProperties(), guest.pid());
+            hook("started", domainXml);
+        } finally {
+            hook("stopped", domainXml);
+        }
     }
 
-    /** What the started hook does after prepare: discover through the status file, apply, verify, restore. */
-    private static void trainStarted(HookSettings settings, int tid) throws IOException {
-        int pid = Math.toIntExact(ProcessHandle.current().pid());
+    /** Runs one hook call as libvirt would; true when it succeeded. */
+    private static boolean hook(String operation, String domainXml) {
+        PrintStream discard = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+        return Main.run(new String[] {"hook", DOMAIN, operation, "begin", "-"},
+                new ByteArrayInputStream(domainXml.getBytes(StandardCharsets.UTF_8)), discard, System.err) == 0;
+    }
+
+    private static String domainXml(boolean realtime) {
+        return "<domain type='kvm'><name>" + DOMAIN + "</name><uuid>" + UUID + "</uuid><vcpu>2</vcpu><metadata>"
+                + "<k:tuning xmlns:k='" + NAMESPACE + "'>"
+                + (realtime
+                        ? "<k:flavor-spec key='hw:cpu_policy'>mixed</k:flavor-spec>"
+                                + "<k:flavor-spec key='hw:cpu_realtime'>yes</k:flavor-spec>"
+                                + "<k:flavor-spec key='hw:cpu_realtime_mask'>^0</k:flavor-spec>"
+                        : "<k:flavor-spec key='hw:cpu_policy'>shared</k:flavor-spec>")
+                + "</k:tuning></metadata></domain>";
+    }
+
+    /** What libvirt keeps in /run/libvirt/qemu/NAME.xml for a running domain, as far as the hook reads it. */
+    private static void writeStatusFile(HookSettings settings, int pid) throws IOException {
+        List<QemuThread> threads = settings.discovery().discover(pid, Optional.empty(), false).guest().vcpus();
+        StringBuilder vcpus = new StringBuilder();
+        for (int index = 0; index < threads.size(); index++) {
+            vcpus.append("<vcpu id='").append(index).append("' pid='").append(threads.get(index).tid()).append("'/>");
+        }
         Files.createDirectories(settings.libvirtRunDir());
         Files.writeString(settings.libvirtRunDir().resolve(DOMAIN + ".xml"), "<domstatus state='running' pid='" + pid
-                + "'><vcpus><vcpu id='0' pid='" + tid + "'/></vcpus><domain type='kvm'/></domstatus>\n");
-        DiscoveredGuest found = settings.discovery().discoverDomain(new DomainName(DOMAIN), Optional.empty(), true);
-        KernelThreadControl kernel = new KernelThreadControl(ProcFs.system());
-        CpuSet allowed = kernel.affinity(tid);
-        // Narrowed first, so that applying the prepared plan (vCPU 0 floating on every CPU) sets it back.
-        kernel.setAffinity(tid, CpuSet.of(allowed.first()));
-        kernel.setScheduling(tid, kernel.scheduling(tid));
-        Applier applier = Applier.system(settings.records());
-        applier.apply(settings.prepared().load(UUID).orElseThrow().plan(), found.guest(), ApplyOptions.defaults());
-        applier.verify(pid);
-        RestoreReport restored = applier.restore(pid);
-        kernel.setAffinity(tid, allowed);
-        if (!restored.complete()) {
-            throw new IllegalStateException("training restore incomplete: " + restored.failures());
-        }
-    }
-
-    private static void hook(HookSettings settings, String operation) {
-        String xml = "<domain type='kvm'><name>" + DOMAIN + "</name><uuid>" + UUID + "</uuid><vcpu>1</vcpu><metadata>"
-                + "<k:tuning xmlns:k='https://kvmtune.io/xmlns/tuning/1.0'>"
-                + "<k:flavor-spec key='hw:cpu_policy'>shared</k:flavor-spec></k:tuning></metadata></domain>";
-        PrintStream discard = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
-        int status = HookMain.run(List.of(DOMAIN, operation, "begin", "-"),
-                new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)), discard, System.err, settings);
-        if (status != 0) {
-            throw new IllegalStateException("training hook " + operation + " exited " + status);
-        }
-    }
-
-    private static int vcpuTid() throws IOException {
-        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-            for (Path task : tasks.toList()) {
-                if (Files.readString(task.resolve("comm")).strip().equals("CPU 0/KVM")) {
-                    return Integer.parseInt(task.getFileName().toString());
-                }
-            }
-        }
-        throw new IllegalStateException("the stand-in vCPU thread has no name 'CPU 0/KVM' in /proc/self/task");
+                + "'><vcpus>" + vcpus + "</vcpus><domain type='kvm'><name>" + DOMAIN + "</name><uuid>" + UUID
+                + "</uuid></domain></domstatus>\n");
     }
 }

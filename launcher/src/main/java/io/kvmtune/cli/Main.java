@@ -24,11 +24,24 @@ public final class Main {
         int status = run(args, System.in, System.out, System.err);
         System.out.flush();
         System.err.flush();
-        System.exit(status);
+        // System.exit logs the exit through System.Logger (JDK 21+), which brings up the logging
+        // backend: a few ms that the lean calls save by returning when they succeed. They start
+        // no non-daemon thread, so the JVM ends right after main.
+        if (status != ExitStatus.OK.code() || !isLean(args)) {
+            System.exit(status);
+        }
+    }
+
+    private static boolean isLean(String[] args) {
+        return isVersion(args) || HookMain.isProtocolCall(args);
+    }
+
+    private static boolean isVersion(String[] args) {
+        return args.length == 1 && args[0].equals("--version");
     }
 
     static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
-        if (args.length == 1 && args[0].equals("--version")) {
+        if (isVersion(args)) {
             out.println(Version.line());
             return ExitStatus.OK.code();
         }

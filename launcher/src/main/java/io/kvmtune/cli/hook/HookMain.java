@@ -76,6 +76,9 @@ public final class HookMain {
                 }
                 return 0;
             }
+            if (op == HookOperation.STARTED || op == HookOperation.RECONNECT) {
+                NativeWarmup.start();
+            }
             checkIdentity(call, domain);
             new HookRunner(settings, log).run(op, domain);
             return 0;

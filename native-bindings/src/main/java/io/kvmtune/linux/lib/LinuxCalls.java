@@ -194,13 +194,16 @@ public final class LinuxCalls {
      * {@snippet lang=c :
      * syscall(SYS_sched_setattr, pid_t pid, struct sched_attr *attr, unsigned int flags)
      * }
+     * Made through the 4-argument handle of {@link #sched_getattr} with a trailing 0, which the
+     * kernel never reads: the two calls then share one downcall stub, and each stub linked costs
+     * several milliseconds of a short-lived JVM's start-up (the libvirt hook sets both).
      */
     public static int sched_setattr(MemorySegment callState, int pid, MemorySegment attr, int flags) {
         requireNative(attr);
         long nr = SyscallNumbers.current().sched_setattr();
         try {
-            return (int) (long) syscall3.HANDLE.invokeExact(callState, nr, (long) pid, attr.address(),
-                    Integer.toUnsignedLong(flags));
+            return (int) (long) syscall4.HANDLE.invokeExact(callState, nr, (long) pid, attr.address(),
+                    Integer.toUnsignedLong(flags), 0L);
         } catch (Error | RuntimeException ex) {
             throw ex;
         } catch (Throwable ex) {

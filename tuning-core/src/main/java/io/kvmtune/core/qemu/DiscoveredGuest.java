@@ -1,6 +1,5 @@
 package io.kvmtune.core.qemu;
 
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -10,13 +9,11 @@ import java.util.Set;
  * @param commandLine what the QEMU was started with (HPET, CPU model, memory locking, names)
  * @param sources the sources that named the vCPU and IO threads; when there were several, they
  *     agreed
- * @param kernelHelpers kernel threads working for this QEMU outside its process
+ * @see QemuDiscovery#kernelHelpers the kernel threads working for it outside its process
  */
-public record DiscoveredGuest(QemuGuest guest, QemuCommandLine commandLine, Set<ThreadSource> sources,
-        List<KernelHelperThread> kernelHelpers) {
+public record DiscoveredGuest(QemuGuest guest, QemuCommandLine commandLine, Set<ThreadSource> sources) {
 
     public DiscoveredGuest {
         sources = Set.copyOf(sources);
-        kernelHelpers = List.copyOf(kernelHelpers);
     }
 }

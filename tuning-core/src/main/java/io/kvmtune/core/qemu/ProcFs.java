@@ -110,6 +110,15 @@ public final class ProcFs {
         return numericEntries(dir(pid).resolve("task"));
     }
 
+    /**
+     * The children of process {@code pid} ({@code /proc/<pid>/task/<pid>/children}), ascending:
+     * exact for a single-threaded process such as kthreadd. Empty when the kernel lacks
+     * {@code CONFIG_PROC_CHILDREN} or the process is gone.
+     */
+    public Optional<List<Integer>> children(int pid) {
+        return read(taskDir(pid, pid).resolve("children")).map(ProcFs::parseIds);
+    }
+
     /** The ids of every process, ascending. */
     public List<Integer> pids() {
         return numericEntries(root);
@@ -188,6 +197,21 @@ public final class ProcFs {
     /** ESRCH: the file was opened, then the task exited before or during the read. */
     static boolean isGone(IOException e) {
         return e.getMessage() != null && e.getMessage().contains("No such process");
+    }
+
+    private static List<Integer> parseIds(String text) {
+        List<Integer> ids = new ArrayList<>();
+        for (String id : text.strip().split(" +")) {
+            if (!id.isEmpty()) {
+                try {
+                    ids.add(Integer.parseInt(id));
+                } catch (NumberFormatException e) {
+                    throw new ProcFormatException("not a list of process ids: " + text.strip());
+                }
+            }
+        }
+        ids.sort(null);
+        return List.copyOf(ids);
     }
 
     private static List<String> splitNul(String text) {

@@ -38,6 +38,8 @@ public final class QemuDiscovery {
     private static final int COMM_LENGTH = 15;
     private static final Pattern QEMU_BINARY = Pattern.compile("qemu-system-[A-Za-z0-9_]+|qemu-kvm");
     private static final int MAX_SCAN_ROUNDS = 50;
+    /** The parent of every kernel thread, in the host's pid namespace. */
+    private static final int KTHREADD = 2;
 
     private final ProcFs proc;
     private final Path libvirtRunDir;
@@ -177,13 +179,12 @@ public final class QemuDiscovery {
                 .map(t -> new QemuThread(t.identity(), t.comm(), roles.getOrDefault(t.pid(), new ThreadRole.Emulator())))
                 .sorted(THREAD_ORDER)
                 .toList();
-        List<KernelHelperThread> helpers = kernelHelpers(pid);
         if (!proc.stillSame(process)) {
             throw noSuchProcess(pid, "process " + process + " exited during discovery");
         }
         Set<ThreadSource> sources = EnumSet.noneOf(ThreadSource.class);
         reports.forEach(r -> sources.add(r.source()));
-        return new DiscoveredGuest(new QemuGuest(process, commandLine.name(), threads), commandLine, sources, helpers);
+        return new DiscoveredGuest(new QemuGuest(process, commandLine.name(), threads), commandLine, sources);
     }
 
     /** vCPUs by index, then IO threads by id, then emulator threads by tid. */
@@ -317,12 +318,22 @@ public final class QemuDiscovery {
         return all;
     }
 
-    /** Kernel threads named {@code kvm-pit/<pid>} or {@code vhost-<pid>}. */
-    private List<KernelHelperThread> kernelHelpers(int pid) {
-        String pit = "kvm-pit/" + pid;
-        String vhost = "vhost-" + pid;
+    /**
+     * The kernel threads working for QEMU process {@code qemu}: {@code kvm-pit/<pid>}, and
+     * {@code vhost-<pid>} before Linux 6.4. Apart from {@link #discover} because no plan places
+     * them yet, and finding them means reading kernel threads: every child of kthreadd, or every
+     * process of the host where kthreadd's children cannot be listed (no
+     * {@code CONFIG_PROC_CHILDREN}, or a {@code /proc} without the host's kernel threads).
+     */
+    public List<KernelHelperThread> kernelHelpers(ThreadIdentity qemu) {
+        String pit = "kvm-pit/" + qemu.tid();
+        String vhost = "vhost-" + qemu.tid();
+        List<Integer> candidates = proc.stat(KTHREADD)
+                .filter(s -> s.isKernelThread() && s.comm().equals("kthreadd"))
+                .flatMap(s -> proc.children(KTHREADD))
+                .orElseGet(proc::pids);
         List<KernelHelperThread> helpers = new ArrayList<>();
-        for (int candidate : proc.pids()) {
+        for (int candidate : candidates) {
             proc.stat(candidate)
                     .filter(ProcStat::isKernelThread)
                     .filter(s -> s.comm().equals(pit) || s.comm().equals(vhost))

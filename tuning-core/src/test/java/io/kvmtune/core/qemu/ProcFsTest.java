@@ -1,6 +1,7 @@
 package io.kvmtune.core.qemu;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.kvmtune.linux.Threads;
 import java.nio.file.Path;
@@ -120,5 +121,28 @@ class ProcFsTest {
         } finally {
             release.countDown();
         }
+    }
+
+    @Test
+    void childrenAreReadFromTheTaskOfTheSameIdAndSorted() {
+        ProcFs proc = new FakeProc(root).kernelThread(2, "kthreadd", 1).file("2/task/2/children", "9 3 120 ").procFs();
+
+        assertThat(proc.children(2)).contains(List.of(3, 9, 120));
+        assertThat(proc.children(77)).isEmpty();
+    }
+
+    @Test
+    void kthreaddsChildrenOnThisHostAreKernelThreads() {
+        ProcFs proc = ProcFs.system();
+        assumeTrue(proc.stat(2).map(s -> s.comm().equals("kthreadd")).orElse(false),
+                "pid 2 is not kthreadd here (a pid namespace without the host's kernel threads)");
+        assumeTrue(proc.children(2).isPresent(),
+                "this kernel has no CONFIG_PROC_CHILDREN (/proc/PID/task/TID/children)");
+
+        List<Integer> children = proc.children(2).orElseThrow();
+
+        assertThat(children).isNotEmpty();
+        // a kernel thread may exit between the two reads; those that are still there are kernel threads
+        assertThat(children).allSatisfy(pid -> proc.stat(pid).ifPresent(s -> assertThat(s.isKernelThread()).isTrue()));
     }
 }

@@ -31,7 +31,8 @@ class QemuDiscoveryIT {
     @Test
     void namedThreadsAndQmpAgreeOnFourVcpusAndAnIoThread() {
         try (ThrowawayGuest guest = ThrowawayGuest.start(FOUR_VCPUS.withIoThread("iothread1"))) {
-            DiscoveredGuest found = QemuDiscovery.system().discover(guest.pid(), Optional.of(guest.qmpSocket()), false);
+            QemuDiscovery discovery = QemuDiscovery.system();
+            DiscoveredGuest found = discovery.discover(guest.pid(), Optional.of(guest.qmpSocket()), false);
 
             assertThat(found.sources()).containsExactlyInAnyOrder(ThreadSource.THREAD_NAMES, ThreadSource.QMP);
             assertThat(found.guest().pid()).isEqualTo(guest.pid());
@@ -48,7 +49,8 @@ class QemuDiscoveryIT {
                     .containsExactlyInAnyOrderElementsOf(ProcFs.system().taskIds(guest.pid()));
             found.guest().threads().forEach(t -> assertThat(ProcFs.system().stillSame(t.identity())).isTrue());
             if (guest.accelerator() == ThrowawayGuest.Accelerator.KVM) {
-                assertThat(found.kernelHelpers()).extracting(KernelHelperThread::comm).contains("kvm-pit/" + guest.pid());
+                assertThat(discovery.kernelHelpers(found.guest().process())).extracting(KernelHelperThread::comm)
+                        .contains("kvm-pit/" + guest.pid());
             }
         }
     }

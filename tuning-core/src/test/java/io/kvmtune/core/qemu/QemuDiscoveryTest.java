@@ -72,9 +72,27 @@ class QemuDiscoveryTest {
         assertThat(found.guest().name()).contains("g1");
         assertThat(found.guest().vcpus()).extracting(QemuThread::comm).containsExactly("CPU 0/KVM", "CPU 1/KVM");
         assertThat(found.sources()).containsExactly(ThreadSource.THREAD_NAMES);
-        assertThat(found.kernelHelpers()).containsExactly(
-                new KernelHelperThread(new ThreadIdentity(1010, 510), "kvm-pit/1000", KernelHelperThread.Kind.KVM_PIT));
         assertThat(found.commandLine().uuid()).contains("u-1");
+    }
+
+    @Test
+    void kernelHelpersAreFoundAmongAllProcessesWhenKthreaddsChildrenCannotBeListed() {
+        qemu(true).kernelThread(1012, "vhost-" + PID, 512);
+
+        assertThat(discovery().kernelHelpers(new ThreadIdentity(PID, 500))).containsExactly(
+                new KernelHelperThread(new ThreadIdentity(1010, 510), "kvm-pit/1000", KernelHelperThread.Kind.KVM_PIT),
+                new KernelHelperThread(new ThreadIdentity(1012, 512), "vhost-1000", KernelHelperThread.Kind.VHOST));
+    }
+
+    @Test
+    void kernelHelpersAreLookedForOnlyAmongKthreaddsChildrenWhenTheKernelListsThem() {
+        qemu(true).kernelThread(2, "kthreadd", 2).kernelThread(1012, "vhost-" + PID, 512)
+                .file("2/task/2/children", "1011 1010 1012 ")
+                // a process that is no kernel thread is never read: this stat would not parse
+                .file("4242/stat", "not a stat line");
+
+        assertThat(discovery().kernelHelpers(new ThreadIdentity(PID, 500))).extracting(KernelHelperThread::comm)
+                .containsExactly("kvm-pit/1000", "vhost-1000");
     }
 
     @Test
