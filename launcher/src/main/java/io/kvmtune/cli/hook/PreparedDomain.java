@@ -52,7 +52,7 @@ public record PreparedDomain(String uuid, String name, TuningPlan plan, Optional
                 throw new IllegalArgumentException("format " + o.intValue("format") + " is not " + FORMAT);
             }
             return new PreparedDomain(o.string("uuid"), o.string("name"),
-                    TuningPlan.fromJson(Json.write(o.object("plan").fields())),
+                    TuningPlan.fromJson(o.object("plan")),
                     o.optObject("qemu").map(p -> new ThreadIdentity(p.intValue("pid"), p.integer("start_time"))));
         } catch (JsonException | IllegalArgumentException | InvalidInputException e) {
             throw InvalidInputException.invalid("prepared", source, source + " is not a valid prepared plan: "

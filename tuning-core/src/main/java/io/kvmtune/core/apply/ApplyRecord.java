@@ -48,7 +48,7 @@ public record ApplyRecord(ThreadIdentity process, TuningPlan plan, Optional<Stri
                 throw new IllegalArgumentException("format " + o.intValue("format") + " is not " + FORMAT);
             }
             return new ApplyRecord(new ThreadIdentity(o.intValue("pid"), o.integer("start_time")),
-                    TuningPlan.fromJson(Json.write(o.object("plan").fields())), o.optString("qmp_socket"),
+                    TuningPlan.fromJson(o.object("plan")), o.optString("qmp_socket"),
                     Snapshot.fromJson(o.object("snapshot")));
         } catch (JsonException | IllegalArgumentException e) {
             throw InvalidInputException.invalid("record", null, "not a valid kvmtune apply record: " + e.getMessage());

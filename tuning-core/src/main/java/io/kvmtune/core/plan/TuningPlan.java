@@ -122,7 +122,19 @@ public record TuningPlan(
      */
     public static TuningPlan fromJson(String text) {
         try {
-            JsonObject o = Json.parseObject(text);
+            return fromJson(Json.parseObject(text));
+        } catch (JsonException e) {
+            throw InvalidInputException.invalid("plan", null, "not a valid kvmtune plan: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Reads a plan already parsed as JSON, such as the one inside an apply record.
+     *
+     * @throws InvalidInputException naming the field ({@code $.vcpus[2].policy}) and why
+     */
+    public static TuningPlan fromJson(JsonObject o) {
+        try {
             return new TuningPlan(
                     o.objects("vcpus").stream().map(VcpuPlacement::fromJson).toList(),
                     o.optObject("realtime").map(RealtimePlan::fromJson),
