@@ -71,10 +71,12 @@ class LauncherScriptTest {
         return file;
     }
 
-    /** Runs the launcher with {@code --version}; returns the lines logged by find-jdk and the fake javas. */
-    private List<String> launch(Map<String, String> extraEnv) throws Exception {
+    /** Runs the launcher with {@code args}; returns the lines logged by find-jdk and the fake javas. */
+    private List<String> launch(Map<String, String> extraEnv, String... args) throws Exception {
         Files.deleteIfExists(log);
-        ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "--version").redirectErrorStream(true);
+        List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
         env.clear();
         env.put("PATH", jdkA.resolve("bin") + ":/usr/bin:/bin");
@@ -89,6 +91,10 @@ class LauncherScriptTest {
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(output).isZero();
         return Files.exists(log) ? Files.readAllLines(log) : List.of();
+    }
+
+    private List<String> launch(Map<String, String> extraEnv) throws Exception {
+        return launch(extraEnv, "--version");
     }
 
     private List<String> launch() throws Exception {
@@ -167,6 +173,18 @@ class LauncherScriptTest {
         assertThat(calls).first().isEqualTo("find-jdk");
         assertThat(run(calls)).startsWith("jdk-b ");
         assertThat(Files.readString(cache.resolve("kvmtune.jdk")).strip()).isEqualTo(jdkB.toString());
+    }
+
+    @Test
+    void libvirtHookCallsRunInterpretedTheProbeWithC2AndOtherCommandsWithC1() throws Exception {
+        launch();
+
+        assertThat(run(launch(Map.of(), "hook", "guest1", "started", "begin", "-"))).contains(" -Xint ")
+                .doesNotContain("TieredStopAtLevel");
+        assertThat(run(launch(Map.of(), "hook", "install", "--hooks-dir", "/x", "-q"))).contains(" -XX:TieredStopAtLevel=1 ")
+                .doesNotContain("-Xint");
+        assertThat(run(launch(Map.of(), "probe"))).doesNotContain("TieredStopAtLevel").doesNotContain("-Xint");
+        assertThat(run(launch())).contains(" -XX:TieredStopAtLevel=1 ").doesNotContain("-Xint");
     }
 
     @Test
