@@ -25,10 +25,16 @@ public final class Affinity {
      * @throws LinuxException ESRCH when there is no such thread, EPERM when it may not be inspected
      */
     public static BitSet get(int tid) {
+        return get(tid, CpuMask.allocSize(CpuMask.possibleCpus()));
+    }
+
+    /** {@link #get(int)} starting from a mask of {@code initialBytes}. */
+    static BitSet get(int tid, long initialBytes) {
         NativeAccess.require();
-        // the kernel answers EINVAL when the mask is shorter than its nr_cpu_ids; /sys normally
-        // gives the right size, and doubling covers hosts where it cannot be read
-        long size = CpuMask.allocSize(CpuMask.possibleCpus());
+        // the kernel answers EINVAL when the mask is shorter than its nr_cpu_ids or not whole
+        // longs; /sys normally gives the right size, and doubling covers hosts where it cannot
+        // be read, as util-linux's taskset does
+        long size = initialBytes;
         while (true) {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment state = LinuxCalls.allocateCallState(arena);

@@ -27,7 +27,7 @@ public final class Limits {
             MemorySegment state = LinuxCalls.allocateCallState(arena);
             MemorySegment old = rlimit.allocate(arena);
             ErrnoCheck.check(LinuxCalls.prlimit(state, pid, resource.resource(), MemorySegment.NULL, old), state,
-                    "prlimit(" + resource + ")", "pid " + pid);
+                    "prlimit", "pid " + pid + ", RLIMIT_" + resource);
             return new ResourceLimit(rlimit.rlim_cur(old), rlimit.rlim_max(old));
         }
     }
@@ -50,7 +50,7 @@ public final class Limits {
             rlimit.rlim_max(next, limit.hard());
             MemorySegment old = rlimit.allocate(arena);
             ErrnoCheck.check(LinuxCalls.prlimit(state, pid, resource.resource(), next, old), state,
-                    "prlimit(" + resource + ")", "pid " + pid);
+                    "prlimit", "pid " + pid + ", RLIMIT_" + resource);
             return new ResourceLimit(rlimit.rlim_cur(old), rlimit.rlim_max(old));
         }
     }

@@ -24,8 +24,9 @@ public final class Pidfd implements AutoCloseable {
     /**
      * Opens a pidfd for process {@code pid}.
      *
-     * @throws LinuxException ESRCH when there is no such process, EINVAL when {@code pid} is a
-     *                        thread that does not lead its process, ENOSYS on kernels before 5.3
+     * @throws LinuxException ESRCH when there is no such process; EINVAL (before Linux 6.9) or
+     *                        ENOENT when {@code pid} is a thread that does not lead its process;
+     *                        ENOSYS on kernels before 5.3
      */
     public static Pidfd open(int pid) {
         NativeAccess.require();

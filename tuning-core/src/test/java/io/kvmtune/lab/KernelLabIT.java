@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
 class KernelLabIT {
 
     /** Test classes run inside every scenario; a property may add more (comma-separated). */
-    private static final List<String> LAB_TESTS = List.of("io.kvmtune.lab.LabEnvironmentCheck");
+    private static final List<String> LAB_TESTS = List.of("io.kvmtune.lab.LabEnvironmentCheck",
+            "io.kvmtune.lab.LabTopologyCheck");
 
     private static final Duration BOOT_TIMEOUT = Duration.ofMinutes(4);
 

@@ -93,13 +93,14 @@ public final class LinuxCpuFlags {
                 unmapped.add(flag);
             }
         }
-        Set<String> fromSpeculationFlags = speculationControl(Set.copyOf(flags), vendor, family);
+        List<String> fromSpeculationFlags = speculationControl(Set.copyOf(flags), vendor, family).stream()
+                .filter(map.features()::containsKey).toList();
+        features.addAll(fromSpeculationFlags);
         for (String flag : COMPUTED) {
             if (flags.contains(flag) && fromSpeculationFlags.stream().noneMatch(f -> flagMeans(flag, f))) {
                 unmapped.add(flag);
             }
         }
-        fromSpeculationFlags.stream().filter(map.features()::containsKey).forEach(features::add);
         return new Named(features, unmapped);
     }
 

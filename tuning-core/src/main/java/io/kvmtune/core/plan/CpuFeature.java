@@ -19,6 +19,11 @@ public record CpuFeature(String name, String policy) implements JsonWritable {
         }
     }
 
+    /** The feature as written in {@code cpu_model_extra_flags}: {@code +name} or {@code -name}. */
+    public String flag() {
+        return (policy.equals("require") ? "+" : "-") + name;
+    }
+
     @Override
     public Object toJson() {
         Map<String, Object> m = new LinkedHashMap<>();

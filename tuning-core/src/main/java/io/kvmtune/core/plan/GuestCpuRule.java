@@ -57,12 +57,8 @@ final class GuestCpuRule {
             }
         }
         if (!host.extraFlags().isEmpty()) {
-            reasons.add(new Reason("CPU features " + host.extraFlags().stream()
-                    .map(f -> (f.policy().equals("require") ? "+" : "-") + f.name())
-                    .collect(Collectors.joining(",")),
-                    "cpu_model_extra_flags=" + host.extraFlags().stream()
-                            .map(f -> (f.policy().equals("require") ? "" : "-") + f.name())
-                            .collect(Collectors.joining(","))));
+            String flags = host.extraFlags().stream().map(CpuFeature::flag).collect(Collectors.joining(","));
+            reasons.add(new Reason("CPU features " + flags + " (+ require, - disable)", "cpu_model_extra_flags=" + flags));
         }
         return Optional.of(new GuestCpu(mode.label(), model, host.extraFlags()));
     }

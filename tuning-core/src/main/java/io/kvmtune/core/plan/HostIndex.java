@@ -39,12 +39,19 @@ final class HostIndex {
     final int[][] coreStart;
     /** The host's shared CPUs for guests without a NUMA topology, possibly empty. */
     final CpuSet hostShared;
+    /**
+     * {@code CpuSet.of(cpu)} for every dedicated CPU, shared by all plans (sets are immutable): a
+     * pinned vCPU's set on a 512-CPU host is otherwise an 8-word array per vCPU per plan.
+     */
+    private final CpuSet[] singletons;
 
     HostIndex(HostPolicy policy, HostTopology topology) {
         CpuSet online = topology.online();
         words = (online.last() >>> 6) + 1;
         CpuSet dedicated = policy.dedicatedSet().map(online::intersect).orElse(CpuSet.empty());
         dedicatedOnline = dedicated.toMask(words);
+        singletons = new CpuSet[words << 6];
+        dedicated.forEach(cpu -> singletons[cpu] = CpuSet.of(cpu));
         hostShared = sharedCpus(policy, online);
         nodeCount = topology.nodes().size();
         nodeIds = new int[nodeCount];
@@ -90,6 +97,11 @@ final class HostIndex {
             return shared.get().intersect(online);
         }
         return policy.dedicatedSet().isPresent() ? CpuSet.empty() : online;
+    }
+
+    /** The set holding only dedicated CPU {@code cpu}. */
+    CpuSet single(int cpu) {
+        return singletons[cpu];
     }
 
     int coreCount(int node) {

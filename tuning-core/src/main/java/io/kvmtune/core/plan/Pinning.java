@@ -173,6 +173,7 @@ final class Pinning {
         }
         need.append(" on one host NUMA node; the host has");
         int totalFree = 0;
+        boolean roomForPins = false;
         for (int h = 0; h < index.nodeCount; h++) {
             need.append(h == 0 ? " " : ", ").append("node ").append(index.nodeIds[h]).append(": ");
             if (used[h]) {
@@ -181,6 +182,7 @@ final class Pinning {
             }
             int room = wholeCores ? wholeFree[h] : freeThreads[h];
             totalFree += room;
+            roomForPins |= room >= pinned + emulator && (!needSmt || index.nodeSmt[h]);
             need.append(room).append(wholeCores ? " whole free cores" : " free");
             if (floats && index.nodeShared[h].isEmpty()) {
                 need.append(", no shared CPUs");
@@ -189,10 +191,11 @@ final class Pinning {
                 need.append(", no SMT");
             }
         }
-        if (guestNodes == 1 && dedicatedShort && totalFree >= pinned + emulator) {
+        if (guestNodes == 1 && dedicatedShort && totalFree >= pinned + emulator && !roomForPins) {
             need.append("; hw:numa_nodes=2 or more would split the guest across nodes");
         }
-        return dedicatedShort
+        // Name the setting that is short: the shared CPUs when some node had room for the pins.
+        return dedicatedShort && !roomForPins
                 ? new DoesNotFitException("cpu_dedicated_set", host.dedicatedSet().map(CpuSet::format).orElse(null),
                         need.toString())
                 : new DoesNotFitException("cpu_shared_set", host.sharedSet().map(CpuSet::format).orElse(null),

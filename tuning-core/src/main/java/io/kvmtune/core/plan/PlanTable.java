@@ -58,7 +58,7 @@ public final class PlanTable {
     }
 
     private static void setting(StringBuilder out, String name, String value) {
-        out.append(name).append(':').repeat(' ', 24 - name.length()).append(value).append('\n');
+        out.append(name).append(':').repeat(' ', 23 - name.length()).append(value).append('\n');
     }
 
     private static String memory(MemoryPlan memory) {
@@ -82,7 +82,7 @@ public final class PlanTable {
         }
         if (!cpu.features().isEmpty()) {
             s.append(", features ").append(cpu.features().stream()
-                    .map(f -> (f.policy().equals("require") ? "+" : "-") + f.name()).collect(Collectors.joining(" ")));
+                    .map(CpuFeature::flag).collect(Collectors.joining(" ")));
         }
         return s.toString();
     }

@@ -93,8 +93,10 @@ public final class Planner {
         CpuSet realtime = request.realtimeVcpus().orElse(CpuSet.empty());
         List<Reason> reasons = new ArrayList<>(16);
 
-        // As in Nova, a guest gets a NUMA topology (and per-vCPU pins) when pinned, split or given a page size.
-        boolean numaGuest = !pinned.isEmpty() || request.numaNodes().isPresent() || request.memPageSize().isPresent();
+        // As in Nova, a guest gets a NUMA topology (and per-vCPU pins) when pinned, split or given a page
+        // size; an isolated emulator pCPU is reserved on a NUMA cell, so it implies one too.
+        boolean numaGuest = !pinned.isEmpty() || request.numaNodes().isPresent() || request.memPageSize().isPresent()
+                || request.emulatorThreadsPolicy().orElse(null) == EmulatorThreadsPolicy.ISOLATE;
         int guestNodes = request.numaNodes().orElse(1);
         if (guestNodes < 1 || vcpus % guestNodes != 0) {
             throw new InvalidInputException("ImageNUMATopologyAsymmetric", "hw:numa_nodes", String.valueOf(guestNodes),
@@ -120,7 +122,7 @@ public final class Planner {
             boolean isPinned = pinned.contains(v);
             if (isPinned) {
                 int pcpu = pinning.pcpus[next++];
-                pcpus = CpuSet.of(pcpu);
+                pcpus = index.single(pcpu);
                 if (!rt) {
                     nonRealtimePinned[pcpu >>> 6] |= 1L << pcpu;
                 }
@@ -226,7 +228,7 @@ public final class Planner {
         if (policy == EmulatorThreadsPolicy.ISOLATE) {
             reasons.add(new Reason("emulator threads on pCPU " + pinning.emulatorPcpu + ", reserved on host NUMA node "
                     + index.nodeIds[pinning.hostNodeOf[0]] + " of guest node 0", policySource));
-            return new EmulatorPlacement(CpuSet.of(pinning.emulatorPcpu), EmulatorRule.ISOLATE);
+            return new EmulatorPlacement(index.single(pinning.emulatorPcpu), EmulatorRule.ISOLATE);
         }
         if (policy == EmulatorThreadsPolicy.SHARE && host.sharedSet().isPresent()) {
             if (index.hostShared.isEmpty()) {

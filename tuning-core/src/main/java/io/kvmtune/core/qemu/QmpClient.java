@@ -86,7 +86,7 @@ public final class QmpClient implements AutoCloseable {
         long deadline = deadline(timeout);
         connectBefore(deadline);
         channel.register(selector, SelectionKey.OP_READ);
-        QmpMessage first = QmpMessage.parse(readLine(deadline, "the QMP greeting"));
+        QmpMessage first = QmpMessage.parse(readLine(deadline, "QMP greeting"));
         if (!(first instanceof QmpMessage.Greeting greeting)) {
             throw QmpException.protocol(socket + " did not greet as a QMP server; it sent " + first, null);
         }
@@ -156,7 +156,7 @@ public final class QmpClient implements AutoCloseable {
         request.put("id", id);
         write(Json.write(request) + "\n", deadline, command);
         while (true) {
-            QmpMessage message = QmpMessage.parse(readLine(deadline, "the reply to " + command));
+            QmpMessage message = QmpMessage.parse(readLine(deadline, "reply to " + command));
             switch (message) {
                 case QmpMessage.Event event -> keep(event);
                 case QmpMessage.Reply reply when reply.id().isEmpty() ->
@@ -240,7 +240,7 @@ public final class QmpClient implements AutoCloseable {
                 readBuffer.clear();
                 int n = channel.read(readBuffer);
                 if (n < 0) {
-                    throw QmpException.unavailable("QMP socket " + socket + " closed while waiting for " + what, null);
+                    throw QmpException.unavailable("QMP socket " + socket + " closed while waiting for the " + what, null);
                 }
                 readBuffer.flip();
                 framer.feed(readBuffer);

@@ -1,7 +1,9 @@
 package io.kvmtune.core.qemu;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * What one source says about which host thread runs which vCPU and IO thread.
@@ -14,8 +16,9 @@ import java.util.Optional;
 record SourceReport(ThreadSource source, Map<Integer, Integer> vcpus, Optional<Map<String, Integer>> ioThreads) {
 
     SourceReport {
-        vcpus = Map.copyOf(vcpus);
-        ioThreads = ioThreads.map(Map::copyOf);
+        // Sorted, so that checks meet vCPUs and IO threads in a fixed order and report the same first difference.
+        vcpus = Collections.unmodifiableMap(new TreeMap<>(vcpus));
+        ioThreads = ioThreads.map(io -> Collections.unmodifiableMap(new TreeMap<>(io)));
     }
 
     /** How the source names itself in error messages. */

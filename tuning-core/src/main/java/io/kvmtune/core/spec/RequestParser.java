@@ -256,7 +256,7 @@ public final class RequestParser {
                 return CpuPolicy.SHARED;
             }
             if (explicit.isEmpty()) {
-                sources.put(RequestSetting.CPU_POLICY, "default shared: no hw:cpu_policy");
+                sources.put(RequestSetting.CPU_POLICY, "default shared (no hw:cpu_policy)");
             }
             return explicit.orElse(CpuPolicy.SHARED);
         }
@@ -314,9 +314,10 @@ public final class RequestParser {
             switch (policy) {
                 case SHARED -> {
                     if (threadPolicy.isPresent()) {
-                        throw new InvalidInputException("CPUThreadPolicyConfigurationInvalid", "hw:cpu_thread_policy",
-                                threadPolicy.get().label(), sources.get(RequestSetting.CPU_THREAD_POLICY)
-                                        + " needs hw:cpu_policy=dedicated or mixed, not " + policySource);
+                        String source = sources.get(RequestSetting.CPU_THREAD_POLICY);
+                        throw new InvalidInputException("CPUThreadPolicyConfigurationInvalid",
+                                source.substring(0, source.indexOf('=')), threadPolicy.get().label(),
+                                source + " needs hw:cpu_policy=dedicated or mixed, not " + policySource);
                     }
                     if (emulator.orElse(null) == EmulatorThreadsPolicy.ISOLATE) {
                         throw new InvalidInputException("BadRequirementEmulatorThreadsPolicy",
@@ -327,10 +328,10 @@ public final class RequestParser {
                         throw requiredMixed(policySource);
                     }
                     if (realtime.isPresent()) {
-                        throw new InvalidInputException("RealtimeConfigurationInvalid", "hw:cpu_realtime",
-                                flavor.get("hw:cpu_realtime").orElseThrow(), "realtime needs pinned vCPUs:"
-                                        + " set hw:cpu_policy=dedicated or mixed (there is no implicit dedicated"
-                                        + " policy), not " + policySource);
+                        String value = flavor.get("hw:cpu_realtime").orElseThrow();
+                        throw new InvalidInputException("RealtimeConfigurationInvalid", "hw:cpu_realtime", value,
+                                "hw:cpu_realtime=" + value + " needs pinned vCPUs: set hw:cpu_policy=dedicated or"
+                                        + " mixed (there is no implicit dedicated policy), not " + policySource);
                     }
                     return CpuSet.empty();
                 }

@@ -1,4 +1,4 @@
-package io.kvmtune.core.spec;
+package io.kvmtune.cli;
 
 import java.nio.file.Path;
 import java.util.Optional;

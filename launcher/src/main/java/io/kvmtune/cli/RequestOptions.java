@@ -1,0 +1,93 @@
+package io.kvmtune.cli;
+
+import io.kvmtune.core.InvalidInputException;
+import io.kvmtune.core.claims.ClaimsLedger;
+import io.kvmtune.core.cpu.CpuSet;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** The guest request and host inputs shared by plan, apply and xml (CLI.md, "Request options"). */
+public final class RequestOptions {
+
+    @Option(names = "--vcpus", paramLabel = "N", description = "Number of guest vCPUs.")
+    Integer vcpus;
+
+    @Option(names = "--flavor-spec", paramLabel = "KEY=VALUE",
+            description = "Flavor extra spec, e.g. hw:cpu_realtime=yes (repeatable).")
+    List<String> flavorSpecs = new ArrayList<>();
+
+    @Option(names = "--image-prop", paramLabel = "KEY=VALUE",
+            description = "Image property, e.g. hw_time_hpet=true (repeatable).")
+    List<String> imageProps = new ArrayList<>();
+
+    @Option(names = "--topology", paramLabel = "sysfs|FILE.json", defaultValue = "sysfs",
+            description = "Host topology: sysfs (this host, default) or a declared topology JSON file.")
+    String topology;
+
+    @Option(names = "--claims", paramLabel = "FILE|none",
+            description = "Claims ledger of pCPUs already held by other guests (default /run/kvmtune/claims.json), or none.")
+    String claims;
+
+    /** @throws InvalidInputException when {@code --vcpus} is missing or not positive */
+    public int vcpus() {
+        if (vcpus == null) {
+            throw InvalidInputException.invalid("--vcpus", null, "--vcpus N is required");
+        }
+        if (vcpus < 1) {
+            throw InvalidInputException.invalid("--vcpus", vcpus.toString(), "--vcpus must be at least 1, not " + vcpus);
+        }
+        return vcpus;
+    }
+
+    public Map<String, String> flavorSpecs() {
+        return pairs("--flavor-spec", flavorSpecs);
+    }
+
+    public Map<String, String> imageProps() {
+        return pairs("--image-prop", imageProps);
+    }
+
+    /** The declared topology file, or empty for this host's sysfs. */
+    public Optional<Path> topologyFile() {
+        return topology.equals("sysfs") ? Optional.empty() : Optional.of(Path.of(topology));
+    }
+
+    /** The claims ledger to respect, or empty for {@code --claims none}. */
+    public Optional<Path> claimsFile() {
+        if (claims == null) {
+            return Optional.of(ClaimsLedger.DEFAULT_PATH);
+        }
+        return claims.equals("none") ? Optional.empty() : Optional.of(Path.of(claims));
+    }
+
+    /** The host this request is planned on: {@code --topology} and the configuration file. */
+    public HostInputs host(Optional<Path> config) {
+        return HostInputs.read(config, topologyFile(), Path.of("/"));
+    }
+
+    /** The pCPUs other guests hold, from {@code --claims} (none for {@code --claims none}). */
+    public CpuSet claimedByOthers() {
+        return claimsFile().map(f -> ClaimsLedger.at(f).claimedPcpus(null)).orElse(CpuSet.empty());
+    }
+
+    /** KEY=VALUE items split at the first '=', keeping their order; a key given twice is an error. */
+    private static Map<String, String> pairs(String option, List<String> items) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String item : items) {
+            int eq = item.indexOf('=');
+            if (eq <= 0) {
+                throw InvalidInputException.invalid(option, item, option + " takes KEY=VALUE, not '" + item + "'");
+            }
+            String key = item.substring(0, eq).strip();
+            if (out.putIfAbsent(key, item.substring(eq + 1).strip()) != null) {
+                throw InvalidInputException.invalid(key, item, option + " " + key + " is given twice");
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,48 @@
+package io.kvmtune.cli.hook;
+
+import io.kvmtune.core.claims.ClaimsLedger;
+import io.kvmtune.core.qemu.ProcFs;
+import io.kvmtune.cli.ConfigLocation;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Where the hook reads and writes. libvirt runs hooks with a minimal environment and fixed
+ * arguments, so the defaults are the real host paths; tests and unusual installs override them
+ * with {@code -Dkvmtune.*} system properties on the JVM command line.
+ *
+ * @param claimsFile the claims ledger ({@code kvmtune.claims})
+ * @param configFile host configuration in nova.conf syntax ({@code kvmtune.config}, else CLI.md's
+ *     default chain), if any
+ * @param libvirtRunDir libvirt's QEMU state directory with {@code NAME.pid} and {@code NAME.xml}
+ *     ({@code kvmtune.libvirt.run})
+ * @param procRoot the proc mount ({@code kvmtune.proc})
+ * @param fsRoot the directory holding {@code sys/} for the host topology ({@code kvmtune.root})
+ * @param syslogSocket the syslog socket ({@code kvmtune.syslog}); logging there is best effort
+ */
+public record HookSettings(Path claimsFile, Optional<Path> configFile, Path libvirtRunDir, Path procRoot,
+        Path fsRoot, Path syslogSocket) {
+
+    public static HookSettings fromSystemProperties() {
+        return new HookSettings(
+                path("kvmtune.claims", ClaimsLedger.DEFAULT_PATH.toString()),
+                ConfigLocation.resolve(Optional.ofNullable(System.getProperty("kvmtune.config")).map(Path::of),
+                        Files::isRegularFile),
+                path("kvmtune.libvirt.run", "/run/libvirt/qemu"),
+                path("kvmtune.proc", "/proc"),
+                path("kvmtune.root", "/"),
+                path("kvmtune.syslog", "/dev/log"));
+    }
+
+    /** The claims ledger, checking claim holders in {@link #procRoot}. */
+    public ClaimsLedger ledger() {
+        return new ClaimsLedger(claimsFile, new ProcFs(procRoot)::stillSame, Clock.systemUTC(),
+                ClaimsLedger.DEFAULT_PENDING_GRACE);
+    }
+
+    private static Path path(String property, String fallback) {
+        return Path.of(System.getProperty(property, fallback));
+    }
+}

@@ -1,0 +1,174 @@
+package io.kvmtune.core.libvirt;
+
+import io.kvmtune.core.InvalidInputException;
+import java.io.ByteArrayInputStream;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+
+/**
+ * Reads the parts of a libvirt domain XML that kvmtune needs, in one streaming pass with the
+ * JDK's StAX (cheap on the hook path: no DOM, no XML library).
+ *
+ * <p>Hostile input is refused, not tolerated: a document type declaration (and with it every
+ * external entity and entity-expansion bomb) fails with {@code InvalidDomainXml}, as does a
+ * document larger than {@link #MAX_BYTES}.
+ */
+public final class DomainXmlReader {
+
+    /** libvirt's own limit for a domain XML is 10 MiB (VIR_DOMAIN_XML_MAX_SIZE, approximately). */
+    public static final int MAX_BYTES = 10 * 1024 * 1024;
+
+    private static final String NOVA_NAMESPACE_PREFIX = "http://openstack.org/xmlns/libvirt/nova/";
+
+    private DomainXmlReader() {
+    }
+
+    /**
+     * @throws InvalidInputException {@code InvalidDomainXml} for malformed or hostile XML, a
+     *     missing {@code <name>} or bad {@code <vcpu>}; {@code InvalidTuningMetadata} for a
+     *     malformed kvmtune metadata element, naming the entry
+     */
+    public static DomainDescription read(byte[] xml) {
+        if (xml.length > MAX_BYTES) {
+            throw invalid("the domain XML has " + xml.length + " bytes, more than the " + MAX_BYTES + " accepted");
+        }
+        try {
+            XMLStreamReader r = SecureXml.inputFactory().createXMLStreamReader(new ByteArrayInputStream(xml));
+            try {
+                return new DomainXmlReader.Pass(r).run();
+            } finally {
+                r.close();
+            }
+        } catch (XMLStreamException e) {
+            throw invalid("the domain XML is not well-formed: " + oneLine(e.getMessage()));
+        }
+    }
+
+    private static final class Pass {
+        private final XMLStreamReader r;
+        private final Deque<String> path = new ArrayDeque<>();
+        private String name;
+        private String uuid;
+        private String vcpuText;
+        private Map<String, String> flavorSpecs;
+        private Map<String, String> imageProps;
+        private String novaFlavor;
+
+        Pass(XMLStreamReader r) {
+            this.r = r;
+        }
+
+        DomainDescription run() throws XMLStreamException {
+            while (r.hasNext()) {
+                switch (r.next()) {
+                    case XMLStreamConstants.DTD -> throw invalid(
+                            "the domain XML has a document type declaration (DOCTYPE); kvmtune refuses DTDs and entities");
+                    case XMLStreamConstants.ENTITY_REFERENCE -> throw invalid(
+                            "the domain XML references the entity '&" + r.getLocalName() + ";'; kvmtune refuses entities");
+                    case XMLStreamConstants.START_ELEMENT -> startElement();
+                    case XMLStreamConstants.END_ELEMENT -> path.pop();
+                    default -> {
+                    }
+                }
+            }
+            if (name == null || name.isBlank()) {
+                throw invalid("the domain XML has no <name>");
+            }
+            Optional<TuningMetadata> tuning = flavorSpecs == null
+                    ? Optional.empty()
+                    : Optional.of(new TuningMetadata(flavorSpecs, imageProps));
+            return new DomainDescription(name, Optional.ofNullable(uuid), vcpus(), tuning, Optional.ofNullable(novaFlavor));
+        }
+
+        private void startElement() throws XMLStreamException {
+            String local = r.getLocalName();
+            String ns = r.getNamespaceURI();
+            int depth = path.size();
+            if (depth == 0 && !local.equals("domain")) {
+                throw invalid("the root element is <" + local + ">, not <domain>");
+            }
+            String parent = path.peek();
+            path.push(local);
+            if (depth == 1 && ns == null) {
+                switch (local) {
+                    case "name" -> name = r.getElementText().strip();
+                    case "uuid" -> uuid = r.getElementText().strip();
+                    case "vcpu" -> vcpuText = r.getElementText().strip();
+                    default -> {
+                        return;
+                    }
+                }
+                path.pop(); // getElementText consumed the end tag
+            } else if (depth == 2 && "metadata".equals(parent) && TuningMetadata.NAMESPACE.equals(ns)) {
+                if (!local.equals(TuningMetadata.ELEMENT)) {
+                    throw metadataError(local, null, "unknown element <" + local + "> in the kvmtune namespace; expected <"
+                            + TuningMetadata.ELEMENT + ">");
+                }
+                if (flavorSpecs != null) {
+                    throw metadataError(local, null, "the domain carries two <" + TuningMetadata.ELEMENT + "> elements");
+                }
+                flavorSpecs = new LinkedHashMap<>();
+                imageProps = new LinkedHashMap<>();
+            } else if (depth == 3 && TuningMetadata.ELEMENT.equals(parent) && TuningMetadata.NAMESPACE.equals(ns)) {
+                entry(local);
+                path.pop();
+            } else if (depth == 3 && "instance".equals(parent) && local.equals("flavor") && ns != null
+                    && ns.startsWith(NOVA_NAMESPACE_PREFIX)) {
+                String flavor = r.getAttributeValue(null, "name");
+                novaFlavor = flavor == null ? "" : flavor;
+            }
+        }
+
+        private void entry(String local) throws XMLStreamException {
+            Map<String, String> target = switch (local) {
+                case TuningMetadata.FLAVOR_SPEC -> flavorSpecs;
+                case TuningMetadata.IMAGE_PROP -> imageProps;
+                default -> throw metadataError(local, null, "unknown element <" + local + ">; expected <"
+                        + TuningMetadata.FLAVOR_SPEC + "> or <" + TuningMetadata.IMAGE_PROP + ">");
+            };
+            String key = r.getAttributeValue(null, "key");
+            if (key == null || key.isBlank()) {
+                throw metadataError(local, null, "<" + local + "> needs a non-empty key attribute");
+            }
+            String value = r.getElementText().strip();
+            if (target.putIfAbsent(key.strip(), value) != null) {
+                throw metadataError(local, key, key + " is given twice in <" + local + "> entries");
+            }
+        }
+
+        private int vcpus() {
+            if (vcpuText == null) {
+                return 1; // libvirt's default when <vcpu> is absent
+            }
+            try {
+                int n = Integer.parseInt(vcpuText);
+                if (n >= 1) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new InvalidInputException("InvalidDomainXml", "vcpu", vcpuText,
+                    "<vcpu> must be a positive vCPU count, not '" + vcpuText + "'");
+        }
+    }
+
+    private static InvalidInputException invalid(String message) {
+        return new InvalidInputException("InvalidDomainXml", null, null, message);
+    }
+
+    private static InvalidInputException metadataError(String element, String key, String message) {
+        return new InvalidInputException("InvalidTuningMetadata", key == null ? TuningMetadata.PREFIX + ":" + element : key,
+                null, "kvmtune metadata: " + message);
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("\\s+", " ").strip();
+    }
+}
