@@ -104,8 +104,8 @@ final class ApplyRun {
             surveyRtRuntime();
             surveyMemory();
         } catch (ThreadControlException | CgroupException | IllegalArgumentException e) {
-            throw new ApplyFailedException("cannot read the state of QEMU pid " + guest.pid() + ": " + e.getMessage(),
-                    new RestoreReport(List.of()), e);
+            throw ApplyFailedException.beforeAnyChange("cannot read the state of QEMU pid " + guest.pid() + ": "
+                    + e.getMessage(), e);
         }
         Snapshot snapshot = snapshot();
         if (options.dryRun()) {
@@ -126,12 +126,15 @@ final class ApplyRun {
             options.observer().completed(ApplyStep.VERIFIED);
         } catch (RuntimeException e) {
             RestoreReport rollback = new Restorer(threads, memory, cgroups).restore(pid, processAlive(), snapshot);
-            try {
-                records.reset(pid, previous);
-            } catch (RuntimeException recordFailure) {
-                e.addSuppressed(recordFailure);
+            // Keep the record when something could not be put back, so that `restore` can try again.
+            if (rollback.complete()) {
+                try {
+                    records.reset(pid, previous);
+                } catch (RuntimeException recordFailure) {
+                    e.addSuppressed(recordFailure);
+                }
             }
-            throw new ApplyFailedException("applying the plan to QEMU pid " + pid + " failed: " + e.getMessage(),
+            throw ApplyFailedException.rolledBack("applying the plan to QEMU pid " + pid + " failed: " + e.getMessage(),
                     rollback, e);
         }
         return report(Optional.of(records.file(pid)));
@@ -211,8 +214,7 @@ final class ApplyRun {
             lockedBytes = OptionalLong.of(memory.lockedBytes(pid));
             if (lockedBytes.getAsLong() == 0) {
                 if (options.strict()) {
-                    throw new ApplyFailedException(Differences.notLocked(pid) + " (strict mode); nothing was changed",
-                            new RestoreReport(List.of()), null);
+                    throw ApplyFailedException.beforeAnyChange(Differences.notLocked(pid) + " (strict mode)", null);
                 }
                 warnings.add(Differences.notLocked(pid));
             }

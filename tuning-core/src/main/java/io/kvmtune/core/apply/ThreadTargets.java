@@ -41,8 +41,7 @@ public final class ThreadTargets {
                     VcpuPlacement p = plan.vcpus().get(index);
                     targets.add(new ThreadTarget(t, p.pcpus(), p.policy(), p.priority()));
                 }
-                case ThreadRole.IoThread io -> targets.add(emulator(plan, t));
-                case ThreadRole.Emulator e -> targets.add(emulator(plan, t));
+                case ThreadRole.IoThread _, ThreadRole.Emulator _ -> targets.add(emulator(plan, t));
             }
         }
         if (seen.cardinality() != plan.vcpus().size()) {

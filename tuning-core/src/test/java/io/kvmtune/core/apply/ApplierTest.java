@@ -304,6 +304,42 @@ class ApplierTest {
     }
 
     @Test
+    void aVcpuThreadGoneBeforeApplyFailsWithoutChangingAnything() {
+        threads.exit(102);
+        originalThreads.remove(102);
+
+        assertThatThrownBy(() -> applier().apply(plan, guest, ApplyOptions.defaults()))
+                .isInstanceOfSatisfying(ApplyFailedException.class, e -> {
+                    assertThat(e).hasMessageContaining("vcpu1 tid 102 (CPU 1/KVM) has exited")
+                            .hasMessageEndingWith("nothing was changed");
+                    assertThat(e.rollback().items()).isEmpty();
+                });
+        assertThat(threads.changes()).isZero();
+        assertExactlyAsBefore();
+    }
+
+    @Test
+    void aRollbackThatCannotPutSomethingBackSaysWhat() {
+        StepObserver breakRestore = step -> {
+            if (step == ApplyStep.VERIFIED) {
+                threads.fail(Call.SET_SCHEDULING, 102, Failure.OTHER);
+                throw new IllegalStateException("injected");
+            }
+        };
+
+        assertThatThrownBy(() -> applier().apply(plan, guest, ApplyOptions.defaults().withObserver(breakRestore)))
+                .isInstanceOfSatisfying(ApplyFailedException.class, e -> {
+                    assertThat(e.code()).isEqualTo("RollbackIncomplete");
+                    assertThat(e.rollback().failures()).singleElement()
+                            .satisfies(i -> assertThat(i.what()).isEqualTo("vcpu1 tid 102 scheduling"));
+                    assertThat(e).hasMessageContaining("rolling back failed for: [vcpu1 tid 102 scheduling: failed");
+                });
+        assertThat(threads.state(102).sched().label()).isEqualTo("fifo:1");
+        assertThat(threads.state(103)).isEqualTo(originalThreads.get(103));
+        assertThat(records.load(PID)).as("record kept for a later restore").isPresent();
+    }
+
+    @Test
     void anEmulatorWorkerThatExitsIsReportedNotFatal() {
         threads.exit(106);
 
