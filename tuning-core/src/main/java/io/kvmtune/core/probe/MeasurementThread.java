@@ -25,6 +25,8 @@ final class MeasurementThread implements Runnable {
     private static final int WARM_UP_ROUNDS = 400;
     private static final int WARM_UP_CLEAN_ROUNDS = 3;
     private static final int WARM_UP_BUCKETS = 1_000;
+    /** Beyond C2's invocation threshold (a few thousand calls) within a few rounds. */
+    private static final int WARM_UP_SHORT_CALLS = 4_000;
     private static final int WARM_UP_CALLS = 2_000;
     /** 10 µs apart: at most a few tens of milliseconds of sleeping per round. */
     private static final int WARM_UP_SHORT_SLEEPS = 200;
@@ -113,7 +115,8 @@ final class MeasurementThread implements Runnable {
      * Until the JIT has compiled the loop with escape analysis, each FFM downcall allocates small
      * temporaries; and a branch or loop exit the compiled code never saw taken deoptimises it when
      * first taken, which puts scalar-replaced objects back on the heap. So run the very loop first,
-     * through every branch and every exit, in rounds until a whole round allocates nothing:
+     * through every branch and every exit and in many short calls as well as long ones, in rounds
+     * until a whole round allocates nothing:
      * deadlines in the past with a 1 ns interval (each sleep returns at once and every wake-up is
      * late), a short 10 µs interval (real but brief sleeps, some on time), and the count, end and
      * stop exits. Bounded: a JVM limited to C1 never gets there, and the report's allocation count
@@ -133,6 +136,11 @@ final class MeasurementThread implements Runnable {
             loop(sleeper, scratch, sleeper.now(), 10_000, Long.MAX_VALUE, WARM_UP_SHORT_SLEEPS, running);
             loop(sleeper, scratch, now, 1, now - 1, WARM_UP_CALLS, running);
             loop(sleeper, scratch, now, 1, Long.MAX_VALUE, WARM_UP_CALLS, stopped);
+            // Long calls get compiled on-stack; the measurement enters the loop afresh, through the
+            // method's own entry, which only many short calls get compiled with escape analysis.
+            for (int call = 0; call < WARM_UP_SHORT_CALLS; call++) {
+                loop(sleeper, scratch, now - 1_000_000_000L, 1, Long.MAX_VALUE, 2, running);
+            }
             // One clean round can still run code the JIT is about to replace; a few in a row cannot.
             clean = allocation.getCurrentThreadAllocatedBytes() == before ? clean + 1 : 0;
         }
