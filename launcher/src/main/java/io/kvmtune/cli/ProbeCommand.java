@@ -69,6 +69,9 @@ final class ProbeCommand extends Subcommand {
             description = "Histogram range in µs; longer wake-ups count as overflows (default: ${DEFAULT-VALUE}).")
     int histogramMaxMicros;
 
+    /** Printed on stderr once warm-up is over and wake-ups count. */
+    static final String MEASURING = "kvmtune probe: measuring";
+
     @Override
     ExitStatus run() throws InterruptedException, IOException {
         LatencyProbe probe = new LatencyProbe(config());
@@ -83,7 +86,10 @@ final class ProbeCommand extends Subcommand {
         });
         Runtime.getRuntime().addShutdownHook(onCtrlC);
         try {
-            report(probe.run());
+            report(probe.run(() -> {
+                err().println(MEASURING + "; Ctrl-C stops and reports what was measured");
+                err().flush();
+            }));
             return ExitStatus.OK;
         } finally {
             reported.countDown();

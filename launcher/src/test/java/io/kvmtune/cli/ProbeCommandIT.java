@@ -13,9 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,7 +73,8 @@ class ProbeCommandIT {
     void ctrlCStopsTheRunAndStillReportsWhatWasMeasured() throws Exception {
         Child child = Child.start(dir, List.of(), "probe", "--cpus", cpu, "--duration", "10m", "--interval", "20000");
         try {
-            awaitMeasuring(child.process.pid());
+            awaitMeasuring(child);
+            Thread.sleep(10 * 20); // ten 20 ms intervals: some wake-ups to report
             assertThat(new ProcessBuilder("kill", "-INT", Long.toString(child.process.pid())).start().waitFor()).isZero();
             assertThat(child.process.waitFor(30, TimeUnit.SECONDS)).as("probe ended after SIGINT").isTrue();
         } finally {
@@ -89,50 +88,19 @@ class ProbeCommandIT {
         assertThat(Long.parseLong(row[2])).as("wake-ups measured before Ctrl-C in %s", child.out() + child.err()).isPositive();
     }
 
-    /**
-     * Waits until the child's probe thread is measuring rather than warming up. Its JIT warm-up
-     * sleeps in 1 ms steps; the test's 20 ms interval sleeps twenty times less often, so the
-     * thread's voluntary context switches over half a second tell the two apart.
-     */
-    private static void awaitMeasuring(long pid) throws Exception {
+    /** Waits until the child says its probe threads have warmed up and are measuring. */
+    private static void awaitMeasuring(Child child) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
-            Optional<Path> probe = probeThread(pid);
-            if (probe.isPresent()) {
-                long before = voluntarySwitches(probe.get());
-                Thread.sleep(500);
-                long perHalfSecond = voluntarySwitches(probe.get()) - before;
-                if (perHalfSecond > 0 && perHalfSecond < 100) {
-                    return;
-                }
-            } else {
-                Thread.sleep(50);
+            if (child.err().contains(ProbeCommand.MEASURING)) {
+                return;
             }
-        }
-        throw new AssertionError("the probe thread of process " + pid + " did not start measuring within 120 s");
-    }
-
-    /** The child's SCHED_FIFO measurement thread, once it has one. */
-    private static Optional<Path> probeThread(long pid) throws IOException {
-        try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
-            for (Path task : tasks.toList()) {
-                try {
-                    String stat = Files.readString(task.resolve("stat"));
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    if (Files.readString(task.resolve("comm")).startsWith("kvmtune-probe") && f[41 - 3].equals("1")) {
-                        return Optional.of(task);
-                    }
-                } catch (java.nio.file.NoSuchFileException gone) {
-                    // a thread that ended while listing
-                }
+            if (!child.process.isAlive()) {
+                throw new AssertionError("the probe ended before measuring: " + child.err());
             }
+            Thread.sleep(20);
         }
-        return Optional.empty();
-    }
-
-    private static long voluntarySwitches(Path task) throws IOException {
-        return Files.readAllLines(task.resolve("status")).stream().filter(l -> l.startsWith("voluntary_ctxt_switches:"))
-                .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).strip())).findFirst().orElse(0);
+        throw new AssertionError("the probe did not start measuring within 120 s: " + child.err());
     }
 
     /** {@code kvmtune} in a child JVM with C2 (as the ./kvmtune script runs probe), output to files. */

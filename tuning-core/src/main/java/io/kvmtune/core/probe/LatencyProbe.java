@@ -43,11 +43,19 @@ public final class LatencyProbe {
      *     (not root, or a cgroup without realtime budget), with the reason
      */
     public ProbeResult run() throws InterruptedException {
+        return run(() -> { });
+    }
+
+    /**
+     * {@link #run()}, calling {@code onStart} once every thread has warmed up and measurement
+     * begins, so that a caller can tell a person (or a test) that wake-ups now count.
+     */
+    public ProbeResult run(Runnable onStart) throws InterruptedException {
         if (config.lockMemory()) {
             Memory.lockAll(EnumSet.of(LockFlag.CURRENT, LockFlag.FUTURE));
         }
         try {
-            return measure();
+            return measure(onStart);
         } finally {
             if (config.lockMemory()) {
                 Memory.unlockAll();
@@ -55,7 +63,7 @@ public final class LatencyProbe {
         }
     }
 
-    private ProbeResult measure() throws InterruptedException {
+    private ProbeResult measure(Runnable onStart) throws InterruptedException {
         int[] cpus = config.cpus().toArray();
         CountDownLatch ready = new CountDownLatch(cpus.length);
         CountDownLatch go = new CountDownLatch(1);
@@ -77,6 +85,7 @@ public final class LatencyProbe {
                 }
             }
             start = Instant.now();
+            onStart.run();
         } finally {
             go.countDown();
             for (Thread t : threads) {
