@@ -72,9 +72,10 @@ public final class AtomicFile {
     private static void replace(Path target, byte[] bytes, Readers readers) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir, readers.directory);
-        Path temp = Files.createTempFile(dir, "." + target.getFileName() + "-", ".tmp", readers.file);
+        Path temp = dir.resolve("." + target.getFileName() + "-" + ProcessHandle.current().pid() + "-"
+                + Thread.currentThread().threadId() + "-" + System.nanoTime() + ".tmp");
         try {
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            try (FileChannel ch = createNew(temp, readers)) {
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);
                 while (buffer.hasRemaining()) {
                     ch.write(buffer);
@@ -84,6 +85,23 @@ public final class AtomicFile {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Creates the temporary file, never opening one that exists. Its name is unique by process,
+     * thread and clock already; it is not drawn at random as {@link Files#createTempFile} does,
+     * because seeding SecureRandom costs a short-lived command (the libvirt hook writes through
+     * here) tens of milliseconds.
+     */
+    private static FileChannel createNew(Path temp, Readers readers) throws IOException {
+        Set<StandardOpenOption> create = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        try {
+            return FileChannel.open(temp, create, readers.file);
+        } catch (java.nio.file.FileAlreadyExistsException leftOver) {
+            // a temporary file a killed writer left under the same name: it was never renamed, so it is garbage
+            Files.delete(temp);
+            return FileChannel.open(temp, create, readers.file);
         }
     }
 
