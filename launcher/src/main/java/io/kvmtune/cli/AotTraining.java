@@ -7,7 +7,9 @@ import io.kvmtune.core.qemu.QemuThread;
 import io.kvmtune.core.qemu.ThrowawayGuest;
 import io.kvmtune.core.topology.SysfsTopologyReader;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -18,9 +20,11 @@ import java.util.Optional;
 
 /**
  * The training run behind the launcher scripts' JDK AOT cache (JEP 514): run once with
- * {@code -XX:AOTCacheOutput}, it runs {@code kvmtune --version} and the libvirt hook's
- * {@code prepare}, {@code started} and {@code stopped} calls as libvirt makes them, so that their
- * later runs start with those classes loaded and linked and the method profiles of this run.
+ * {@code -XX:AOTCacheOutput}, it runs {@code kvmtune --version}, the libvirt hook's
+ * {@code prepare}, {@code started} and {@code stopped} calls as libvirt makes them, and then
+ * {@code kvmtune apply --pid PID --plan FILE} on the same guest as scripts run it (followed by
+ * {@code kvmtune restore}), so that their later runs start with those classes loaded and linked
+ * and the method profiles of this run.
  *
  * <p>The guest is a real QEMU, started paused and never resumed ({@link ThrowawayGuest}, 2 vCPUs,
  * KVM or TCG), described to the hook by a libvirt status file written here, with the request most
@@ -72,11 +76,34 @@ public final class AotTraining {
             return;
         }
         try (guest) {
-            writeStatusFile(HookSettings.fromSystemProperties(), guest.pid());
-            hook("started", domainXml);
-        } finally {
-            hook("stopped", domainXml);
+            try {
+                writeStatusFile(HookSettings.fromSystemProperties(), guest.pid());
+                hook("started", domainXml);
+            } finally {
+                hook("stopped", domainXml);
+            }
+            applyAsScriptsDo(dir, config, guest.pid());
         }
+    }
+
+    /**
+     * {@code kvmtune apply --pid PID --plan FILE} as a script runs it ({@link LeanApply}), with a
+     * plan from {@code kvmtune plan}, then {@code kvmtune restore} to put the guest back.
+     */
+    private static void applyAsScriptsDo(Path dir, Path config, int pid) throws IOException {
+        ByteArrayOutputStream plan = new ByteArrayOutputStream();
+        PrintStream discard = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+        String[] planning = {"plan", "--vcpus", "2", "--config", config.toString(), "--claims", "none",
+            "--format", "json"};
+        if (Main.run(planning, InputStream.nullInputStream(), new PrintStream(plan, true, StandardCharsets.UTF_8),
+                System.err) != 0) {
+            return;
+        }
+        Path file = Files.write(dir.resolve("plan.json"), plan.toByteArray());
+        String guest = Integer.toString(pid);
+        Main.run(new String[] {"apply", "--pid", guest, "--plan", file.toString()}, InputStream.nullInputStream(),
+                discard, System.err);
+        Main.run(new String[] {"restore", "--pid", guest}, InputStream.nullInputStream(), discard, System.err);
     }
 
     /** Runs one hook call as libvirt would; true when it succeeded. */

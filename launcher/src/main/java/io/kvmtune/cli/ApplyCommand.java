@@ -2,10 +2,7 @@ package io.kvmtune.cli;
 
 import io.kvmtune.cli.hook.HookSettings;
 import io.kvmtune.core.apply.Applier;
-import io.kvmtune.core.apply.ApplyFailedException;
 import io.kvmtune.core.apply.ApplyOptions;
-import io.kvmtune.core.apply.ApplyReport;
-import io.kvmtune.core.json.Json;
 import io.kvmtune.core.plan.TuningPlan;
 import io.kvmtune.core.qemu.DiscoveredGuest;
 import java.nio.file.Path;
@@ -58,14 +55,8 @@ final class ApplyCommand extends Subcommand {
         if (qmp != null) {
             options = options.withQmpSocket(qmp.toAbsolutePath().toString());
         }
-        ApplyReport report;
-        try {
-            report = Applier.system(paths.records()).apply(chosen, found.guest(), options);
-        } catch (ApplyFailedException e) {
-            return rolledBack(e);
-        }
-        out().print(format() == OutputFormat.JSON ? Json.pretty(report) + "\n" : ThreadTables.apply(report));
-        return ExitStatus.OK;
+        return ApplyOutput.applyAndReport(Applier.system(paths.records()), chosen, found.guest(), options, format(),
+                out(), err());
     }
 
     private TuningPlan planFor(DiscoveredGuest found) {

@@ -30,20 +30,28 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
         if (ex instanceof ParameterException pe) {
             return handleParseException(pe, parsed.originalArgs().toArray(String[]::new));
         }
+        return reportFailure(ex, cl.getOut(), cl.getErr(), wantsJson(parsed.originalArgs().toArray(String[]::new)));
+    }
+
+    /** Reports a command's failure; a bug (exit 70) also gets its stack trace on {@code err}. */
+    static int reportFailure(Exception ex, PrintWriter out, PrintWriter err, boolean json) {
         Failure failure = Failure.of(ex);
         if (failure.status() == ExitStatus.INTERNAL_ERROR) {
-            ex.printStackTrace(cl.getErr());
+            ex.printStackTrace(err);
         }
-        return report(cl, failure, wantsJson(parsed.originalArgs().toArray(String[]::new)));
+        return report(out, err, failure, json);
     }
 
     private static int report(CommandLine cl, Failure failure, boolean json) {
-        PrintWriter err = cl.getErr();
+        return report(cl.getOut(), cl.getErr(), failure, json);
+    }
+
+    private static int report(PrintWriter out, PrintWriter err, Failure failure, boolean json) {
         err.println(failure.line());
         err.flush();
         if (json) {
-            cl.getOut().println(failure.json());
-            cl.getOut().flush();
+            out.println(failure.json());
+            out.flush();
         }
         return failure.status().code();
     }

@@ -6,15 +6,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code kvmtune}: the top-level command; it only dispatches to its subcommands. */
+/** {@code kvmtune}: the top-level command; it only dispatches to its subcommands, which {@link Cli} adds. */
 @Command(name = "kvmtune",
         mixinStandardHelpOptions = true,
         versionProvider = KvmtuneCommand.VersionLine.class,
         scope = picocli.CommandLine.ScopeType.INHERIT,
-        description = "Host-side tuning of KVM/QEMU guests: Nova-compatible realtime and pinning plans.",
-        subcommands = {PlanCommand.class, ApplyCommand.class, ShowCommand.class, VerifyCommand.class,
-                RestoreCommand.class, XmlCommand.class, HookCommand.class, HostprepCommand.class,
-                CpuModelsCommand.class, DemoCommand.class, ProbeCommand.class})
+        description = "Host-side tuning of KVM/QEMU guests: Nova-compatible realtime and pinning plans.")
 final class KvmtuneCommand implements Runnable {
 
     @Spec

@@ -8,12 +8,15 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
- * The {@code kvmtune} entry point. Two calls never touch picocli, because picocli alone costs
- * 150–200 ms of start-up: {@code --version}, and the libvirt hook protocol
+ * The {@code kvmtune} entry point. Three calls never touch picocli, because picocli alone costs
+ * 150–200 ms of start-up: {@code --version}; the libvirt hook protocol
  * ({@code kvmtune hook DOMAIN OP SUBOP EXTRA}), which runs in the window where a just-started
- * realtime guest is still untuned. Everything else goes through {@link Cli}.
+ * realtime guest is still untuned; and {@code kvmtune apply --pid PID --plan FILE}
+ * ({@link LeanApply}), which scripts run in that same window. Everything else goes through
+ * {@link Cli}.
  */
 public final class Main {
 
@@ -33,7 +36,7 @@ public final class Main {
     }
 
     private static boolean isLean(String[] args) {
-        return isVersion(args) || HookMain.isProtocolCall(args);
+        return isVersion(args) || HookMain.isProtocolCall(args) || LeanApply.parse(args).isPresent();
     }
 
     private static boolean isVersion(String[] args) {
@@ -51,7 +54,8 @@ public final class Main {
         }
         PrintWriter o = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         PrintWriter e = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
-        int status = Cli.create(o, e).execute(args);
+        Optional<LeanApply> lean = LeanApply.parse(args);
+        int status = lean.isPresent() ? lean.get().run(o, e) : Cli.forArguments(args, o, e).execute(args);
         o.flush();
         e.flush();
         return status;

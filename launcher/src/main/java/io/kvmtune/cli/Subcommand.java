@@ -3,7 +3,6 @@ package io.kvmtune.cli;
 import io.kvmtune.core.apply.ApplyFailedException;
 import java.io.PrintWriter;
 import java.util.EnumSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
@@ -40,17 +39,9 @@ abstract class Subcommand implements Callable<Integer> {
 
     abstract ExitStatus run() throws Exception;
 
-    /**
-     * Reports an apply that failed and was rolled back: CLI.md's error line on stderr, and the
-     * rollback report on stdout (in JSON beside the error object).
-     */
+    /** {@link ApplyOutput#rolledBack} on this command's streams and format. */
     ExitStatus rolledBack(ApplyFailedException e) {
-        Failure failure = Failure.of(e);
-        err().println(failure.line());
-        err().flush();
-        out().print(format() == OutputFormat.JSON ? failure.json(Map.of("rollback", e.rollback())) + "\n"
-                : "rolled back:\n" + ThreadTables.restore(e.rollback()));
-        return failure.status();
+        return ApplyOutput.rolledBack(e, format(), out(), err());
     }
 
     PrintWriter out() {

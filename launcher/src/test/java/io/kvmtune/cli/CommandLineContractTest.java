@@ -8,8 +8,12 @@ import io.kvmtune.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** Exit codes and error formats of CLI.md, exercised in-process. */
 class CommandLineContractTest {
@@ -129,5 +133,28 @@ class CommandLineContractTest {
         JsonObject plan = Json.parseObject(run.out());
         assertThat(plan.objects("vcpus")).hasSize(2);
         assertThat(plan.object("realtime").array("vcpus")).containsExactly(1L);
+    }
+
+    @Test
+    void aCommandLineBuiltForOneSubcommandDescribesItExactlyAsTheWholeTreeDoes() {
+        PrintWriter none = new PrintWriter(Writer.nullWriter());
+        CommandLine whole = Cli.create(none, none);
+        assertThat(whole.getSubcommands()).hasSize(11);
+        whole.getSubcommands().forEach((name, full) -> {
+            CommandLine single = Cli.forArguments(new String[] {name, "--help"}, none, none);
+            assertThat(single.getSubcommands()).containsOnlyKeys(name);
+            assertThat(usage(single.getSubcommands().get(name))).as(name).isEqualTo(usage(full));
+            full.getSubcommands().forEach((nested, fullNested) -> assertThat(
+                    usage(single.getSubcommands().get(name).getSubcommands().get(nested)))
+                    .as(name + " " + nested).isEqualTo(usage(fullNested)));
+        });
+        assertThat(Cli.forArguments(new String[] {"--help"}, none, none).getSubcommands().keySet())
+                .containsExactlyElementsOf(whole.getSubcommands().keySet());
+    }
+
+    private static String usage(CommandLine commandLine) {
+        StringWriter text = new StringWriter();
+        commandLine.usage(new PrintWriter(text));
+        return text.toString();
     }
 }

@@ -103,11 +103,41 @@ class CommandsQemuIT {
         assertThat(kvmtune("verify", "--pid", pid()).status()).isEqualTo(2); // no record left
     }
 
-    @Test
-    void aPlanNamingAMissingCpuIsRolledBackWithExit3AndTheRollbackReport() throws Exception {
-        String plan = kvmtune("plan", "--vcpus", "4", "--config", config.toString(), "--claims", "none",
+    private String realtimePlanJson() {
+        return kvmtune("plan", "--vcpus", "4", "--config", config.toString(), "--claims", "none",
                 "--flavor-spec", "hw:cpu_policy=mixed", "--flavor-spec", "hw:cpu_realtime=yes",
                 "--flavor-spec", "hw:cpu_realtime_mask=^0-2", "--format", "json").out();
+    }
+
+    @Test
+    void thePicocliFreeApplyPrintsAndExitsAsThePicocliCommandDoes() throws Exception {
+        String plan = realtimePlanJson();
+        Path good = Files.writeString(dir.resolve("plan.json"), plan);
+        Path missingCpu = Files.writeString(dir.resolve("missing-cpu.json"),
+                plan.replace("\"pcpus\": [" + last + "]", "\"pcpus\": [4000]"));
+        for (Path file : List.of(good, missingCpu)) {
+            for (String format : List.of("json", "table")) {
+                String[] args = {"apply", "--plan", file.toString(), "--format", format, "--pid", pid()};
+                assertThat(LeanApply.parse(args)).isPresent();
+                CommandRun lean = CommandRun.main(args);
+                kvmtune("restore", "--pid", pid());
+                assertThat(TaskState.all(guest.pid())).isEqualTo(original);
+                CommandRun picocli = kvmtune(args);
+                kvmtune("restore", "--pid", pid());
+                assertThat(lean).as(file + " " + format).isEqualTo(picocli);
+                assertThat(lean.status()).as(lean.err()).isEqualTo(file == good ? 0 : 3);
+            }
+        }
+        CommandRun notQemu = CommandRun.main("apply", "--pid", Long.toString(ProcessHandle.current().pid()),
+                "--plan", good.toString());
+        assertThat(notQemu).isEqualTo(kvmtune("apply", "--pid", Long.toString(ProcessHandle.current().pid()),
+                "--plan", good.toString()));
+        assertThat(notQemu.status()).isNotZero();
+    }
+
+    @Test
+    void aPlanNamingAMissingCpuIsRolledBackWithExit3AndTheRollbackReport() throws Exception {
+        String plan = realtimePlanJson();
         Path file = Files.writeString(dir.resolve("plan.json"), plan.replace("\"pcpus\": [" + last + "]", "\"pcpus\": [4000]"));
         assertThat(Files.readString(file)).contains("[4000]");
         CommandRun apply = kvmtune("apply", "--pid", pid(), "--plan", file.toString(), "--format", "json");
