@@ -1,6 +1,5 @@
 package io.kvmtune.cli;
 
-import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -30,30 +29,11 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
         if (ex instanceof ParameterException pe) {
             return handleParseException(pe, parsed.originalArgs().toArray(String[]::new));
         }
-        return reportFailure(ex, cl.getOut(), cl.getErr(), wantsJson(parsed.originalArgs().toArray(String[]::new)));
-    }
-
-    /** Reports a command's failure; a bug (exit 70) also gets its stack trace on {@code err}. */
-    static int reportFailure(Exception ex, PrintWriter out, PrintWriter err, boolean json) {
-        Failure failure = Failure.of(ex);
-        if (failure.status() == ExitStatus.INTERNAL_ERROR) {
-            ex.printStackTrace(err);
-        }
-        return report(out, err, failure, json);
+        return Failure.report(ex, cl.getOut(), cl.getErr(), wantsJson(parsed.originalArgs().toArray(String[]::new)));
     }
 
     private static int report(CommandLine cl, Failure failure, boolean json) {
-        return report(cl.getOut(), cl.getErr(), failure, json);
-    }
-
-    private static int report(PrintWriter out, PrintWriter err, Failure failure, boolean json) {
-        err.println(failure.line());
-        err.flush();
-        if (json) {
-            out.println(failure.json());
-            out.flush();
-        }
-        return failure.status().code();
+        return failure.print(cl.getOut(), cl.getErr(), json);
     }
 
     /**

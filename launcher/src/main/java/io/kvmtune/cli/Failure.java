@@ -5,6 +5,7 @@ import io.kvmtune.core.json.Json;
 import io.kvmtune.linux.Errno;
 import io.kvmtune.linux.LinuxException;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.util.LinkedHashMap;
@@ -59,6 +60,35 @@ public record Failure(ExitStatus status, String code, String key, String value, 
             case APPLY_FAILED -> ExitStatus.ROLLED_BACK;
             case MISSING_COMPONENT -> ExitStatus.MISSING;
         };
+    }
+
+    /**
+     * Reports a command's failure as {@link #print} does; a bug (exit 70) also gets its stack
+     * trace on {@code err}.
+     *
+     * @return the exit status
+     */
+    static int report(Exception ex, PrintWriter out, PrintWriter err, boolean json) {
+        Failure failure = of(ex);
+        if (failure.status() == ExitStatus.INTERNAL_ERROR) {
+            ex.printStackTrace(err);
+        }
+        return failure.print(out, err, json);
+    }
+
+    /**
+     * Prints the error line on {@code err} and, with {@code json}, the error object on {@code out}.
+     *
+     * @return the exit status
+     */
+    int print(PrintWriter out, PrintWriter err, boolean json) {
+        err.println(line());
+        err.flush();
+        if (json) {
+            out.println(json());
+            out.flush();
+        }
+        return status.code();
     }
 
     /** {@code kvmtune: <code>: <message>}, the line on stderr. */

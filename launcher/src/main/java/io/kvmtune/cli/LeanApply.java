@@ -25,7 +25,7 @@ import java.util.Set;
  * {@code --qmp}, {@code --domain}, request options, {@code --opt=value}, a value it would have to
  * interpret) leaves the arguments to picocli, which parses every form and reports usage errors. The
  * work is {@link ApplyCommand}'s, in the same order (discover, read the plan, apply), through the
- * same {@link ApplyOutput} and {@link ErrorHandler}, so both ways print and exit alike.
+ * same {@link ApplyOutput} and {@link Failure#report}, so both ways print and exit alike.
  */
 final class LeanApply {
 
@@ -93,7 +93,7 @@ final class LeanApply {
             return ApplyOutput.applyAndReport(Applier.system(paths.records()), chosen, found.guest(), options, format,
                     out, err).code();
         } catch (RuntimeException e) {
-            return ErrorHandler.reportFailure(e, out, err, format == OutputFormat.JSON);
+            return Failure.report(e, out, err, format == OutputFormat.JSON);
         }
     }
 }
