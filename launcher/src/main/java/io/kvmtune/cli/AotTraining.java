@@ -1,13 +1,16 @@
 package io.kvmtune.cli;
 
 import io.kvmtune.cli.hook.HookSettings;
+import io.kvmtune.cli.hook.PreparedDomain;
+import io.kvmtune.core.apply.Applier;
 import io.kvmtune.core.KvmtuneException;
 import io.kvmtune.core.cpu.CpuSet;
+import io.kvmtune.core.json.Json;
+import io.kvmtune.core.plan.TuningPlan;
 import io.kvmtune.core.qemu.QemuThread;
 import io.kvmtune.core.qemu.ThrowawayGuest;
 import io.kvmtune.core.topology.SysfsTopologyReader;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,9 +25,8 @@ import java.util.Optional;
  * The training run behind the launcher scripts' JDK AOT cache (JEP 514): run once with
  * {@code -XX:AOTCacheOutput}, it runs {@code kvmtune --version}, the libvirt hook's
  * {@code prepare}, {@code started} and {@code stopped} calls as libvirt makes them, and then
- * {@code kvmtune apply --pid PID --plan FILE} on the same guest as scripts run it (followed by
- * {@code kvmtune restore}), so that their later runs start with those classes loaded and linked
- * and the method profiles of this run.
+ * {@code kvmtune apply --pid PID --plan FILE} on the same guest as scripts run it, so that their
+ * later runs start with those classes loaded and linked and the method profiles of this run.
  *
  * <p>The guest is a real QEMU, started paused and never resumed ({@link ThrowawayGuest}, 2 vCPUs,
  * KVM or TCG), described to the hook by a libvirt status file written here, with the request most
@@ -75,35 +77,35 @@ public final class AotTraining {
             hook("release", domainXml);
             return;
         }
+        HookSettings settings = HookSettings.fromSystemProperties();
         try (guest) {
+            Optional<TuningPlan> kept;
             try {
-                writeStatusFile(HookSettings.fromSystemProperties(), guest.pid());
+                writeStatusFile(settings, guest.pid());
                 hook("started", domainXml);
+                kept = settings.prepared().load(UUID).map(PreparedDomain::plan);
             } finally {
                 hook("stopped", domainXml);
             }
-            applyAsScriptsDo(dir, config, guest.pid());
+            if (kept.isPresent()) {
+                applyAsScriptsDo(dir, kept.get(), guest.pid(), settings);
+            }
         }
     }
 
     /**
-     * {@code kvmtune apply --pid PID --plan FILE} as a script runs it ({@link LeanApply}), with a
-     * plan from {@code kvmtune plan}, then {@code kvmtune restore} to put the guest back.
+     * {@code kvmtune apply --pid PID --plan FILE} as a script runs it ({@link LeanApply}), with the
+     * plan the hook kept, then a restore. Only picocli-free paths are trained: a cached class
+     * that refers to picocli's would make every start of the JVM load picocli (whose classes the
+     * cache cannot hold) to check it.
      */
-    private static void applyAsScriptsDo(Path dir, Path config, int pid) throws IOException {
-        ByteArrayOutputStream plan = new ByteArrayOutputStream();
+    private static void applyAsScriptsDo(Path dir, TuningPlan plan, int pid, HookSettings settings) throws IOException {
+        Path file = Files.writeString(dir.resolve("plan.json"), Json.pretty(plan));
         PrintStream discard = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
-        String[] planning = {"plan", "--vcpus", "2", "--config", config.toString(), "--claims", "none",
-            "--format", "json"};
-        if (Main.run(planning, InputStream.nullInputStream(), new PrintStream(plan, true, StandardCharsets.UTF_8),
-                System.err) != 0) {
-            return;
+        if (Main.run(new String[] {"apply", "--pid", Integer.toString(pid), "--plan", file.toString()},
+                InputStream.nullInputStream(), discard, System.err) == 0) {
+            Applier.system(settings.records()).restore(pid);
         }
-        Path file = Files.write(dir.resolve("plan.json"), plan.toByteArray());
-        String guest = Integer.toString(pid);
-        Main.run(new String[] {"apply", "--pid", guest, "--plan", file.toString()}, InputStream.nullInputStream(),
-                discard, System.err);
-        Main.run(new String[] {"restore", "--pid", guest}, InputStream.nullInputStream(), discard, System.err);
     }
 
     /** Runs one hook call as libvirt would; true when it succeeded. */
