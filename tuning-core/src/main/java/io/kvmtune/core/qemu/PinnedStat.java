@@ -17,8 +17,10 @@ import java.util.OptionalLong;
  */
 public final class PinnedStat implements AutoCloseable {
 
-    // the whole stat line: comm is at most 64 bytes, the 52 numbers at most 20 digits each
-    private static final int LINE_BYTES = 2048;
+    // Field 22 ends within the first 350 bytes even with the pid, comm (at most 64 bytes) and fields
+    // 3 to 21 at their widest; the rest of the line (52 numbers in all) is not needed, and one
+    // buffer per pinned thread is allocated on every apply.
+    private static final int LINE_BYTES = 512;
 
     private final Path file;
     private final FileChannel channel;
@@ -58,8 +60,8 @@ public final class PinnedStat implements AutoCloseable {
     }
 
     /**
-     * Reads the line at the start of the file into {@code buffer} (a heap buffer), returning its
-     * length. The kernel hands a stat line over whole, newline included, in one read; only a read
+     * Reads the line at the start of the file into {@code buffer} (a heap buffer), as much of it
+     * as fits, returning its length. The kernel hands a stat line over whole, newline included, in one read; only a read
      * that ends elsewhere was short and is continued. Reading on until end of file would cost a
      * system call per check for nothing.
      */

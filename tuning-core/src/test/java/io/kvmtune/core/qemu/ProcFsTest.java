@@ -93,6 +93,19 @@ class ProcFsTest {
     }
 
     @Test
+    void anOpenStatFindsTheStartTimeInALineWithEveryFieldAtItsWidest() {
+        StringBuilder line = new StringBuilder("4194304 (").append("a) b".repeat(16)).append(") S");
+        for (int field = 4; field <= 52; field++) {
+            line.append(' ').append(field == 22 ? "9223372036854775807" : "18446744073709551615");
+        }
+        ProcFs proc = new FakeProc(root).file("7/stat", line.append('\n').toString()).procFs();
+
+        try (PinnedStat stat = proc.openStat(7).orElseThrow()) {
+            assertThat(stat.startTime()).hasValue(Long.MAX_VALUE);
+        }
+    }
+
+    @Test
     void anOpenStatOfAThreadThatExitedReadsNothingThoughTheFileStaysOpen() throws Exception {
         ProcFs proc = ProcFs.system();
         CountDownLatch release = new CountDownLatch(1);
