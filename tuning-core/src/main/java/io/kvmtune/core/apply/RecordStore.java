@@ -80,7 +80,8 @@ public final class RecordStore {
                     && FileVersion.of(target).equals(Optional.of(known.version()))) {
                 return;
             }
-            byte[] bytes = (Json.pretty(record) + "\n").getBytes(StandardCharsets.UTF_8);
+            // sized like the last record: applying to the same guest again changes a few characters of it
+            byte[] bytes = Json.prettyFile(record, known == null ? 0 : (int) known.version().size() + 64);
             last.set(new Known(pid, AtomicFile.replace(target, bytes), record));
         } catch (AtomicMoveNotSupportedException e) {
             throw new MissingComponentException("RecordStoreUnusable", "cannot save the apply record in " + dir
