@@ -176,7 +176,8 @@ run_method() {
   case "$1" in
     c-loop) "$work/apply_table" "$work/threads-$2.tsv" ;;
     c-loop-read-back) "$work/apply_table" --read-back "$work/threads-$2.tsv" ;;
-    c-loop-apply-syscalls) "$work/apply_table" --checked "$qemu_pid" "$records/qemu-$qemu_pid.json" "$work/threads-$2.tsv" ;;
+    c-loop-apply-syscalls)
+      "$work/apply_table" --checked "$qemu_pid" "$records/qemu-$qemu_pid.json" "$work/identities.tsv" "$work/threads-$2.tsv" ;;
     in-process)
       echo "$2" >&"$inproc_in"
       read -r reply <&"${INPROC[0]}" || { log "in-process: the JVM ended: $(tail -3 "$work/in-process.log")"; return 1; }

@@ -2,7 +2,7 @@
  * apply_table: the C baselines of benchmarks/compare-apply.sh.
  *
  *   apply_table [--read-back] TABLE
- *   apply_table --checked PID RECORD TABLE
+ *   apply_table --checked PID RECORD IDENTITIES TABLE
  *
  * TABLE has one line per thread, "TID CPU POLICY PRIORITY" (POLICY fifo, rr or other), e.g.
  * "4711 1 fifo 2". Each thread gets sched_setaffinity then sched_setattr, through apply_loop()
@@ -13,7 +13,9 @@
  * kvmtune's Applier.apply makes, identity checks, read-back and the record included. The record
  * it saves is a copy of RECORD (the in-process apply's), written as c-loop-<name of RECORD> in
  * RECORD's directory, so that it has the same size on the same file system. The start times the
- * threads are checked against are read before the clock starts, as discovery reads them.
+ * threads are checked against come from IDENTITIES, "TID START_TIME" per line, as discovery found
+ * them: reading them from /proc here, just before the clock starts, would warm the very kernel
+ * data the loop reads, which the in-process apply finds as cold as any other.
  *
  * Prints the nanoseconds (CLOCK_MONOTONIC) of the loop alone: the table is parsed first. Exits 1
  * naming the thread and errno at the first failure.
@@ -47,16 +49,20 @@ static int64_t now_ns(void) {
     return (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* The start time of `tid` now, as discovery finds it. */
-static long long found_start_time(int tid) {
-    char path[64];
-    snprintf(path, sizeof path, "/proc/%d/stat", tid);
-    int fd = open(path, O_RDONLY);
-    if (fd < 0) die(path, tid, strerror(errno));
-    long long t = start_time(fd);
-    close(fd);
-    if (t < 0) die(path, tid, "no start time");
-    return t;
+/* The start time IDENTITIES gives thread `tid`. */
+static long long found_start_time(const char *identities, int tid) {
+    FILE *in = fopen(identities, "r");
+    if (!in) die(identities, tid, strerror(errno));
+    int id;
+    long long start_time;
+    while (fscanf(in, "%d %lld", &id, &start_time) == 2) {
+        if (id == tid) {
+            fclose(in);
+            return start_time;
+        }
+    }
+    die(identities, tid, "no start time for this thread");
+    return -1;
 }
 
 /* The content of `path`, for the C loop to save a record of the same size. */
@@ -73,9 +79,9 @@ static char *slurp(const char *path, long *bytes) {
 
 int main(int argc, char **argv) {
     int verify = argc == 3 && strcmp(argv[1], "--read-back") == 0;
-    int checked = argc == 5 && strcmp(argv[1], "--checked") == 0;
+    int checked = argc == 6 && strcmp(argv[1], "--checked") == 0;
     if (argc != 2 + verify && !checked) {
-        fprintf(stderr, "usage: apply_table [--read-back] TABLE\n       apply_table --checked PID RECORD TABLE\n");
+        fprintf(stderr, "usage: apply_table [--read-back] TABLE\n       apply_table --checked PID RECORD IDENTITIES TABLE\n");
         return 2;
     }
     const char *path = argv[argc - 1];
@@ -99,7 +105,7 @@ int main(int argc, char **argv) {
 
     if (checked) {
         for (int i = 0; i < n; i++) {
-            targets[i].start_time = found_start_time(targets[i].tid);
+            targets[i].start_time = found_start_time(argv[4], targets[i].tid);
         }
         long bytes;
         char *content = slurp(argv[3], &bytes);
