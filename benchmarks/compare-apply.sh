@@ -7,6 +7,10 @@
 #   tuna        one tuna command (-t TIDS -c CPUS -m ... -p POLICY:PRIO)
 #   c-loop      sched_setaffinity + sched_setattr per thread in C (apply_table.c, gcc on the fly):
 #               the floor; c-loop-read-back also reads both back, as a verifying applier does
+#   c-loop-apply-syscalls
+#               every system call the in-process apply makes, in C (apply_table.c --checked):
+#               identity checks, read-back, and a record of the in-process record's size saved
+#               beside it; the issue's goal is in-process within 1.5x of this
 #
 #   benchmarks/compare-apply.sh [--rounds N] [--vcpus N] [--warmup N] [--out DIR]
 #
@@ -15,21 +19,23 @@
 # per round; consecutive runs alternate between two plans (benchmarks' AlternatingPlans: vCPU n on
 # CPU n mod k with SCHED_FIFO 2, then on CPU n+1 mod k with SCHED_OTHER), so every run changes
 # every vCPU's affinity and policy. After each run the threads' state is checked in /proc (not
-# timed). The in-process JVM first applies --warmup plans (default 200, even) untimed, to be warm
-# as a long-running agent is. SCHED_FIFO goes only to the vCPU threads of the paused (idle) QEMU. At the end every
+# timed). The in-process JVM first applies --warmup plans (default 3000, even) untimed, to be warm
+# as a long-running agent is: after 200 C2 has not compiled all of the apply path yet, and spaced-
+# out applies then take about a third longer. SCHED_FIFO goes only to the vCPU threads of the paused (idle) QEMU. At the end every
 # vCPU is put back on all online CPUs with SCHED_OTHER.
 #
 # Output: DIR (default benchmarks/results/<UTC timestamp>) gets compare-apply.tsv (one line per
 # timed apply: METHOD ROUND PLAN NANOS THREADS), compare-apply.md (the summary printed at the end:
-# median/min/max ms per apply and µs per thread, ratio of each median to the C loop's, and the
-# goals in-process <= 1.5x C loop and cold CLI <= shell hook), and the QEMU and method logs.
+# median/min/max ms per apply and µs per thread, ratio of each median to both C loops', the goals
+# in-process <= 1.5x c-loop-apply-syscalls and cold CLI <= shell hook, and in-process / c-loop, the
+# distance to the two-syscall floor), and the QEMU and method logs.
 set -euo pipefail
 
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
 rounds=20
 vcpus=32
-warmup=200
+warmup=3000
 out=
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -52,6 +58,8 @@ out=$(results_dir "$out")
 work=$(mktemp -d /tmp/kvmtune-compare-apply.XXXXXX)
 qemu_pid=
 inproc_pid=
+# the in-process apply's records, on tmpfs as /run is on a real host; the checked C loop saves its own beside them
+records=$(mktemp -d /dev/shm/kvmtune-compare-records.XXXXXX)
 
 log() { printf '%s\n' "$*" >&2; }
 
@@ -74,7 +82,7 @@ cleanup() {
     wait "$qemu_pid" 2>/dev/null
   fi
   cp -f "$work"/*.log "$out"/ 2>/dev/null
-  rm -rf "$work"
+  rm -rf "$work" "$records"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -142,17 +150,18 @@ else
 fi
 
 if "$JAVA_HOME/bin/jar" tf "$jar" | grep -q '^io/kvmtune/bench/apply/InProcessApply.class$'; then
-  coproc INPROC { bench_main io.kvmtune.bench.apply.InProcessApply "$qemu_pid" "$work" "$warmup" 2>"$work/in-process.log"; }
+  coproc INPROC { bench_main io.kvmtune.bench.apply.InProcessApply "$qemu_pid" "$work" "$warmup" "$records" 2>"$work/in-process.log"; }
   inproc_pid=$INPROC_PID
   exec {inproc_in}>&"${INPROC[1]}"
   log "in-process: warming up with $warmup applies ..."
   if read -r reply <&"${INPROC[0]}" && [ "$reply" = ready ]; then
-    methods+=(in-process)
+    methods+=(in-process c-loop-apply-syscalls)
   else
     log "compare-apply.sh: the in-process JVM failed: ${reply:-} $(tail -3 "$work/in-process.log")"; exit 3
   fi
 else
   skipped+=("in-process=needs the apply engine (issue 4); this checkout's benchmarks jar has no InProcessApply")
+  skipped+=("c-loop-apply-syscalls=saves a record of the in-process apply's size, and in-process did not run")
 fi
 
 if "$root/kvmtune" apply --pid "$qemu_pid" --plan "$work/plan-float.json" --dry-run >"$work/cold-cli.log" 2>&1; then
@@ -167,6 +176,8 @@ run_method() {
   case "$1" in
     c-loop) "$work/apply_table" "$work/threads-$2.tsv" ;;
     c-loop-read-back) "$work/apply_table" --read-back "$work/threads-$2.tsv" ;;
+    c-loop-apply-syscalls)
+      "$work/apply_table" --checked "$qemu_pid" "$records/qemu-$qemu_pid.json" "$work/identities.tsv" "$work/threads-$2.tsv" ;;
     in-process)
       echo "$2" >&"$inproc_in"
       read -r reply <&"${INPROC[0]}" || { log "in-process: the JVM ended: $(tail -3 "$work/in-process.log")"; return 1; }

@@ -49,9 +49,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code cLoopOfRawSyscalls}: a C loop, compiled with gcc at start-up, of the two system
  *       calls that change a thread (sched_setaffinity, sched_setattr): the floor for any tool;
- *   <li>{@code cLoopOfApplySyscalls}: a C loop of every system call kvmtune's apply makes per
- *       thread (open /proc/tid/stat, read the state, check the start time, change, read back,
- *       check again, close): the floor for an apply with kvmtune's guarantees;
+ *   <li>{@code cLoopOfApplySyscalls}: C making exactly the system calls kvmtune's apply makes,
+ *       in its order ({@code apply_checked} in {@code apply_loop.c}): per thread open
+ *       /proc/tid/stat, read the state, check the start time, change, read back and compare,
+ *       check again, close; per apply read the main thread's cgroups, stat the previous record
+ *       and save one of the same size beside {@code applierApply}'s (temporary file, write,
+ *       fsync, stat, rename): the floor for an apply with kvmtune's guarantees;
  *   <li>{@code javaThreadControl}: the two changing calls through {@link KernelThreadControl}
  *       (FFM): the pure system call path, next to the first C loop;
  *   <li>{@code applierApply}: a whole {@link Applier#apply} (identity checks, snapshot, record
@@ -67,8 +70,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * changes the thread (a kernel fast path for an unchanged value would flatter the score); results
  * are returned and C failures raised, so nothing is dead code or fails silently; the guest is per
  * trial, not per invocation. The vCPU threads of a paused guest sleep, so SCHED_FIFO on them
- * cannot starve the host. Alternating plans also makes every apply a re-apply, which loads the
- * previous record to keep the original snapshot: the dearer case.
+ * cannot starve the host. Alternating plans also makes every apply a re-apply that saves a new
+ * record (the previous one is found to keep the original snapshot): an unchanged record would
+ * not be written at all.
  *
  * <p>Run as root with JDK 25: {@code ./mvnw -B -q -pl benchmarks -am package -DskipTests &&
  * $JAVA_HOME/bin/java --enable-native-access=ALL-UNNAMED -jar benchmarks/target/benchmarks.jar
@@ -111,12 +115,17 @@ public class ApplyBenchmark {
         secondCpu = host.size() > 1 ? host.nextSetBit(firstCpu + 1) : firstCpu;
         // /dev/shm: tmpfs like /run on a systemd host (here /run is on disk, and fsync would dominate).
         work = Files.createTempDirectory(Path.of("/dev/shm"), "kvmtune-bench");
-        cLoop = new CApplyLoop(work, tids, startTimes);
         threads = new KernelThreadControl(ProcFs.system());
-        applier = Applier.system(new RecordStore(work.resolve("records")));
+        RecordStore records = new RecordStore(work.resolve("records"));
+        applier = Applier.system(records);
+        plans = new TuningPlan[] {plan(firstCpu, 1), plan(secondCpu, 2)};
+        // One apply for the record the C loop saves a copy of; every apply measured is a re-apply anyway.
+        applier.apply(plans[1], vcpusOnly, ApplyOptions.defaults());
+        Path record = records.file(qemu.pid());
+        cLoop = new CApplyLoop(work, qemu.pid(), tids, startTimes, record.resolveSibling("c-loop-" + record.getFileName()),
+                Files.readAllBytes(record));
         underRun = Files.createTempDirectory(Path.of("/run"), "kvmtune-bench");
         applierUnderRun = Applier.system(new RecordStore(underRun.resolve("records")));
-        plans = new TuningPlan[] {plan(firstCpu, 1), plan(secondCpu, 2)};
     }
 
     private static TuningPlan plan(int cpu, int priority) {

@@ -23,12 +23,20 @@ final class CApplyLoop implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final MethodHandle applyLoop;
     private final MethodHandle applyLoopChecked;
+    private final int pid;
     private final MemorySegment tids;
     private final MemorySegment startTimes;
     private final int count;
+    private final MemorySegment record;
+    private final MemorySegment recordContent;
 
-    /** The loops over threads {@code threadIds}, found with start times {@code threadStartTimes}. */
-    CApplyLoop(Path dir, int[] threadIds, long[] threadStartTimes) throws IOException, InterruptedException {
+    /**
+     * The loops over threads {@code threadIds} of process {@code pid}, found with start times
+     * {@code threadStartTimes}; the checked loop saves {@code recordContent} as its record
+     * {@code recordFile}, whose directory must exist.
+     */
+    CApplyLoop(Path dir, int pid, int[] threadIds, long[] threadStartTimes, Path recordFile, byte[] recordContent)
+            throws IOException, InterruptedException {
         Path source = dir.resolve("apply_loop.c");
         try (InputStream in = CApplyLoop.class.getResourceAsStream("apply_loop.c")) {
             Files.copy(in, source);
@@ -45,20 +53,26 @@ final class CApplyLoop implements AutoCloseable {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
                         ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
         applyLoopChecked = Linker.nativeLinker().downcallHandle(lookup.findOrThrow("apply_loop_checked"),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
-                        ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                        ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                        ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+        this.pid = pid;
         tids = arena.allocateFrom(ValueLayout.JAVA_INT, threadIds);
         startTimes = arena.allocateFrom(ValueLayout.JAVA_LONG, threadStartTimes);
         count = threadIds.length;
+        record = arena.allocateFrom(recordFile.toString());
+        this.recordContent = arena.allocateFrom(ValueLayout.JAVA_BYTE, recordContent);
     }
 
     /**
-     * Runs the loop with identity checks and read-back over every thread; 0, or the negated
-     * errno of the first failure (ESRCH for a start time that does not match).
+     * Runs every system call of an apply over every thread: identity checks, read-back and the
+     * record saved; 0, or the negated errno of the first failure (ESRCH for a start time that
+     * does not match, EIO for a state read back that is not the one set).
      */
     int runChecked(int cpu, int policy, int priority) {
         try {
-            return (int) applyLoopChecked.invokeExact(tids, startTimes, count, cpu, policy, priority);
+            return (int) applyLoopChecked.invokeExact(pid, tids, startTimes, count, cpu, policy, priority, record,
+                    recordContent, recordContent.byteSize());
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }

@@ -19,7 +19,9 @@ import java.util.Optional;
  * ({@code DIR/plan-TAG.json}) and the same placement as the thread table the other methods apply
  * ({@code DIR/threads-TAG.tsv}: {@code TID CPULIST POLICY PRIORITY} per vCPU, the input of
  * {@code apply_table.c}, the shell hook and the tuna command line). Deriving both from one plan
- * is what makes the methods do the same work.
+ * is what makes the methods do the same work. It also writes the vCPU threads' identities as
+ * discovered ({@code DIR/identities.tsv}: {@code TID START_TIME}), which the checked C loop
+ * checks, as the in-process apply checks those of its discovery.
  */
 public final class ComparisonSetup {
 
@@ -40,6 +42,9 @@ public final class ComparisonSetup {
             Files.writeString(dir.resolve("plan-" + p.fileTag() + ".json"), Json.pretty(plan) + "\n");
             Files.writeString(dir.resolve("threads-" + p.fileTag() + ".tsv"), threadTable(plan, vcpus));
         }
+        StringBuilder identities = new StringBuilder();
+        vcpus.forEach(t -> identities.append(t.tid()).append(' ').append(t.identity().startTime()).append('\n'));
+        Files.writeString(dir.resolve("identities.tsv"), identities);
         System.out.println(vcpus.size() + " vCPU threads of QEMU " + guest.pid() + " on CPUs " + cpus.format());
     }
 

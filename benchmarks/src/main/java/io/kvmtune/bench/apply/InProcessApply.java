@@ -13,25 +13,24 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * kvmtune's in-process apply for {@code benchmarks/compare-apply.sh}: one JVM that stays up for
  * the whole comparison, so the script can interleave it with the other methods.
- * {@code InProcessApply PID DIR WARMUP} discovers the QEMU once, applies plans {@code a} and
+ * {@code InProcessApply PID DIR WARMUP RECORDS} discovers the QEMU once, applies plans {@code a} and
  * {@code b} alternately WARMUP times so that the JIT has compiled the apply path (a long-running
  * agent is warm; a cold start is what the cold-CLI method measures), prints {@code ready}, then for
  * each line {@code TAG} read from standard input applies {@code DIR/plan-TAG.json} with
  * {@link Applier#apply} and answers one line: the nanoseconds that call took, or {@code error: ...}.
  *
  * <p>Like {@code ApplyBenchmark}, it acts on the vCPU threads only, the threads every other method
- * changes, and keeps its apply records on tmpfs ({@code /dev/shm}), as {@code /run} is on real
- * hosts; this VM's {@code /run} is on disk, where the record's fsync would dominate. The records
- * are removed at the end; the script puts the threads back.
+ * changes, and keeps its apply records in the directory RECORDS, which the script makes on tmpfs
+ * ({@code /dev/shm}), as {@code /run} is on real hosts (this VM's {@code /run} is on disk, where
+ * the record's fsync would dominate), and where the checked C loop saves a record of the same
+ * size. The script removes the records and puts the threads back.
  */
 public final class InProcessApply {
 
@@ -39,15 +38,14 @@ public final class InProcessApply {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 3) {
-            System.err.println("usage: InProcessApply QEMU_PID DIR WARMUP   (then one plan tag per line on stdin)");
+        if (args.length != 4) {
+            System.err.println("usage: InProcessApply QEMU_PID DIR WARMUP RECORDS_DIR   (then one plan tag per line on stdin)");
             System.exit(2);
         }
         Path dir = Path.of(args[1]);
         QemuGuest guest = QemuDiscovery.system().discover(Integer.parseInt(args[0]), Optional.empty(), false).guest();
         QemuGuest vcpusOnly = new QemuGuest(guest.process(), guest.name(), guest.vcpus());
-        Path records = Files.createTempDirectory(Path.of("/dev/shm"), "kvmtune-inprocess");
-        Applier applier = Applier.system(new RecordStore(records));
+        Applier applier = Applier.system(new RecordStore(Path.of(args[3])));
         Map<String, TuningPlan> plans = new HashMap<>();
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         int warmUp = Integer.parseInt(args[2]);
@@ -66,10 +64,6 @@ public final class InProcessApply {
                 } catch (RuntimeException e) {
                     out.println("error: " + e.getMessage());
                 }
-            }
-        } finally {
-            try (Stream<Path> files = Files.walk(records)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
     }

@@ -7,6 +7,8 @@ public enum ApplyMethod {
 
     C_LOOP("c-loop", "C loop: sched_setaffinity + sched_setattr per thread (the floor; loop time only)"),
     C_LOOP_READ_BACK("c-loop-read-back", "C loop, also reading both back per thread (loop time only)"),
+    C_LOOP_APPLY_SYSCALLS("c-loop-apply-syscalls", "C making every system call of the in-process apply: identity"
+            + " checks, read-back, record of the same size (apply_checked time only)"),
     IN_PROCESS("in-process", "kvmtune in-process apply, one warm JVM (Applier.apply time)"),
     COLD_CLI("cold-cli", "kvmtune apply from a cold JVM (./kvmtune, whole command)"),
     SHELL_HOOK("shell-hook", "shell hook: taskset -p + chrt -p per thread (whole script)"),

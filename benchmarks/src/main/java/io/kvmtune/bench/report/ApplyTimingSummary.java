@@ -14,7 +14,8 @@ import java.util.Optional;
  * {@code ApplyTimingSummary TIMINGS.tsv [SKIPPED_METHOD=REASON ...]}, where each line of the
  * file is {@code METHOD ROUND PLAN NANOS THREADS} for one timed apply. Prints a Markdown table
  * of median, min and max per method (ms per apply and µs per thread), each median's ratio to the
- * C loop's, and the issue's two goals.
+ * two C loops' (the two changing system calls alone, and every system call the apply makes), the
+ * issue's two goals, and how far the in-process apply is from the two-syscall floor.
  */
 public final class ApplyTimingSummary {
 
@@ -61,25 +62,40 @@ public final class ApplyTimingSummary {
                 threads.put(m, mine.getFirst().threads());
             }
         }
-        double floor = Optional.ofNullable(millis.get(ApplyMethod.C_LOOP)).map(Samples::median).orElse(Double.NaN);
+        double floor = median(millis, ApplyMethod.C_LOOP);
+        double applySyscalls = median(millis, ApplyMethod.C_LOOP_APPLY_SYSCALLS);
         MarkdownTable table = new MarkdownTable("Method", Align.LEFT, "Runs", Align.RIGHT, "Threads", Align.RIGHT,
                 "Median ms", Align.RIGHT, "Min ms", Align.RIGHT, "Max ms", Align.RIGHT, "Median µs/thread", Align.RIGHT,
-                "Min µs/thread", Align.RIGHT, "Max µs/thread", Align.RIGHT, "Median / C loop", Align.RIGHT);
+                "Min µs/thread", Align.RIGHT, "Max µs/thread", Align.RIGHT, "Median / C loop", Align.RIGHT,
+                "Median / C apply syscalls", Align.RIGHT);
         millis.forEach((m, s) -> {
             double perThread = 1000.0 / threads.get(m);
             table.row(m.id(), Integer.toString(s.count()), Integer.toString(threads.get(m)),
                     Figures.format(s.median()), Figures.format(s.min()), Figures.format(s.max()),
                     Figures.format(s.median() * perThread), Figures.format(s.min() * perThread),
-                    Figures.format(s.max() * perThread), Figures.ratio(s.median(), floor));
+                    Figures.format(s.max() * perThread), Figures.ratio(s.median(), floor),
+                    Figures.ratio(s.median(), applySyscalls));
         });
         StringBuilder out = new StringBuilder();
         out.append(table.isEmpty() ? "No timings.\n" : table.toString()).append('\n');
         millis.keySet().forEach(m -> out.append("- ").append(m.id()).append(": ").append(m.description()).append('\n'));
         skipped.forEach((m, why) -> out.append("- ").append(m.id()).append(": NOT RUN: ").append(why).append('\n'));
         out.append('\n');
-        goal(out, "in-process / c-loop", millis.get(ApplyMethod.IN_PROCESS), millis.get(ApplyMethod.C_LOOP), IN_PROCESS_GOAL);
+        goal(out, "in-process / c-loop-apply-syscalls", millis.get(ApplyMethod.IN_PROCESS),
+                millis.get(ApplyMethod.C_LOOP_APPLY_SYSCALLS), IN_PROCESS_GOAL);
         goal(out, "cold-cli / shell-hook", millis.get(ApplyMethod.COLD_CLI), millis.get(ApplyMethod.SHELL_HOOK), COLD_CLI_GOAL);
+        out.append("Floor in-process / c-loop (the two changing system calls alone, without kvmtune's identity"
+                + " checks, read-back and record): ");
+        if (millis.containsKey(ApplyMethod.IN_PROCESS) && millis.containsKey(ApplyMethod.C_LOOP)) {
+            out.append(Figures.ratio(millis.get(ApplyMethod.IN_PROCESS).median(), floor)).append(" (medians)\n");
+        } else {
+            out.append("not measured (a method was not run)\n");
+        }
         return out.toString();
+    }
+
+    private static double median(Map<ApplyMethod, Samples> millis, ApplyMethod method) {
+        return Optional.ofNullable(millis.get(method)).map(Samples::median).orElse(Double.NaN);
     }
 
     private static void goal(StringBuilder out, String what, Samples measured, Samples baseline, double goal) {

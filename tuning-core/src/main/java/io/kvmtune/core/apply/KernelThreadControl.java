@@ -42,9 +42,7 @@ public final class KernelThreadControl implements ThreadControl, MemoryControl {
 
     @Override
     public OptionalLong startTime(int tid) {
-        try (PinnedStat stat = proc.openStat(tid).orElse(null)) {
-            return stat == null ? OptionalLong.empty() : stat.startTime();
-        }
+        return proc.startTime(tid);
     }
 
     /** Keeps {@code /proc/<tid>/stat} open: it fails to read once the found thread is gone, reused id or not. */

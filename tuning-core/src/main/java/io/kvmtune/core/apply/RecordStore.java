@@ -2,6 +2,7 @@ package io.kvmtune.core.apply;
 
 import io.kvmtune.core.MissingComponentException;
 import io.kvmtune.core.files.AtomicFile;
+import io.kvmtune.core.files.FileVersion;
 import io.kvmtune.core.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Apply records on disk, one file per QEMU process ({@code qemu-<pid>.json}).
@@ -29,6 +31,11 @@ import java.util.Optional;
  * {@link #load} of that pid fail. A directory fsync, on save or delete, would only make the
  * rename survive a crash, which protects nothing. On tmpfs, where {@code /run} is on every systemd host, both
  * are free; on a disk they cost milliseconds.
+ *
+ * <p>A store remembers the last record it saved or read, with the {@link FileVersion} of its
+ * file: applying to the same guest again then costs one {@code stat} to find the previous record
+ * instead of reading and parsing it, and nothing at all to save when the record is the same. A
+ * file another process has replaced since is read again.
  */
 public final class RecordStore {
 
@@ -36,6 +43,16 @@ public final class RecordStore {
     public static final Path DEFAULT_DIR = Path.of("/run/kvmtune");
 
     private final Path dir;
+
+    /**
+     * The record this store last saved or read, with the version of the file it is in: while the
+     * file has that version, {@link #load} returns it without reading and parsing the file again,
+     * which an apply repeated on the same guest would otherwise do every time.
+     */
+    private final AtomicReference<Known> last = new AtomicReference<>();
+
+    private record Known(int pid, FileVersion version, ApplyRecord record) {
+    }
 
     public RecordStore(Path dir) {
         this.dir = dir;
@@ -50,12 +67,22 @@ public final class RecordStore {
         return dir.resolve("qemu-" + pid + ".json");
     }
 
-    /** Saves atomically, replacing any earlier record of the same pid. */
+    /**
+     * Saves atomically, replacing any earlier record of the same pid; a file that holds this very
+     * record already (the same plan applied again) is left as it is.
+     */
     public void save(ApplyRecord record) {
-        Path target = file(record.process().tid());
-        byte[] bytes = (Json.pretty(record) + "\n").getBytes(StandardCharsets.UTF_8);
+        int pid = record.process().tid();
+        Path target = file(pid);
         try {
-            AtomicFile.replace(target, bytes);
+            Known known = last.get();
+            if (known != null && known.pid() == pid && known.record().equals(record)
+                    && FileVersion.of(target).equals(Optional.of(known.version()))) {
+                return;
+            }
+            // sized like the last record: applying to the same guest again changes a few characters of it
+            byte[] bytes = Json.prettyFile(record, known == null ? 0 : (int) known.version().size() + 64);
+            last.set(new Known(pid, AtomicFile.replace(target, bytes), record));
         } catch (AtomicMoveNotSupportedException e) {
             throw new MissingComponentException("RecordStoreUnusable", "cannot save the apply record in " + dir
                     + ": the file system cannot rename atomically", e);
@@ -67,12 +94,25 @@ public final class RecordStore {
 
     /** The record of process {@code pid}, if one was saved. */
     public Optional<ApplyRecord> load(int pid) {
+        Path file = file(pid);
         try {
-            return Optional.of(ApplyRecord.fromJson(Files.readString(file(pid), StandardCharsets.UTF_8)));
+            Optional<FileVersion> version = FileVersion.of(file);
+            if (version.isEmpty()) {
+                return Optional.empty();
+            }
+            Known known = last.get();
+            if (known != null && known.pid() == pid && known.version().equals(version.get())) {
+                return Optional.of(known.record());
+            }
+            // Read after the version: a file replaced in between is remembered under the older
+            // version, which the next load finds changed and reads again.
+            ApplyRecord record = ApplyRecord.fromJson(Files.readString(file, StandardCharsets.UTF_8));
+            last.set(new Known(pid, version.get(), record));
+            return Optional.of(record);
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file(pid), e);
+            throw new UncheckedIOException("cannot read " + file, e);
         }
     }
 

@@ -3,7 +3,9 @@ package io.kvmtune.core.files;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -63,15 +65,16 @@ public final class AtomicFile {
      * rename, but a crash of the machine may undo the rename. For files whose old content is as
      * good as none after a reboot, such as state of running processes under {@code /run}.
      *
+     * @return the version of the file written, read before the rename: the file at {@code target}
+     *     is still this content for as long as it has this version, whoever replaces it later
      * @throws java.nio.file.AtomicMoveNotSupportedException when the file system cannot rename atomically
      */
-    public static void replace(Path target, byte[] bytes) throws IOException {
-        replace(target, bytes, Readers.OWNER);
+    public static FileVersion replace(Path target, byte[] bytes) throws IOException {
+        return replace(target, bytes, Readers.OWNER);
     }
 
-    private static void replace(Path target, byte[] bytes, Readers readers) throws IOException {
+    private static FileVersion replace(Path target, byte[] bytes, Readers readers) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir, readers.directory);
         Path temp = dir.resolve("." + target.getFileName() + "-" + ProcessHandle.current().pid() + "-"
                 + Thread.currentThread().threadId() + "-" + System.nanoTime() + ".tmp");
         try {
@@ -82,9 +85,13 @@ public final class AtomicFile {
                 }
                 ch.force(true);
             }
+            FileVersion version = FileVersion.of(temp).orElseThrow(() -> new NoSuchFileException(temp.toString(),
+                    null, "removed by another process before it was renamed into place"));
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
+            return version;
+        } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(temp);
+            throw e;
         }
     }
 
@@ -92,17 +99,20 @@ public final class AtomicFile {
      * Creates the temporary file, never opening one that exists. Its name is unique by process,
      * thread and clock already; it is not drawn at random as {@link Files#createTempFile} does,
      * because seeding SecureRandom costs a short-lived command (the libvirt hook writes through
-     * here) tens of milliseconds.
+     * here) tens of milliseconds. The directory is created when the file cannot be for want of
+     * it, not checked before every write: that would cost two system calls each time.
      */
     private static FileChannel createNew(Path temp, Readers readers) throws IOException {
         Set<StandardOpenOption> create = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         try {
             return FileChannel.open(temp, create, readers.file);
-        } catch (java.nio.file.FileAlreadyExistsException leftOver) {
+        } catch (NoSuchFileException noDirectory) {
+            Files.createDirectories(temp.getParent(), readers.directory);
+        } catch (FileAlreadyExistsException leftOver) {
             // a temporary file a killed writer left under the same name: it was never renamed, so it is garbage
             Files.delete(temp);
-            return FileChannel.open(temp, create, readers.file);
         }
+        return FileChannel.open(temp, create, readers.file);
     }
 
     /** A rename or removal is durable only once its directory is. */

@@ -1,5 +1,6 @@
 package io.kvmtune.core.json;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -314,6 +315,17 @@ public final class Json {
         StringBuilder out = new StringBuilder(256);
         writeValue(out, value, 2, 0);
         return out.toString();
+    }
+
+    /**
+     * {@link #pretty} and a final newline, as the UTF-8 bytes of a file. {@code expectedBytes}
+     * sizes the buffer: a document written again and again, such as an apply record, is then not
+     * copied over and over as the buffer grows to its size.
+     */
+    public static byte[] prettyFile(Object value, int expectedBytes) {
+        StringBuilder out = new StringBuilder(Math.max(expectedBytes, 256));
+        writeValue(out, value, 2, 0);
+        return out.append('\n').toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static void writeValue(StringBuilder out, Object value, int indent, int level) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -18,8 +17,10 @@ import java.util.OptionalLong;
  */
 public final class PinnedStat implements AutoCloseable {
 
-    // the whole stat line: comm is at most 64 bytes, the 52 numbers at most 20 digits each
-    private static final int LINE_BYTES = 2048;
+    // Field 22 ends within the first 350 bytes even with the pid, comm (at most 64 bytes) and fields
+    // 3 to 21 at their widest; the rest of the line (52 numbers in all) is not needed, and one
+    // buffer per pinned thread is allocated on every apply.
+    private static final int LINE_BYTES = 512;
 
     private final Path file;
     private final FileChannel channel;
@@ -40,22 +41,37 @@ public final class PinnedStat implements AutoCloseable {
      * task has exited, whatever the id names today.
      */
     public OptionalLong startTime() {
-        buffer.clear();
+        int length;
         try {
-            while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) > 0) {
-                // a stat line normally arrives in one read; loop for the rare short read
-            }
+            length = readLine(channel::read, buffer);
         } catch (IOException e) {
             if (ProcFs.isGone(e)) {
                 return OptionalLong.empty();
             }
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
-        if (buffer.position() == 0) {
-            return OptionalLong.empty();
+        return length == 0 ? OptionalLong.empty() : OptionalLong.of(ProcStat.parseStartTime(buffer.array(), length));
+    }
+
+    /** A read at a file offset, as {@link FileChannel#read(ByteBuffer, long)} makes it. */
+    @FunctionalInterface
+    interface PositionalRead {
+        int read(ByteBuffer into, long position) throws IOException;
+    }
+
+    /**
+     * Reads the line at the start of the file into {@code buffer} (a heap buffer), as much of it
+     * as fits, returning its length. The kernel hands a stat line over whole, newline included, in one read; only a read
+     * that ends elsewhere was short and is continued. Reading on until end of file would cost a
+     * system call per check for nothing.
+     */
+    static int readLine(PositionalRead in, ByteBuffer buffer) throws IOException {
+        buffer.clear();
+        while (buffer.hasRemaining() && in.read(buffer, buffer.position()) > 0
+                && buffer.get(buffer.position() - 1) != '\n') {
+            // a short read: continue where it stopped
         }
-        String line = new String(buffer.array(), 0, buffer.position(), StandardCharsets.ISO_8859_1);
-        return OptionalLong.of(ProcStat.parseStartTime(line.strip()));
+        return buffer.position();
     }
 
     @Override

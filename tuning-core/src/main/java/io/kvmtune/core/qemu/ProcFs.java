@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Reads processes and threads from a {@code /proc} tree: the real one, or a fake tree in a test
@@ -130,9 +131,14 @@ public final class ProcFs {
      * given the id to a new task. One small read; the apply engine calls it after each action.
      */
     public boolean stillSame(ThreadIdentity identity) {
-        return read(dir(identity.tid()).resolve("stat"))
-                .map(s -> ProcStat.parseStartTime(s.strip()) == identity.startTime())
-                .orElse(false);
+        return startTime(identity.tid()).equals(OptionalLong.of(identity.startTime()));
+    }
+
+    /** The start time (field 22 of {@code /proc/<tid>/stat}) of the task {@code tid} names now; empty when none does. */
+    public OptionalLong startTime(int tid) {
+        try (PinnedStat stat = openStat(tid).orElse(null)) {
+            return stat == null ? OptionalLong.empty() : stat.startTime();
+        }
     }
 
     private Path dir(int pid) {

@@ -1,7 +1,8 @@
 package io.kvmtune.core.qemu;
 
-import java.util.Optional;
 import io.kvmtune.linux.SchedPolicy;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
  * The fields of {@code /proc/<pid>/stat} (or {@code /proc/<pid>/task/<tid>/stat}) that thread
@@ -83,26 +84,38 @@ public record ProcStat(int pid, String comm, char state, int ppid, long flags, l
     }
 
     /**
-     * Field 22 alone, for the identity check the apply engine runs after every action: no record,
-     * no split of the other 50 fields.
+     * Field 22 alone, from the bytes of a stat line as read ({@code length} of them, a trailing
+     * newline allowed), for the identity check the apply engine runs on every thread: no String
+     * of the line, no split of the other 50 fields.
      */
-    static long parseStartTime(String line) {
-        int close = line.lastIndexOf(')');
-        if (close < 0) {
-            throw new ProcFormatException("stat: no (comm) field in \"" + abbreviate(line) + "\"");
+    static long parseStartTime(byte[] line, int length) {
+        int close = length - 1;
+        while (close >= 0 && line[close] != ')') {
+            close--;
         }
-        int field = 2;
+        if (close < 0) {
+            throw new ProcFormatException("stat: no (comm) field in \"" + abbreviate(latin1(line, 0, length)) + "\"");
+        }
         int start = close + 1;
-        while (field < 22) {
-            start = line.indexOf(' ', start);
-            if (start < 0) {
-                throw new ProcFormatException("stat: field 22 (starttime) is missing in \"" + abbreviate(line) + "\"");
+        for (int field = 2; field < 22; field++) {
+            while (start < length && line[start] != ' ') {
+                start++;
+            }
+            if (start == length) {
+                throw new ProcFormatException("stat: field 22 (starttime) is missing in \""
+                        + abbreviate(latin1(line, 0, length)) + "\"");
             }
             start++;
-            field++;
         }
-        int end = line.indexOf(' ', start);
-        return number(line.substring(start, end < 0 ? line.length() : end).strip(), 22, "starttime", Long.MAX_VALUE);
+        int end = start;
+        while (end < length && line[end] != ' ' && line[end] != '\n') {
+            end++;
+        }
+        return number(latin1(line, start, end), 22, "starttime", Long.MAX_VALUE);
+    }
+
+    private static String latin1(byte[] bytes, int from, int to) {
+        return new String(bytes, from, to - from, StandardCharsets.ISO_8859_1);
     }
 
     /** Non-negative decimal; the kernel prints every field used here unsigned. */

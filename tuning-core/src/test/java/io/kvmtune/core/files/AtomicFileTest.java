@@ -58,4 +58,17 @@ class AtomicFileTest {
             assertThat(files).containsExactly(target);
         }
     }
+
+    @Test
+    void replaceSaysWhichVersionOfTheFileItPutInPlace() throws Exception {
+        Path target = dir.resolve("records/qemu-3.json");
+
+        FileVersion first = AtomicFile.replace(target, "first".getBytes(StandardCharsets.UTF_8));
+        assertThat(FileVersion.of(target)).contains(first);
+
+        FileVersion second = AtomicFile.replace(target, "first".getBytes(StandardCharsets.UTF_8));
+        assertThat(second).as("the same content is still another file").isNotEqualTo(first);
+        assertThat(FileVersion.of(target)).contains(second);
+        assertThat(FileVersion.of(dir.resolve("records/none.json"))).isEmpty();
+    }
 }

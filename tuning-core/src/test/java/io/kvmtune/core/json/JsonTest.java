@@ -3,6 +3,7 @@ package io.kvmtune.core.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -125,6 +126,18 @@ class JsonTest {
                 }""");
         assertThat(Json.write(Map.of())).isEqualTo("{}");
         assertThat(Json.write(List.of())).isEqualTo("[]");
+    }
+
+    @Test
+    void aPrettyFileIsThePrettyTextAndANewlineInUtf8WhateverTheSizeExpected() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("comm", "CPU 0/KVM é😀");
+        m.put("cpus", List.of(0, 1));
+        byte[] expected = (Json.pretty(m) + "\n").getBytes(StandardCharsets.UTF_8);
+
+        assertThat(Json.prettyFile(m, 0)).isEqualTo(expected);
+        assertThat(Json.prettyFile(m, 4)).isEqualTo(expected);
+        assertThat(Json.prettyFile(m, 1 << 16)).isEqualTo(expected);
     }
 
     @Test

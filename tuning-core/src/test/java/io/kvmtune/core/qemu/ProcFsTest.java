@@ -3,12 +3,9 @@ package io.kvmtune.core.qemu;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.kvmtune.linux.Threads;
+import io.kvmtune.core.testing.WaitingThread;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -93,33 +90,29 @@ class ProcFsTest {
     }
 
     @Test
+    void anOpenStatFindsTheStartTimeInALineWithEveryFieldAtItsWidest() {
+        StringBuilder line = new StringBuilder("4194304 (").append("a) b".repeat(16)).append(") S");
+        for (int field = 4; field <= 52; field++) {
+            line.append(' ').append(field == 22 ? "9223372036854775807" : "18446744073709551615");
+        }
+        ProcFs proc = new FakeProc(root).file("7/stat", line.append('\n').toString()).procFs();
+
+        try (PinnedStat stat = proc.openStat(7).orElseThrow()) {
+            assertThat(stat.startTime()).hasValue(Long.MAX_VALUE);
+        }
+    }
+
+    @Test
     void anOpenStatOfAThreadThatExitedReadsNothingThoughTheFileStaysOpen() throws Exception {
         ProcFs proc = ProcFs.system();
-        CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<Integer> tid = new CompletableFuture<>();
-        Thread thread = new Thread(() -> {
-            tid.complete(Threads.currentTid());
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "kvmtune-pinned");
-        thread.start();
-        try (PinnedStat stat = proc.openStat(tid.get(10, TimeUnit.SECONDS)).orElseThrow()) {
-            long startTime = proc.stat(tid.get()).orElseThrow().startTime();
+        try (WaitingThread thread = WaitingThread.start("kvmtune-pinned");
+                PinnedStat stat = proc.openStat(thread.tid()).orElseThrow()) {
+            long startTime = proc.stat(thread.tid()).orElseThrow().startTime();
             assertThat(stat.startTime()).hasValue(startTime);
 
-            release.countDown();
-            thread.join(10_000);
-            // the kernel finishes tearing the task down just after the JVM sees the thread end
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (stat.startTime().isPresent() && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            thread.exit(() -> stat.startTime().isPresent());
+
             assertThat(stat.startTime()).as("the task is gone, whatever the id names now").isEmpty();
-        } finally {
-            release.countDown();
         }
     }
 

@@ -2,6 +2,7 @@ package io.kvmtune.core.qemu;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.nio.charset.StandardCharsets;
 
 /**
  * /proc text comes from the kernel, but a comm is chosen by any process: the parsers must answer
@@ -18,7 +19,8 @@ class ProcParsersFuzzTest {
                 : data.consumeRemainingAsString();
         try {
             ProcStat stat = ProcStat.parse(line);
-            if (stat.startTime() != ProcStat.parseStartTime(line)) {
+            byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+            if (stat.startTime() != ProcStat.parseStartTime(bytes, bytes.length)) {
                 throw new AssertionError("the two start time readers disagree on: " + line);
             }
             stat.schedPolicy();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kvmtune.linux.SchedPolicy;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,7 @@ class ProcStatTest {
         assertThat(stat.startTime()).isEqualTo(99);
         assertThat(stat.rtPriority()).isEqualTo(1);
         assertThat(stat.schedPolicy()).contains(SchedPolicy.FIFO);
-        assertThat(ProcStat.parseStartTime(line)).isEqualTo(99);
+        assertThat(startTime(line)).isEqualTo(99);
     }
 
     @Test
@@ -76,7 +77,7 @@ class ProcStatTest {
                 .isInstanceOf(ProcFormatException.class).hasMessageContaining("field 22 (starttime)");
         assertThatThrownBy(() -> ProcStat.parse(FakeProc.statLine(1, "x", 'S', 1, 0, 5, 0, 0, 0).replace(") S ", ") SS ")))
                 .isInstanceOf(ProcFormatException.class).hasMessageContaining("field 3 (state)");
-        assertThatThrownBy(() -> ProcStat.parseStartTime("1 (x) S 1 2"))
+        assertThatThrownBy(() -> startTime("1 (x) S 1 2"))
                 .isInstanceOf(ProcFormatException.class).hasMessageContaining("field 22");
     }
 
@@ -90,13 +91,20 @@ class ProcStatTest {
 
     @Test
     void agreesWithTheKernelAboutThisProcess() throws IOException {
-        String line = Files.readString(Path.of("/proc/thread-self/stat")).strip();
+        byte[] read = Files.readAllBytes(Path.of("/proc/thread-self/stat"));
+        String line = new String(read, StandardCharsets.UTF_8).strip();
 
         ProcStat stat = ProcStat.parse(line);
 
         assertThat(ProcFs.system().taskIds((int) ProcessHandle.current().pid())).contains(stat.pid());
         assertThat(stat.state()).as("the reading thread is running").isEqualTo('R');
         assertThat(stat.isKernelThread()).isFalse();
-        assertThat(ProcStat.parseStartTime(line)).isEqualTo(stat.startTime());
+        assertThat(ProcStat.parseStartTime(read, read.length)).as("the line as read, newline and all")
+                .isEqualTo(stat.startTime());
+    }
+
+    private static long startTime(String line) {
+        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+        return ProcStat.parseStartTime(bytes, bytes.length);
     }
 }
