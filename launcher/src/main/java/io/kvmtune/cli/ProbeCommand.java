@@ -69,6 +69,10 @@ final class ProbeCommand extends Subcommand {
             description = "Histogram range in µs; longer wake-ups count as overflows (default: ${DEFAULT-VALUE}).")
     int histogramMaxMicros;
 
+    @Option(names = "--laptop", description = "Leave the CPU latency limit (/dev/cpu_dma_latency) alone, as cyclictest's"
+            + " --laptop does: wake-ups then also measure leaving idle states.")
+    boolean laptop;
+
     /** Printed on stderr once warm-up is over and wake-ups count. */
     static final String MEASURING = "kvmtune probe: measuring";
 
@@ -109,7 +113,7 @@ final class ProbeCommand extends Subcommand {
         }
         Duration duration = loops > 0 ? null
                 : parseDuration(length != null && length.duration != null ? length.duration : "10s");
-        return new ProbeConfig(on, priority, intervalMicros, loops, duration, histogramMaxMicros, true);
+        return new ProbeConfig(on, priority, intervalMicros, loops, duration, histogramMaxMicros, true, !laptop);
     }
 
     /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d}, or plain seconds, as cyclictest's {@code -D}. */

@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * CPU, each sleeping with {@code clock_nanosleep(TIMER_ABSTIME)} one interval at a time and
  * recording how late it woke.
  *
- * <p>What it changes it puts back: the threads' scheduling ends with them, and memory locked with
- * {@code mlockall} is unlocked at the end, also when {@link #stop()} is called from a shutdown hook
- * on Ctrl-C. Measurement threads sleep between wake-ups, so SCHED_FIFO never lets them hog a CPU.
+ * <p>What it changes it puts back: the threads' scheduling ends with them, memory locked with
+ * {@code mlockall} is unlocked and the CPU latency limit ({@link CpuLatencyLimit}) let go at the
+ * end, also when {@link #stop()} is called from a shutdown hook on Ctrl-C. Measurement threads sleep between wake-ups, so SCHED_FIFO never lets them hog a CPU.
  */
 public final class LatencyProbe {
 
@@ -51,14 +51,16 @@ public final class LatencyProbe {
      * begins, so that a caller can tell a person (or a test) that wake-ups now count.
      */
     public ProbeResult run(Runnable onStart) throws InterruptedException {
-        if (config.lockMemory()) {
-            Memory.lockAll(EnumSet.of(LockFlag.CURRENT, LockFlag.FUTURE));
-        }
-        try {
-            return measure(onStart);
-        } finally {
+        try (CpuLatencyLimit limit = config.limitCpuLatency() ? CpuLatencyLimit.holdZero(CpuLatencyLimit.DEVICE) : null) {
             if (config.lockMemory()) {
-                Memory.unlockAll();
+                Memory.lockAll(EnumSet.of(LockFlag.CURRENT, LockFlag.FUTURE));
+            }
+            try {
+                return measure(onStart);
+            } finally {
+                if (config.lockMemory()) {
+                    Memory.unlockAll();
+                }
             }
         }
     }

@@ -14,9 +14,11 @@ import java.time.Duration;
  * @param duration how long to run when {@code loops} is 0 ({@code -D})
  * @param histogramMaxMicros histogram range; longer latencies count as overflows ({@code -h})
  * @param lockMemory lock all current and future memory first ({@code -m})
+ * @param limitCpuLatency hold the PM QoS CPU latency limit at 0 µs during the run, as cyclictest
+ *     does unless given {@code --laptop}
  */
 public record ProbeConfig(CpuSet cpus, int priority, long intervalMicros, long loops, Duration duration,
-        int histogramMaxMicros, boolean lockMemory) {
+        int histogramMaxMicros, boolean lockMemory, boolean limitCpuLatency) {
 
     public ProbeConfig {
         if (cpus.isEmpty()) {

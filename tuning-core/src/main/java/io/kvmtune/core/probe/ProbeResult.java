@@ -47,6 +47,7 @@ public record ProbeResult(ProbeConfig config, Instant start, Instant end, List<T
         m.put("priority", config.priority());
         m.put("interval_us", config.intervalMicros());
         m.put("mlockall", config.lockMemory());
+        m.put("cpu_latency_limit_us", config.limitCpuLatency() ? 0 : null);
         m.put("num_threads", threads.size());
         m.put("resolution_in_ns", 1);
         Map<String, Object> perThread = new LinkedHashMap<>();

@@ -7,6 +7,8 @@ import io.kvmtune.core.cpu.CpuSet;
 import io.kvmtune.core.json.Json;
 import io.kvmtune.core.json.JsonObject;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +33,7 @@ class LatencyProbeIT {
 
     @Test
     void measuresEveryWakeUpOnEachCpuWithoutAllocatingInTheLoop() throws Exception {
-        ProbeResult r = new LatencyProbe(new ProbeConfig(cpus, 10, 200, 500, null, 1000, false)).run();
+        ProbeResult r = new LatencyProbe(new ProbeConfig(cpus, 10, 200, 500, null, 1000, false, false)).run();
         assertThat(r.threads()).hasSize(cpus.size());
         for (ProbeResult.ThreadResult t : r.threads()) {
             assertThat(t.histogram().count()).as("cycles on cpu %d", t.cpu()).isEqualTo(500);
@@ -46,7 +48,7 @@ class LatencyProbeIT {
 
     @Test
     void threadsRunSchedFifoPinnedToTheirCpuWhileMeasuring() throws Exception {
-        LatencyProbe probe = new LatencyProbe(new ProbeConfig(cpus, 7, 500, 2_000, null, 1000, false));
+        LatencyProbe probe = new LatencyProbe(new ProbeConfig(cpus, 7, 500, 2_000, null, 1000, false, false));
         CompletableFuture<ProbeResult> run = runInBackground(probe);
         try {
             Map<Integer, String[]> seen = waitForProbeThreads(cpus.size());
@@ -63,7 +65,7 @@ class LatencyProbeIT {
 
     @Test
     void stopEndsARunLongBeforeItsDuration() throws Exception {
-        LatencyProbe probe = new LatencyProbe(new ProbeConfig(cpus, 5, 1000, 0, Duration.ofMinutes(5), 100, false));
+        LatencyProbe probe = new LatencyProbe(new ProbeConfig(cpus, 5, 1000, 0, Duration.ofMinutes(5), 100, false, false));
         CompletableFuture<ProbeResult> run = runInBackground(probe);
         waitForProbeThreads(cpus.size());
         Thread.sleep(200);
@@ -78,7 +80,7 @@ class LatencyProbeIT {
 
     @Test
     void aDurationRunLastsItsDurationBecauseWarmUpHappensBeforeTheStart() throws Exception {
-        ProbeResult r = new LatencyProbe(new ProbeConfig(cpus, 5, 1000, 0, Duration.ofSeconds(1), 100, false)).run();
+        ProbeResult r = new LatencyProbe(new ProbeConfig(cpus, 5, 1000, 0, Duration.ofSeconds(1), 100, false, false)).run();
         assertThat(Duration.between(r.start(), r.end())).isBetween(Duration.ofMillis(900), Duration.ofMillis(2500));
         assertThat(r.threads().getFirst().histogram().count()).isBetween(500L, 1001L);
     }
@@ -87,7 +89,7 @@ class LatencyProbeIT {
     void locksMemoryForTheRunAndUnlocksItAfterwards() throws Exception {
         assertThat(vmLckKb()).as("VmLck before").isZero();
         LatencyProbe probe = new LatencyProbe(new ProbeConfig(CpuSet.of(cpus.first()), 5, 1000, 0,
-                Duration.ofSeconds(20), 100, true));
+                Duration.ofSeconds(20), 100, true, false));
         CompletableFuture<ProbeResult> run = runInBackground(probe);
         long during;
         try {
@@ -99,6 +101,30 @@ class LatencyProbeIT {
         run.get(10, TimeUnit.SECONDS);
         assertThat(during).as("VmLck during the run").isPositive();
         assertThat(vmLckKb()).as("VmLck after the run").isZero();
+    }
+
+    @Test
+    void holdsTheCpuLatencyLimitAtZeroWhileMeasuringAndLetsItGoAfter() throws Exception {
+        assumeTrue(Files.isReadable(CpuLatencyLimit.DEVICE), CpuLatencyLimit.DEVICE + " is missing (no PM QoS)");
+        int before = cpuLatencyLimit();
+        assumeTrue(before != 0, "another process holds the CPU latency limit at 0 already");
+        LatencyProbe probe = new LatencyProbe(new ProbeConfig(CpuSet.of(cpus.first()), 5, 1000, 0,
+                Duration.ofMinutes(5), 100, false, true));
+        CompletableFuture<ProbeResult> run = runInBackground(probe);
+        try {
+            waitForProbeThreads(1);
+            assertThat(cpuLatencyLimit()).isZero();
+        } finally {
+            probe.stop();
+            JsonObject json = Json.parseObject(Json.write(run.get(30, TimeUnit.SECONDS)));
+            assertThat(json.integer("cpu_latency_limit_us")).isZero();
+        }
+        assertThat(cpuLatencyLimit()).isEqualTo(before);
+    }
+
+    /** The kernel's current CPU latency limit in µs: reading the PM QoS device gives a native s32. */
+    private static int cpuLatencyLimit() throws IOException {
+        return ByteBuffer.wrap(Files.readAllBytes(CpuLatencyLimit.DEVICE)).order(ByteOrder.nativeOrder()).getInt();
     }
 
     private static CompletableFuture<ProbeResult> runInBackground(LatencyProbe probe) {

@@ -12,17 +12,17 @@ class ProbeConfigTest {
     @Test
     void rejectsEachBadArgumentNamingIt() {
         CpuSet one = CpuSet.of(0);
-        assertThatThrownBy(() -> new ProbeConfig(CpuSet.empty(), 80, 200, 10, null, 100, true))
+        assertThatThrownBy(() -> new ProbeConfig(CpuSet.empty(), 80, 200, 10, null, 100, true, false))
                 .isInstanceOf(InvalidInputException.class).hasFieldOrPropertyWithValue("key", "--cpus");
-        assertThatThrownBy(() -> new ProbeConfig(one, 100, 200, 10, null, 100, true))
+        assertThatThrownBy(() -> new ProbeConfig(one, 100, 200, 10, null, 100, true, false))
                 .isInstanceOf(InvalidInputException.class).hasFieldOrPropertyWithValue("key", "--priority");
-        assertThatThrownBy(() -> new ProbeConfig(one, 80, 5, 10, null, 100, true))
+        assertThatThrownBy(() -> new ProbeConfig(one, 80, 5, 10, null, 100, true, false))
                 .isInstanceOf(InvalidInputException.class).hasFieldOrPropertyWithValue("key", "--interval");
-        assertThatThrownBy(() -> new ProbeConfig(one, 80, 200, 0, Duration.ZERO, 100, true))
+        assertThatThrownBy(() -> new ProbeConfig(one, 80, 200, 0, Duration.ZERO, 100, true, false))
                 .isInstanceOf(InvalidInputException.class).hasFieldOrPropertyWithValue("key", "--duration");
-        assertThatThrownBy(() -> new ProbeConfig(one, 80, 200, -1, null, 100, true))
+        assertThatThrownBy(() -> new ProbeConfig(one, 80, 200, -1, null, 100, true, false))
                 .isInstanceOf(InvalidInputException.class).hasFieldOrPropertyWithValue("key", "--loops");
-        assertThatThrownBy(() -> new ProbeConfig(one, 80, 200, 10, null, 0, true))
+        assertThatThrownBy(() -> new ProbeConfig(one, 80, 200, 10, null, 0, true, false))
                 .isInstanceOf(InvalidInputException.class).hasFieldOrPropertyWithValue("key", "--histogram-max");
     }
 }
