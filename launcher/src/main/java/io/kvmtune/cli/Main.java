@@ -24,19 +24,16 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        int status = run(args, System.in, System.out, System.err);
+        Optional<LeanApply> lean = LeanApply.parse(args);
+        int status = run(args, lean, System.in, System.out, System.err);
         System.out.flush();
         System.err.flush();
         // System.exit logs the exit through System.Logger (JDK 21+), which brings up the logging
         // backend: a few ms that the lean calls save by returning when they succeed. They start
         // no non-daemon thread, so the JVM ends right after main.
-        if (status != ExitStatus.OK.code() || !isLean(args)) {
+        if (status != ExitStatus.OK.code() || !(isVersion(args) || HookMain.isProtocolCall(args) || lean.isPresent())) {
             System.exit(status);
         }
-    }
-
-    private static boolean isLean(String[] args) {
-        return isVersion(args) || HookMain.isProtocolCall(args) || LeanApply.parse(args).isPresent();
     }
 
     private static boolean isVersion(String[] args) {
@@ -44,6 +41,10 @@ public final class Main {
     }
 
     static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        return run(args, LeanApply.parse(args), in, out, err);
+    }
+
+    private static int run(String[] args, Optional<LeanApply> lean, InputStream in, PrintStream out, PrintStream err) {
         if (isVersion(args)) {
             out.println(Version.line());
             return ExitStatus.OK.code();
@@ -54,7 +55,6 @@ public final class Main {
         }
         PrintWriter o = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         PrintWriter e = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
-        Optional<LeanApply> lean = LeanApply.parse(args);
         int status = lean.isPresent() ? lean.get().run(o, e) : Cli.forArguments(args, o, e).execute(args);
         o.flush();
         e.flush();

@@ -174,7 +174,7 @@ final class ApplyRun {
             return;
         }
         String label = t.role().label();
-        Optional<CgroupGroup> cpuset = group(membership.get(), "cpuset")
+        Optional<CgroupGroup> cpuset = cgroups.group(membership.get(), "cpuset")
                 .filter(g -> LibvirtThreadGroups.isGroupFor(g, label));
         cpuset.ifPresent(g -> {
             CpuSet earlier = cpusets.putIfAbsent(g, target.cpus());
@@ -184,12 +184,7 @@ final class ApplyRun {
             }
             cpusetsBefore.computeIfAbsent(g, k -> cgroups.read(k.file(CPUSET_CPUS)));
         });
-        live.add(new Live(target, pin, state.get(), cpuset, group(membership.get(), "cpu")));
-    }
-
-    /** The thread's group of {@code controller}; none when its groups were not read, as for a bare QEMU. */
-    private Optional<CgroupGroup> group(List<ProcCgroup> membership, String controller) {
-        return membership.isEmpty() ? Optional.empty() : cgroups.group(membership, controller);
+        live.add(new Live(target, pin, state.get(), cpuset, cgroups.group(membership.get(), "cpu")));
     }
 
     private boolean processAlive() {
