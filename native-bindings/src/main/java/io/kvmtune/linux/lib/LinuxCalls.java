@@ -27,9 +27,9 @@ import java.util.function.ToLongFunction;
 /**
  * The downcalls jextract cannot generate: those that capture {@code errno}
  * ({@code Linker.Option.captureCallState}, which jextract has no option for), those marked
- * {@code critical}, and those that fall back to {@code syscall(2)} when libc lacks the wrapper
- * (glibc has no {@code sched_setattr} before 2.41, no {@code pidfd_open} before 2.36, no
- * {@code gettid} before 2.30). Kept apart from {@link kvmtune_linux_h} so that regenerating
+ * {@code critical}, those that fall back to {@code syscall(2)} when libc lacks the wrapper
+ * (no {@code pidfd_open} before glibc 2.36, no {@code gettid} before 2.30), and the scheduling
+ * calls, always made through {@code syscall(2)}. Kept apart from {@link kvmtune_linux_h} so that regenerating
  * that class cannot clobber them; shaped the same way, one lazily linked holder per function.
  *
  * <p>Every errno-capturing function takes a call-state segment first
@@ -49,16 +49,11 @@ public final class LinuxCalls {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
     private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CALL_STATE.varHandle(groupElement("errno"));
-    private static final MethodHandle SEGMENT_ADDRESS;
 
-    static {
-        try {
-            SEGMENT_ADDRESS = MethodHandles.lookup().findVirtual(
-                    MemorySegment.class, "address", MethodType.methodType(long.class));
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
+    // Built on the first failed call, not with this class: deriving a VarHandle from a layout path
+    // spins method handles, ~7 ms of a cold JVM's start-up (the libvirt hook, `kvmtune apply`).
+    private static final class Errno {
+        static final VarHandle HANDLE = CALL_STATE.varHandle(groupElement("errno"));
     }
 
     /** A call-state segment for the errno-capturing functions of this class. */
@@ -68,7 +63,7 @@ public final class LinuxCalls {
 
     /** The errno captured in {@code callState} by the last call that used it. */
     public static int errno(MemorySegment callState) {
-        return (int) ERRNO.get(callState, 0L);
+        return (int) Errno.HANDLE.get(callState, 0L);
     }
 
     // ---- syscall(2), one handle per number of arguments
@@ -134,80 +129,80 @@ public final class LinuxCalls {
                 syscall(args.size()), 1, number.applyAsLong(SyscallNumbers.current()));
         for (int i = 0; i < args.size(); i++) {
             if (args.get(i) instanceof AddressLayout) {
-                handle = MethodHandles.filterArguments(handle, 1 + i, SEGMENT_ADDRESS);
+                handle = MethodHandles.filterArguments(handle, 1 + i, SegmentAddress.HANDLE);
             }
         }
         // int arguments widen to long, the long result narrows to the wrapper's int
         return MethodHandles.explicitCastArguments(handle, type);
     }
 
+    private static final class SegmentAddress {
+        static final MethodHandle HANDLE;
+
+        static {
+            try {
+                HANDLE = MethodHandles.lookup().findVirtual(
+                        MemorySegment.class, "address", MethodType.methodType(long.class));
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+    }
+
     private static AssertionError unreachable(Throwable t) {
         return new AssertionError("should not reach here", t);
     }
 
-    // ---- <sched.h> affinity
-
-    private static final class sched_getaffinity {
-        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_INT, C_LONG, C_POINTER);
-        static final MethodHandle HANDLE = linkOrSyscall("sched_getaffinity", DESC, SyscallNumbers::sched_getaffinity);
-    }
+    // ---- <sched.h>: the four scheduling calls, always through syscall(2) and one shared handle
+    //
+    // Each distinct downcall shape costs a short-lived JVM its own linking, ~20-30 ms in the
+    // interpreter, and a cold `kvmtune apply` or libvirt hook needs all four calls at once: as
+    // system calls of four arguments (unused trailing ones 0, which the kernel never reads) they
+    // share the one stub of syscall4. glibc has no sched_*attr wrapper before 2.41 anyway.
 
     /**
      * {@snippet lang=c :
-     * int sched_getaffinity(pid_t pid, size_t cpusetsize, unsigned long *mask)
+     * syscall(SYS_sched_getaffinity, pid_t pid, size_t cpusetsize, unsigned long *mask)
      * }
-     * Returns -1 on failure; 0 from glibc, or the number of bytes written from the raw system call.
+     * Returns -1 on failure, else the number of bytes the kernel wrote, which may be fewer than
+     * {@code cpusetsize}: unlike glibc's wrapper the system call leaves the rest of {@code mask}
+     * as it was.
      */
     public static int sched_getaffinity(MemorySegment callState, int pid, long cpusetsize, MemorySegment mask) {
+        requireNative(mask);
         try {
-            return (int) sched_getaffinity.HANDLE.invokeExact(callState, pid, cpusetsize, mask);
-        } catch (Error | RuntimeException ex) {
-            throw ex;
-        } catch (Throwable ex) {
-            throw unreachable(ex);
+            return schedCall(callState, SyscallNumbers.current().sched_getaffinity(), pid, cpusetsize,
+                    mask.address(), 0L);
+        } finally {
+            Reference.reachabilityFence(mask);
         }
     }
 
-    private static final class sched_setaffinity {
-        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_INT, C_LONG, C_POINTER);
-        static final MethodHandle HANDLE = linkOrSyscall("sched_setaffinity", DESC, SyscallNumbers::sched_setaffinity);
-    }
-
     /**
      * {@snippet lang=c :
-     * int sched_setaffinity(pid_t pid, size_t cpusetsize, const unsigned long *mask)
+     * syscall(SYS_sched_setaffinity, pid_t pid, size_t cpusetsize, const unsigned long *mask)
      * }
      */
     public static int sched_setaffinity(MemorySegment callState, int pid, long cpusetsize, MemorySegment mask) {
+        requireNative(mask);
         try {
-            return (int) sched_setaffinity.HANDLE.invokeExact(callState, pid, cpusetsize, mask);
-        } catch (Error | RuntimeException ex) {
-            throw ex;
-        } catch (Throwable ex) {
-            throw unreachable(ex);
+            return schedCall(callState, SyscallNumbers.current().sched_setaffinity(), pid, cpusetsize,
+                    mask.address(), 0L);
+        } finally {
+            Reference.reachabilityFence(mask);
         }
     }
-
-    // ---- sched_setattr / sched_getattr: always syscall(2) (no glibc wrapper before 2.41)
 
     /**
      * {@snippet lang=c :
      * syscall(SYS_sched_setattr, pid_t pid, struct sched_attr *attr, unsigned int flags)
      * }
-     * Made through the 4-argument handle of {@link #sched_getattr} with a trailing 0, which the
-     * kernel never reads: the two calls then share one downcall stub, and each stub linked costs
-     * several milliseconds of a short-lived JVM's start-up (the libvirt hook sets both).
      */
     public static int sched_setattr(MemorySegment callState, int pid, MemorySegment attr, int flags) {
         requireNative(attr);
-        long nr = SyscallNumbers.current().sched_setattr();
         try {
-            return (int) (long) syscall4.HANDLE.invokeExact(callState, nr, (long) pid, attr.address(),
+            return schedCall(callState, SyscallNumbers.current().sched_setattr(), pid, attr.address(),
                     Integer.toUnsignedLong(flags), 0L);
-        } catch (Error | RuntimeException ex) {
-            throw ex;
-        } catch (Throwable ex) {
-            throw unreachable(ex);
         } finally {
             Reference.reachabilityFence(attr);
         }
@@ -221,16 +216,22 @@ public final class LinuxCalls {
      */
     public static int sched_getattr(MemorySegment callState, int pid, MemorySegment attr, int size, int flags) {
         requireNative(attr);
-        long nr = SyscallNumbers.current().sched_getattr();
         try {
-            return (int) (long) syscall4.HANDLE.invokeExact(callState, nr, (long) pid, attr.address(),
+            return schedCall(callState, SyscallNumbers.current().sched_getattr(), pid, attr.address(),
                     Integer.toUnsignedLong(size), Integer.toUnsignedLong(flags));
+        } finally {
+            Reference.reachabilityFence(attr);
+        }
+    }
+
+    /** A scheduling system call's result, -1 or a non-negative int (a byte count at most). */
+    private static int schedCall(MemorySegment callState, long number, int pid, long arg1, long arg2, long arg3) {
+        try {
+            return (int) (long) syscall4.HANDLE.invokeExact(callState, number, (long) pid, arg1, arg2, arg3);
         } catch (Error | RuntimeException ex) {
             throw ex;
         } catch (Throwable ex) {
             throw unreachable(ex);
-        } finally {
-            Reference.reachabilityFence(attr);
         }
     }
 

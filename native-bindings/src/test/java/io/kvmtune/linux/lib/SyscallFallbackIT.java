@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import org.junit.jupiter.api.Test;
@@ -19,8 +20,11 @@ class SyscallFallbackIT {
 
     private static final String MISSING = "kvmtune_no_such_symbol";
 
-    private static final MethodHandle GETAFFINITY_BY_SYSCALL = LinuxCalls.linkOrSyscall(MISSING,
-            FunctionDescriptor.of(C_INT, C_INT, C_LONG, C_POINTER), SyscallNumbers::sched_getaffinity);
+    private static final FunctionDescriptor GETAFFINITY = FunctionDescriptor.of(C_INT, C_INT, C_LONG, C_POINTER);
+    private static final MethodHandle GETAFFINITY_BY_SYSCALL =
+            LinuxCalls.linkOrSyscall(MISSING, GETAFFINITY, SyscallNumbers::sched_getaffinity);
+    private static final MethodHandle GETAFFINITY_BY_GLIBC = Linker.nativeLinker().downcallHandle(
+            kvmtune_linux_h.findOrThrow("sched_getaffinity"), GETAFFINITY, Linker.Option.captureCallState("errno"));
 
     @Test
     void fallbackWithPointerArgumentsReadsTheSameAffinityAsTheWrapper() throws Throwable {
@@ -28,11 +32,15 @@ class SyscallFallbackIT {
             MemorySegment state = LinuxCalls.allocateCallState(arena);
             MemorySegment viaSyscall = arena.allocate(128, 8);
             MemorySegment viaWrapper = arena.allocate(128, 8);
+            MemorySegment viaLinuxCalls = arena.allocate(128, 8);
             int rc = (int) GETAFFINITY_BY_SYSCALL.invokeExact(state, 0, 128L, viaSyscall);
             // the raw system call returns the bytes it wrote where glibc returns 0
             assertThat(rc).isPositive();
-            assertThat(LinuxCalls.sched_getaffinity(state, 0, 128L, viaWrapper)).isZero();
+            assertThat((int) GETAFFINITY_BY_GLIBC.invokeExact(state, 0, 128L, viaWrapper)).isZero();
             assertThat(viaSyscall.toArray(C_LONG)).isEqualTo(viaWrapper.toArray(C_LONG));
+            // LinuxCalls makes the system call itself, as the fallback does
+            assertThat(LinuxCalls.sched_getaffinity(state, 0, 128L, viaLinuxCalls)).isEqualTo(rc);
+            assertThat(viaLinuxCalls.toArray(C_LONG)).isEqualTo(viaWrapper.toArray(C_LONG));
         }
     }
 
