@@ -5,6 +5,7 @@ import io.kvmtune.core.json.JsonWritable;
 import io.kvmtune.linux.SchedPolicy;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A thread's scheduling attributes as {@code sched_getattr(2)} reports them: enough to put back
@@ -46,6 +47,21 @@ public record SchedSettings(SchedPolicy policy, int priority, int nice, long fla
     /** Whether the policy and priority are those a plan asks for. */
     public boolean matches(SchedPolicy wantedPolicy, int wantedPriority) {
         return policy == wantedPolicy && priority == wantedPriority;
+    }
+
+    // Written out rather than generated, like ThreadState's: an apply compares every thread's
+    // settings, and a record's generated equals is bootstrapped through invokedynamic on first
+    // use, which the JDK's AOT cache cannot keep (~5 ms of a cold `kvmtune apply`).
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SchedSettings s && policy == s.policy && priority == s.priority && nice == s.nice
+                && flags == s.flags && runtimeNs == s.runtimeNs && deadlineNs == s.deadlineNs
+                && periodNs == s.periodNs;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(policy, priority, nice, flags, runtimeNs, deadlineNs, periodNs);
     }
 
     /** chrt's way of writing it: {@code fifo:1}, {@code other}. */

@@ -6,6 +6,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -31,5 +32,19 @@ public record FileVersion(Object key, long size, FileTime modified) {
             return Optional.empty();
         }
         return Optional.of(new FileVersion(a.fileKey(), a.size(), a.lastModifiedTime()));
+    }
+
+    // Written out rather than generated: a record's own equals and hashCode are bootstrapped
+    // through invokedynamic (ObjectMethods) on first use, which the JDK's AOT cache cannot keep,
+    // and a cold `kvmtune apply` compares versions of its record: ~10 ms.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FileVersion other && Objects.equals(key, other.key) && size == other.size
+                && modified.equals(other.modified);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(key, size, modified);
     }
 }
