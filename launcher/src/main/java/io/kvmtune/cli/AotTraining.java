@@ -95,15 +95,17 @@ public final class AotTraining {
 
     /**
      * {@code kvmtune apply --pid PID --plan FILE} as a script runs it ({@link LeanApply}), with the
-     * plan the hook kept, then a restore. Only picocli-free paths are trained: a cached class
+     * plan the hook kept, twice, then a restore. Only picocli-free paths are trained: a cached class
      * that refers to picocli's would make every start of the JVM load picocli (whose classes the
      * cache cannot hold) to check it.
      */
     private static void applyAsScriptsDo(Path dir, TuningPlan plan, int pid, HookSettings settings) throws IOException {
         Path file = Files.writeString(dir.resolve("plan.json"), Json.pretty(plan));
         PrintStream discard = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
-        if (Main.run(new String[] {"apply", "--pid", Integer.toString(pid), "--plan", file.toString()},
-                InputStream.nullInputStream(), discard, System.err) == 0) {
+        String[] apply = {"apply", "--pid", Integer.toString(pid), "--plan", file.toString()};
+        if (Main.run(apply, InputStream.nullInputStream(), discard, System.err) == 0) {
+            // the second run finds the first one's record and merges with it, as any re-apply does
+            Main.run(apply, InputStream.nullInputStream(), discard, System.err);
             Applier.system(settings.records()).restore(pid);
         }
     }
