@@ -37,11 +37,21 @@ public record LatencyRun(long cycles, double minMicros, double avgMicros, double
     }
 
     /**
-     * Reads a cyclictest or kvmtune probe JSON result.
+     * Reads a cyclictest or kvmtune probe JSON result, its histogram as long as its highest bucket.
      *
      * @throws JsonException when the text is not JSON or has no thread results
      */
     public static LatencyRun parse(String text) {
+        return parse(text, 1);
+    }
+
+    /**
+     * Reads a cyclictest or kvmtune probe JSON result, its histogram at least {@code minBuckets}
+     * 1 µs buckets long: runs read to one length can be {@linkplain #combine combined}.
+     *
+     * @throws JsonException when the text is not JSON or has no thread results
+     */
+    public static LatencyRun parse(String text, int minBuckets) {
         JsonObject root = JsonObject.of(withoutStrayColons(Json.parse(text.replaceAll(":\\s*-?nan\\b", ": null"))), "$");
         Map<String, Object> threads = root.object("thread").fields();
         if (threads.isEmpty()) {
@@ -51,7 +61,7 @@ public record LatencyRun(long cycles, double minMicros, double avgMicros, double
         double min = Double.POSITIVE_INFINITY;
         double max = 0;
         double weightedSum = 0;
-        int buckets = 1;
+        int buckets = minBuckets;
         for (String id : threads.keySet()) {
             JsonObject t = root.object("thread").object(id);
             for (String bucket : t.optObject("histogram").map(h -> h.fields().keySet()).orElse(java.util.Set.of())) {
@@ -70,6 +80,30 @@ public record LatencyRun(long cycles, double minMicros, double avgMicros, double
             max = Math.max(max, number(t, "max"));
             weightedSum += number(t, "avg") * n;
             t.optObject("histogram").ifPresent(h -> addBuckets(all, h, n, number(t, "max")));
+        }
+        return new LatencyRun(cycles, cycles == 0 ? Double.NaN : min, cycles == 0 ? Double.NaN : weightedSum / cycles,
+                cycles == 0 ? Double.NaN : max, all);
+    }
+
+    /**
+     * The wake-ups of several runs together, as one run: cycles summed, the lowest minimum, the
+     * highest maximum, the mean weighted by cycles, the histograms added. The histograms must be
+     * of one length ({@link #parse(String, int)}).
+     */
+    public static LatencyRun combine(List<LatencyRun> runs) {
+        LatencyHistogram all = new LatencyHistogram(runs.getFirst().histogram().maxMicros());
+        long cycles = 0;
+        double min = Double.POSITIVE_INFINITY;
+        double max = 0;
+        double weightedSum = 0;
+        for (LatencyRun r : runs) {
+            all.add(r.histogram());
+            if (r.cycles() > 0) {
+                cycles += r.cycles();
+                min = Math.min(min, r.minMicros());
+                max = Math.max(max, r.maxMicros());
+                weightedSum += r.avgMicros() * r.cycles();
+            }
         }
         return new LatencyRun(cycles, cycles == 0 ? Double.NaN : min, cycles == 0 ? Double.NaN : weightedSum / cycles,
                 cycles == 0 ? Double.NaN : max, all);

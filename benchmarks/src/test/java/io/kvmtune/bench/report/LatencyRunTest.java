@@ -10,6 +10,7 @@ import io.kvmtune.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Results as cyclictest 2.40 and kvmtune probe really wrote them (fixtures captured on this project's VM). */
@@ -79,5 +80,50 @@ class LatencyRunTest {
         assertThat(out).contains("| kvmtune probe ").contains("| cyclictest ").contains("| probe / cyclictest ")
                 .contains("Goal probe max within 2x of cyclictest's: 0.389x -> met")
                 .contains("Goal probe median (p50) within 1.5x of cyclictest's: 1.05x -> met");
+    }
+
+    @Test
+    void roundsCombineIntoOneRunOfAllTheirWakeUps() {
+        LatencyRun a = LatencyRun.parse("""
+                {"thread": {"0": {"cycles": 3, "min": 4, "max": 9, "avg": 6.00, "histogram": {"4": 1, "5": 1, "9": 1}}}}""", 50);
+        LatencyRun b = LatencyRun.parse("""
+                {"thread": {"0": {"cycles": 2, "min": 2, "max": 40, "avg": 21.00, "histogram": {"2": 1, "40": 1}}}}""", 50);
+        LatencyRun all = LatencyRun.combine(List.of(a, b));
+        assertThat(all.cycles()).isEqualTo(5);
+        assertThat(all.minMicros()).isEqualTo(2);
+        assertThat(all.maxMicros()).isEqualTo(40);
+        assertThat(all.avgMicros()).isCloseTo((3 * 6.0 + 2 * 21.0) / 5, within(1e-9));
+        assertThat(all.percentileMicros(0.5)).as("third of 2, 4, 5, 9, 40").isEqualTo(6);
+        assertThat(all.percentileMicros(1)).isEqualTo(40);
+    }
+
+    @Test
+    void runsReadToDifferentLengthsDoNotCombine() {
+        LatencyRun shorter = LatencyRun.parse("{\"thread\": {\"0\": {\"cycles\": 1, \"min\": 4, \"max\": 4, \"avg\": 4, \"histogram\": {\"4\": 1}}}}");
+        LatencyRun longer = LatencyRun.parse("{\"thread\": {\"0\": {\"cycles\": 1, \"min\": 9, \"max\": 9, \"avg\": 9, \"histogram\": {\"9\": 1}}}}");
+        assertThatThrownBy(() -> LatencyRun.combine(List.of(shorter, longer)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("differ in size");
+    }
+
+    @Test
+    void comparisonOfRoundsJudgesAllRoundsTogetherAndCountsTheRoundsWithinEachGoal() {
+        LatencyRun probeCalm = run(20, 100);
+        LatencyRun probeHit = run(21, 3000);
+        LatencyRun cyclictestCalm = run(19, 120);
+        LatencyRun cyclictestHit = run(20, 2500);
+        String out = LatencyComparison.render(List.of(probeCalm, probeHit, probeCalm),
+                List.of(cyclictestHit, cyclictestCalm, cyclictestCalm));
+        assertThat(out).startsWith("All 3 rounds together:")
+                .contains("Goal probe max within 2x of cyclictest's: 1.2x -> met")
+                .containsPattern("\\|\\s+2 \\|.*\\|\\s+3000 \\|\\s+120 \\|\\s+25x \\|")
+                .contains("Within the goals, round by round: max in 2 of 3 rounds, median in 3 of 3.")
+                .containsPattern("\\|\\s+median \\|\\s+21 \\|\\s+20 \\|\\s+1.05x \\|\\s+100 \\|\\s+120 \\|\\s+0.833x \\|")
+                .contains("Goal probe max, the median of the rounds' maxima, within 2x of cyclictest's: 0.833x -> met");
+    }
+
+    /** A run of 10 wake-ups at {@code p50} µs and one at {@code max} µs. */
+    private static LatencyRun run(int p50, int max) {
+        return LatencyRun.parse("{\"thread\": {\"0\": {\"cycles\": 11, \"min\": " + p50 + ", \"max\": " + max
+                + ", \"avg\": " + p50 + ", \"histogram\": {\"" + p50 + "\": 10, \"" + max + "\": 1}}}}", 5000);
     }
 }
