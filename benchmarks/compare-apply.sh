@@ -2,7 +2,9 @@
 # Side by side, in one run, interleaved: the cost of applying a vCPU placement (affinity and
 # scheduling policy of every vCPU thread) to one real, paused QEMU, by
 #   in-process  kvmtune's apply engine called repeatedly in one warm JVM (InProcessApply)
-#   cold-cli    `./kvmtune apply --plan FILE` from a cold JVM
+#   cold-cli    `kvmtune apply --pid PID --plan FILE` from a cold JVM, through the distribution's
+#               launcher (launcher/src/dist/bin/kvmtune) as installed on a host; the checkout's
+#               ./kvmtune, which first checks the jar against the sources, is left out of the time
 #   shell-hook  taskset -p + chrt -p per thread (benchmarks/shell-hook.sh)
 #   tuna        one tuna command (-t TIDS -c CPUS -m ... -p POLICY:PRIO)
 #   c-loop      sched_setaffinity + sched_setattr per thread in C (apply_table.c, gcc on the fly):
@@ -164,6 +166,11 @@ else
   skipped+=("c-loop-apply-syscalls=saves a record of the in-process apply's size, and in-process did not run")
 fi
 
+# ./kvmtune builds the jar and its AOT cache if need be; the timed runs then call the launcher it
+# calls, as a host's bin/kvmtune, with the paths ./kvmtune would give it
+export KVMTUNE_JAR="$root/launcher/target/kvmtune.jar" KVMTUNE_FIND_JDK="$root/scripts/find-jdk" \
+  KVMTUNE_LAUNCHER="$root/kvmtune" KVMTUNE_CACHE_DIR="$root/launcher/target"
+installed_kvmtune="$root/launcher/src/dist/bin/kvmtune"
 if "$root/kvmtune" apply --pid "$qemu_pid" --plan "$work/plan-float.json" --dry-run >"$work/cold-cli.log" 2>&1; then
   methods+=(cold-cli)
 else
@@ -188,7 +195,7 @@ run_method() {
       case "$1" in
         shell-hook) sh "$here/shell-hook.sh" "$work/threads-$2.tsv" ;;
         tuna) read -r -a args <"$work/tuna-$2.args"; tuna "${args[@]}" >/dev/null ;;
-        cold-cli) "$root/kvmtune" apply --pid "$qemu_pid" --plan "$work/plan-$2.json" >>"$work/cold-cli.log" 2>&1 ;;
+        cold-cli) "$installed_kvmtune" apply --pid "$qemu_pid" --plan "$work/plan-$2.json" >>"$work/cold-cli.log" 2>&1 ;;
       esac
       t1=$EPOCHREALTIME
       echo $(( (10#${t1/./} - 10#${t0/./}) * 1000 )) ;;

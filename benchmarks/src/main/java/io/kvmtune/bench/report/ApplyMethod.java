@@ -10,7 +10,7 @@ public enum ApplyMethod {
     C_LOOP_APPLY_SYSCALLS("c-loop-apply-syscalls", "C making every system call of the in-process apply: identity"
             + " checks, read-back, record of the same size (apply_checked time only)"),
     IN_PROCESS("in-process", "kvmtune in-process apply, one warm JVM (Applier.apply time)"),
-    COLD_CLI("cold-cli", "kvmtune apply from a cold JVM (./kvmtune, whole command)"),
+    COLD_CLI("cold-cli", "kvmtune apply from a cold JVM (bin/kvmtune as installed, whole command)"),
     SHELL_HOOK("shell-hook", "shell hook: taskset -p + chrt -p per thread (whole script)"),
     TUNA("tuna", "tuna -t ... -c ... -m / -p POLICY:PRIO (one tuna command)");
 
