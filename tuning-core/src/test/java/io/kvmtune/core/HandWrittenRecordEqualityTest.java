@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvmtune.core.apply.SchedSettings;
 import io.kvmtune.core.apply.ThreadState;
+import io.kvmtune.core.claims.Claim;
 import io.kvmtune.core.cpu.CpuSet;
 import io.kvmtune.core.files.FileVersion;
 import io.kvmtune.core.qemu.ThreadIdentity;
@@ -12,13 +13,14 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The records on the cold apply path whose equals and hashCode are written out (to spare a
+ * The records on the cold apply and hook paths whose equals and hashCode are written out (to spare a
  * short-lived JVM their invokedynamic bootstrap) still mean what a record's generated ones mean:
  * equal exactly when every component is equal. A component added later and left out of equals
  * fails here.
@@ -33,7 +35,9 @@ class HandWrittenRecordEqualityTest {
                 Arguments.of(new FileVersion("dev 1 inode 2", 10, FileTime.fromMillis(1)),
                         new FileVersion("dev 1 inode 3", 11, FileTime.fromMillis(2))),
                 Arguments.of(fifo, rr),
-                Arguments.of(new ThreadState(CpuSet.parse("0-1"), fifo), new ThreadState(CpuSet.parse("2"), rr)));
+                Arguments.of(new ThreadState(CpuSet.parse("0-1"), fifo), new ThreadState(CpuSet.parse("2"), rr)),
+                Arguments.of(new Claim("uuid-a", "guest-a", CpuSet.parse("2-3"), Optional.empty(), 1000L),
+                        new Claim("uuid-b", "guest-b", CpuSet.parse("4"), Optional.of(new ThreadIdentity(7, 8)), 2000L)));
     }
 
     @ParameterizedTest

@@ -2,7 +2,6 @@ package io.kvmtune.core.plan;
 
 import io.kvmtune.core.json.JsonObject;
 import io.kvmtune.core.json.JsonWritable;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +17,9 @@ import java.util.Map;
 public record GuestCpu(String mode, String model, List<CpuFeature> features) implements JsonWritable {
 
     public GuestCpu {
-        features = features.stream().sorted(Comparator.comparing(CpuFeature::name)).toList();
+        // not Comparator.comparing: a serializable lambda, which the JDK's AOT cache cannot keep
+        // (spinning it costs the libvirt hook ~3 ms of its start)
+        features = features.stream().sorted((a, b) -> a.name().compareTo(b.name())).toList();
     }
 
     @Override

@@ -13,22 +13,10 @@ public sealed interface ThreadRole extends Comparable<ThreadRole> {
     /** vCPUs by index, then IO threads by id, then the emulator threads, all equal. */
     @Override
     default int compareTo(ThreadRole other) {
-        int byKind = Integer.compare(kind(), other.kind());
-        if (byKind != 0) {
-            return byKind;
-        }
         return switch (this) {
-            case Vcpu v -> Integer.compare(v.index(), ((Vcpu) other).index());
-            case IoThread io -> io.id().compareTo(((IoThread) other).id());
-            case Emulator _ -> 0;
-        };
-    }
-
-    private int kind() {
-        return switch (this) {
-            case Vcpu _ -> 0;
-            case IoThread _ -> 1;
-            case Emulator _ -> 2;
+            case Vcpu v -> other instanceof Vcpu o ? Integer.compare(v.index(), o.index()) : -1;
+            case IoThread io -> other instanceof IoThread o ? io.id().compareTo(o.id()) : other instanceof Vcpu ? 1 : -1;
+            case Emulator _ -> other instanceof Emulator ? 0 : 1;
         };
     }
 

@@ -1,7 +1,6 @@
 package io.kvmtune.core.topology;
 
 import io.kvmtune.core.cpu.CpuSet;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -20,8 +19,10 @@ import java.util.List;
 public record HostTopology(String arch, CpuSet online, List<NumaNode> nodes, List<Core> cores) {
 
     public HostTopology {
-        nodes = nodes.stream().sorted(Comparator.comparingInt(NumaNode::id)).toList();
-        cores = cores.stream().sorted(Comparator.comparingInt(c -> c.threads().first())).toList();
+        // not Comparator.comparingInt: serializable lambdas, which the JDK's AOT cache cannot keep
+        // (spinning them costs the libvirt hook's prepare a few ms of its start)
+        nodes = nodes.stream().sorted((a, b) -> Integer.compare(a.id(), b.id())).toList();
+        cores = cores.stream().sorted((a, b) -> Integer.compare(a.threads().first(), b.threads().first())).toList();
         if (online.isEmpty()) {
             throw new IllegalArgumentException("a host needs at least one online CPU");
         }
