@@ -99,8 +99,10 @@ class LatencyRunTest {
 
     @Test
     void runsReadToDifferentLengthsDoNotCombine() {
-        LatencyRun shorter = LatencyRun.parse("{\"thread\": {\"0\": {\"cycles\": 1, \"min\": 4, \"max\": 4, \"avg\": 4, \"histogram\": {\"4\": 1}}}}");
-        LatencyRun longer = LatencyRun.parse("{\"thread\": {\"0\": {\"cycles\": 1, \"min\": 9, \"max\": 9, \"avg\": 9, \"histogram\": {\"9\": 1}}}}");
+        LatencyRun shorter = LatencyRun.parse("""
+                {"thread": {"0": {"cycles": 1, "min": 4, "max": 4, "avg": 4, "histogram": {"4": 1}}}}""");
+        LatencyRun longer = LatencyRun.parse("""
+                {"thread": {"0": {"cycles": 1, "min": 9, "max": 9, "avg": 9, "histogram": {"9": 1}}}}""");
         assertThatThrownBy(() -> LatencyRun.combine(List.of(shorter, longer)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("differ in size");
     }

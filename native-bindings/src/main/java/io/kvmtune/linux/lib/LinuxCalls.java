@@ -29,8 +29,9 @@ import java.util.function.ToLongFunction;
  * ({@code Linker.Option.captureCallState}, which jextract has no option for), those marked
  * {@code critical}, those that fall back to {@code syscall(2)} when libc lacks the wrapper
  * (no {@code pidfd_open} before glibc 2.36, no {@code gettid} before 2.30), and the scheduling
- * calls, always made through {@code syscall(2)}. Kept apart from {@link kvmtune_linux_h} so that regenerating
- * that class cannot clobber them; shaped the same way, one lazily linked holder per function.
+ * calls, always made through {@code syscall(2)}. Kept apart from {@link kvmtune_linux_h} so that
+ * regenerating that class cannot clobber them; shaped the same way, one lazily linked holder per
+ * function.
  *
  * <p>Every errno-capturing function takes a call-state segment first
  * ({@link #allocateCallState}); the caller owns it, per call or per thread, never shared, and
@@ -52,7 +53,7 @@ public final class LinuxCalls {
 
     // Built on the first failed call, not with this class: deriving a VarHandle from a layout path
     // spins method handles, ~7 ms of a cold JVM's start-up (the libvirt hook, `kvmtune apply`).
-    private static final class Errno {
+    private static final class ErrnoHandle {
         static final VarHandle HANDLE = CALL_STATE.varHandle(groupElement("errno"));
     }
 
@@ -63,7 +64,7 @@ public final class LinuxCalls {
 
     /** The errno captured in {@code callState} by the last call that used it. */
     public static int errno(MemorySegment callState) {
-        return (int) Errno.HANDLE.get(callState, 0L);
+        return (int) ErrnoHandle.HANDLE.get(callState, 0L);
     }
 
     // ---- syscall(2), one handle per number of arguments
