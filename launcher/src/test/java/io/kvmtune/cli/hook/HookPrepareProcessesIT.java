@@ -26,12 +26,17 @@ class HookPrepareProcessesIT {
     @RegisterExtension
     final ChildJvms jvms = new ChildJvms();
 
+    /** The hook's state directory: the kept plans go there, never into the host's /run/kvmtune. */
+    private Path state() {
+        return dir.resolve("run");
+    }
+
     private Process prepare(Path config, Path ledger, int i) throws Exception {
         String name = "guest-" + i;
         String uuid = String.format("00000000-0000-4000-8000-%012d", i);
         Process p = jvms.start(ChildJvms.command(List.of("--enable-native-access=ALL-UNNAMED",
                         "-Dkvmtune.claims=" + ledger, "-Dkvmtune.config=" + config, "-Dkvmtune.root=" + dir,
-                        "-Dkvmtune.syslog=" + dir.resolve("no-syslog")),
+                        "-Dkvmtune.state=" + state(), "-Dkvmtune.syslog=" + dir.resolve("no-syslog")),
                         Main.class, List.of("hook", name, "prepare", "begin", "-"))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(dir.resolve(name + ".err").toFile()));
@@ -47,7 +52,7 @@ class HookPrepareProcessesIT {
     void twentyParallelPrepareHooksNeverClaimAPcpuTwice() throws Exception {
         // 20 guests x 2 dedicated vCPUs on 44 dedicated pCPUs: all fit, with little slack.
         Path config = FakeHost.write(dir, 48, "4-47", "0-3");
-        Path ledger = dir.resolve("run/claims.json");
+        Path ledger = state().resolve("claims.json");
         List<Process> hooks = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             hooks.add(prepare(config, ledger, i));
@@ -67,12 +72,15 @@ class HookPrepareProcessesIT {
             union = union.union(c.pcpus());
         }
         assertThat(CpuSet.range(4, 47).containsAll(union)).isTrue();
+        try (var kept = Files.list(state().resolve("domains"))) {
+            assertThat(kept).as("one kept plan per prepared guest").hasSize(20);
+        }
     }
 
     @Test
     void theTwentyThirdGuestDoesNotFitAndItsStartIsStoppedWithExitFive() throws Exception {
         Path config = FakeHost.write(dir, 48, "4-47", "0-3");
-        Path ledger = dir.resolve("run/claims.json");
+        Path ledger = state().resolve("claims.json");
         for (int i = 0; i < 22; i++) {
             assertThat(prepare(config, ledger, i).waitFor(120, TimeUnit.SECONDS)).isTrue();
         }
