@@ -167,10 +167,8 @@ else
 fi
 
 # ./kvmtune builds the jar and its AOT cache if need be; the timed runs then call the launcher it
-# calls, as a host's bin/kvmtune, with the paths ./kvmtune would give it
-export KVMTUNE_JAR="$root/launcher/target/kvmtune.jar" KVMTUNE_FIND_JDK="$root/scripts/find-jdk" \
-  KVMTUNE_LAUNCHER="$root/kvmtune" KVMTUNE_CACHE_DIR="$root/launcher/target"
-installed_kvmtune="$root/launcher/src/dist/bin/kvmtune"
+# calls ($dist_launcher), as a host's bin/kvmtune, with the paths ./kvmtune gives it
+. "$root/scripts/checkout-env"
 if "$root/kvmtune" apply --pid "$qemu_pid" --plan "$work/plan-float.json" --dry-run >"$work/cold-cli.log" 2>&1; then
   methods+=(cold-cli)
 else
@@ -195,7 +193,7 @@ run_method() {
       case "$1" in
         shell-hook) sh "$here/shell-hook.sh" "$work/threads-$2.tsv" ;;
         tuna) read -r -a args <"$work/tuna-$2.args"; tuna "${args[@]}" >/dev/null ;;
-        cold-cli) "$installed_kvmtune" apply --pid "$qemu_pid" --plan "$work/plan-$2.json" >>"$work/cold-cli.log" 2>&1 ;;
+        cold-cli) "$dist_launcher" apply --pid "$qemu_pid" --plan "$work/plan-$2.json" >>"$work/cold-cli.log" 2>&1 ;;
       esac
       t1=$EPOCHREALTIME
       echo $(( (10#${t1/./} - 10#${t0/./}) * 1000 )) ;;

@@ -170,13 +170,7 @@ public final class LinuxCalls {
      * as it was.
      */
     public static int sched_getaffinity(MemorySegment callState, int pid, long cpusetsize, MemorySegment mask) {
-        requireNative(mask);
-        try {
-            return schedCall(callState, SyscallNumbers.current().sched_getaffinity(), pid, cpusetsize,
-                    mask.address(), 0L);
-        } finally {
-            Reference.reachabilityFence(mask);
-        }
+        return affinityCall(callState, SyscallNumbers.current().sched_getaffinity(), pid, cpusetsize, mask);
     }
 
     /**
@@ -185,10 +179,13 @@ public final class LinuxCalls {
      * }
      */
     public static int sched_setaffinity(MemorySegment callState, int pid, long cpusetsize, MemorySegment mask) {
+        return affinityCall(callState, SyscallNumbers.current().sched_setaffinity(), pid, cpusetsize, mask);
+    }
+
+    private static int affinityCall(MemorySegment callState, long number, int pid, long cpusetsize, MemorySegment mask) {
         requireNative(mask);
         try {
-            return schedCall(callState, SyscallNumbers.current().sched_setaffinity(), pid, cpusetsize,
-                    mask.address(), 0L);
+            return schedCall(callState, number, pid, cpusetsize, mask.address(), 0L);
         } finally {
             Reference.reachabilityFence(mask);
         }
