@@ -13,7 +13,7 @@ ensure_jar() {
   if [ ! -f "$jar" ] || [ -n "$(find "$root"/{native-bindings,tuning-core,hostprep,launcher,benchmarks}/src/main \
       "$root/pom.xml" "$here/pom.xml" -newer "$jar" -type f -print -quit 2>/dev/null)" ]; then
     echo "${0##*/}: building the benchmarks jar ..." >&2
-    "$root/mvnw" -q -B -f "$root/pom.xml" -Dmaven.test.skip=true -pl benchmarks -am package >&2
+    "$root/mvnw" -q -B -f "$root/pom.xml" -DskipTests -pl benchmarks -am package >&2
   fi
 }
 

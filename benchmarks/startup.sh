@@ -10,11 +10,19 @@
 #      applies it (vCPU 1 SCHED_FIFO on the last CPU, the rest on the first), and an untimed
 #      stopped run puts everything back before the next round. The hook's state directory is
 #      /run/kvmtune on a host (tmpfs); it is measured on tmpfs and on the file system of /tmp.
+# With the Debian package installed (or --package DEB, installed here and purged at the end), the
+# same two calls of /usr/bin/kvmtune are timed beside the checkout's: its own jlink runtime and
+# the AOT cache made when the package was built (goal: --version <= 50 ms). --package also times
+# the very first call after the install, against which the later ones compare: nothing is
+# trained or written on the host, so it should be no slower.
 # Variants run round-robin so that drift on a busy machine spreads over all of them.
 #
-# Usage: benchmarks/startup.sh [RUNS]   (default 10; run as root; builds nothing but ./kvmtune does on first use)
+# Usage: benchmarks/startup.sh [--package DEB] [RUNS]
+#   (default 10 runs; run as root; builds nothing but ./kvmtune does on first use)
 set -euo pipefail
 
+deb=
+if [ "${1:-}" = --package ]; then deb=$(readlink -f "$2"); shift 2; fi
 runs=${1:-10}
 root=$(cd "$(dirname "$0")/.." && pwd)
 kvmtune="$root/kvmtune"
@@ -23,12 +31,28 @@ command -v qemu-system-x86_64 >/dev/null || { echo "startup.sh: install qemu-sys
 
 "$kvmtune" --version >/dev/null # builds the jar and the AOT cache when missing or stale
 
+now_us() { local t; t=$(date +%s%N); echo $((t / 1000)); }
+package_installed() { [ "$(dpkg-query -W -f='${db:Status-Status}' kvmtune 2>/dev/null)" = installed ]; }
+packaged=
+first_after_install=
+installed_here=false
+if [ -n "$deb" ]; then
+  package_installed && { echo "startup.sh: kvmtune is installed already; remove it or drop --package" >&2; exit 4; }
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" >/dev/null </dev/null
+  installed_here=true
+  start=$(now_us)
+  /usr/bin/kvmtune --version >/dev/null
+  first_after_install=$(( $(now_us) - start ))
+fi
+if package_installed; then packaged=/usr/bin/kvmtune; fi
+
 work=$(mktemp -d /tmp/kvmtune-startup.XXXXXX)
 shm=$(mktemp -d /dev/shm/kvmtune-startup.XXXXXX)
 qemu_pid=
 cleanup() {
   [ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null && wait "$qemu_pid" 2>/dev/null || true
   rm -rf "$work" "$shm"
+  if $installed_here; then dpkg --purge kvmtune >/dev/null; fi
 }
 trap cleanup EXIT
 
@@ -79,8 +103,8 @@ hook() { # $1 = operation, $2 = state directory
   JDK_JAVA_OPTIONS=$(hook_opts "$2") "$kvmtune" hook "$name" "$1" begin - <"$work/domain.xml" 2>>"$work/hook.log"
 }
 states=("$work/state" "$shm/state")
-label() { # $1 = on|off (AOT), $2 = state directory
-  printf 'started, %s, %s' "$([ "$1" = on ] && echo AOT || echo no AOT)" \
+label() { # $1 = on|off (AOT of the checkout's launcher) or package, $2 = state directory
+  printf 'started, %s, %s' "$(case $1 in on) echo AOT ;; off) echo no AOT ;; *) echo "$1" ;; esac)" \
     "$([ "$2" = "$shm/state" ] && echo "state on tmpfs" || echo "state in /tmp")"
 }
 # Once untimed, to check that the hook works here.
@@ -89,7 +113,6 @@ for state in "${states[@]}"; do
   hook stopped "$state"
 done
 
-now_us() { local t; t=$(date +%s%N); echo $((t / 1000)); }
 declare -A samples
 measure() { # $1 = variant name, rest = command
   local variant=$1 start end
@@ -103,6 +126,10 @@ variants=("version, AOT" "version, no AOT")
 for aot in on off; do
   for state in "${states[@]}"; do variants+=("$(label $aot "$state")"); done
 done
+if [ -n "$packaged" ]; then
+  variants+=("version, package")
+  for state in "${states[@]}"; do variants+=("$(label package "$state")"); done
+fi
 for _ in $(seq "$runs"); do
   measure "version, AOT" env KVMTUNE_AOT=on "$kvmtune" --version
   measure "version, no AOT" env KVMTUNE_AOT=off "$kvmtune" --version
@@ -114,6 +141,15 @@ for _ in $(seq "$runs"); do
       hook stopped "$state"
     done
   done
+  if [ -n "$packaged" ]; then
+    measure "version, package" "$packaged" --version
+    for state in "${states[@]}"; do
+      hook prepare "$state"
+      measure "$(label package "$state")" env JDK_JAVA_OPTIONS="$(hook_opts "$state")" \
+        "$packaged" hook "$name" started begin - <"$work/domain.xml"
+      hook stopped "$state"
+    done
+  fi
 done 2>>"$work/hook.log"
 
 median_ms() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {m = NR % 2 ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2; printf "%.1f", m / 1000}'; }
@@ -124,3 +160,9 @@ for variant in "${variants[@]}"; do
     "$(tr ' ' '\n' <<<"$values" | grep . | sort -n | head -1 | awk '{printf "%.1f", $1/1000}')" \
     "$(tr ' ' '\n' <<<"$values" | grep . | sort -n | tail -1 | awk '{printf "%.1f", $1/1000}')"
 done
+if [ -n "$first_after_install" ]; then
+  printf '%-36s %8s   (one run: the first call after apt install)\n' "version, package, first call" \
+    "$(awk -v us="$first_after_install" 'BEGIN {printf "%.1f", us / 1000}')"
+fi
+[ -n "$packaged" ] || echo "(no kvmtune package installed: give --package DEB to time it beside the checkout)"
+

@@ -1,5 +1,6 @@
 package io.kvmtune.cli;
 
+import io.kvmtune.cli.hook.DistributionCopy;
 import io.kvmtune.cli.hook.HookInstaller;
 import io.kvmtune.cli.hook.HookMain;
 import io.kvmtune.cli.hook.HookSettings;
@@ -9,7 +10,12 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -66,6 +72,11 @@ final class HookCommand extends Subcommand {
         @Option(names = "--hooks-dir", paramLabel = "DIR",
                 description = "libvirt's hooks directory (default: /etc/libvirt/hooks).")
         Path dir = HookInstaller.DEFAULT_HOOKS_DIR;
+
+        @Option(names = "--dist-dir", paramLabel = "DIR",
+                description = "Where install copies kvmtune when it runs from a source checkout, so that the hook "
+                        + "does not run the checkout (default: /usr/local/lib/kvmtune); uninstall removes that copy.")
+        Path distDir = DistributionCopy.DEFAULT_DIR;
     }
 
     @Command(name = "install", description = "Install kvmtune into libvirt's qemu.d hooks without touching other hooks.")
@@ -80,22 +91,59 @@ final class HookCommand extends Subcommand {
 
         @Override
         ExitStatus run() throws IOException {
-            Path command = launcher != null ? launcher : runningLauncher();
+            Optional<Path> checkout = Optional.ofNullable(System.getProperty("kvmtune.checkout")).map(Path::of);
+            Path command;
+            Optional<Path> copied = Optional.empty();
+            if (launcher != null) {
+                command = launcher;
+            } else if (checkout.isPresent()) {
+                DistributionCopy copy = new DistributionCopy(hooks.distDir);
+                copy.install(checkout.get());
+                warmUp(copy.command());
+                command = copy.command();
+                copied = Optional.of(hooks.distDir);
+            } else {
+                command = runningLauncher();
+            }
             HookInstaller.Installed done = new HookInstaller(hooks.dir).install(command.toAbsolutePath());
             String restart = done.daemonRestartNeeded()
                     ? "libvirt had no qemu hook when it started: restart the daemon (virtqemud or libvirtd) so it calls kvmtune"
                     : "libvirt already runs qemu hooks: no restart needed";
             if (format() == OutputFormat.JSON) {
-                out().println(io.kvmtune.core.json.Json.write(java.util.Map.of(
-                        "installed", done.script().toString(),
-                        "replaced", done.replacedOlderKvmtuneScript(),
-                        "restart_needed", done.daemonRestartNeeded())));
+                Map<String, Object> json = new LinkedHashMap<>();
+                json.put("installed", done.script().toString());
+                json.put("command", command.toAbsolutePath().toString());
+                json.put("copied_to", copied.map(Path::toString).orElse(null));
+                json.put("replaced", done.replacedOlderKvmtuneScript());
+                json.put("restart_needed", done.daemonRestartNeeded());
+                out().println(io.kvmtune.core.json.Json.write(json));
             } else {
+                copied.ifPresent(dir -> out().println("copied kvmtune from " + checkout.get() + " to " + dir
+                        + ": the hook does not run the checkout"));
                 out().println((done.replacedOlderKvmtuneScript() ? "updated " : "installed ") + done.script()
                         + " -> " + command.toAbsolutePath());
                 out().println(restart);
             }
             return ExitStatus.OK;
+        }
+
+        /**
+         * Runs the copy once, so that its launcher makes its AOT cache now rather than while the
+         * first tuned guest starts. Without the checkout's environment, as libvirt runs it; a
+         * failure only costs that guest's hook the training time.
+         */
+        private void warmUp(Path command) throws IOException {
+            ProcessBuilder pb = new ProcessBuilder(command.toString(), "--version")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().keySet().removeIf(name -> name.startsWith("KVMTUNE_"));
+            try {
+                if (!pb.start().waitFor(5, TimeUnit.MINUTES)) {
+                    err().println("kvmtune: " + command + " --version did not finish in 5 minutes; its first hook call "
+                            + "makes its AOT cache");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         private static Path runningLauncher() {
@@ -116,9 +164,12 @@ final class HookCommand extends Subcommand {
 
         @Override
         ExitStatus run() throws IOException {
-            List<Path> removed;
+            List<Path> removed = new ArrayList<>();
             try {
-                removed = new HookInstaller(hooks.dir).uninstall();
+                removed.addAll(new HookInstaller(hooks.dir).uninstall());
+                if (new DistributionCopy(hooks.distDir).uninstall()) {
+                    removed.add(hooks.distDir);
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException("removing the kvmtune hook from " + hooks.dir, e);
             }

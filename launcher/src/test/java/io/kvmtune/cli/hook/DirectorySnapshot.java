@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * Everything under a host directory (files with content and mode, directories, or the directory's
  * absence), so that a test that changes real host configuration puts back exactly what it found.
  */
-final class DirectorySnapshot {
+public final class DirectorySnapshot {
 
     private record Entry(boolean directory, byte[] content, Set<PosixFilePermission> mode) {
         boolean same(Entry o) {
@@ -33,19 +33,19 @@ final class DirectorySnapshot {
         this.entries = entries;
     }
 
-    static DirectorySnapshot of(Path root) throws IOException {
+    public static DirectorySnapshot of(Path root) throws IOException {
         return new DirectorySnapshot(root, read(root));
     }
 
     /** Whether the directory is exactly as it was when the snapshot was taken. */
-    boolean unchanged() throws IOException {
+    public boolean unchanged() throws IOException {
         Map<Path, Entry> now = read(root);
         return now.keySet().equals(entries.keySet())
                 && now.entrySet().stream().allMatch(e -> e.getValue().same(entries.get(e.getKey())));
     }
 
     /** Removes what was added, and writes back what was removed or changed. */
-    void restore() throws IOException {
+    public void restore() throws IOException {
         Map<Path, Entry> now = read(root);
         List<Path> added = now.keySet().stream().filter(p -> !entries.containsKey(p))
                 .sorted(Comparator.comparingInt((Path p) -> p.toString().isEmpty() ? 0 : p.getNameCount()).reversed())

@@ -62,6 +62,9 @@ class LibvirtHookIT {
 
         DirectorySnapshot hooksBefore = DirectorySnapshot.of(HOOKS);
         DirectorySnapshot etcBefore = DirectorySnapshot.of(ETC_KVMTUNE);
+        // The copy's launcher keeps its AOT cache there.
+        DirectorySnapshot cacheBefore = DirectorySnapshot.of(Path.of("/var/cache/kvmtune"));
+        boolean hadCopy = Files.exists(DistributionCopy.DEFAULT_DIR);
         boolean daemonHadHooks = hasExecutableHook();
         String name = "kvmtune-hook-it-" + ProcessHandle.current().pid();
         String uuid = UUID.randomUUID().toString();
@@ -71,7 +74,10 @@ class LibvirtHookIT {
                     + "\ncpu_dedicated_set = " + dedicated + "\n");
             Run install = run(List.of(checkout.resolve("kvmtune").toString(), "hook", "install"));
             assertThat(install.status()).as(install.output()).isZero();
-            assertThat(Files.readString(HOOKS.resolve("qemu.d/50-kvmtune"))).contains(checkout.resolve("kvmtune").toString());
+            // A copy outside the checkout: cleaning or moving the checkout must not fail guests' starts.
+            assertThat(Files.readString(HOOKS.resolve("qemu.d/50-kvmtune")))
+                    .contains(DistributionCopy.DEFAULT_DIR.resolve("bin/kvmtune").toString())
+                    .doesNotContain(checkout.toString());
             Run restart = run(List.of(startLibvirtd.toString(), "--restart"));
             assertThat(restart.status()).as(restart.output()).isZero();
 
@@ -111,12 +117,14 @@ class LibvirtHookIT {
             run(List.of(checkout.resolve("kvmtune").toString(), "hook", "uninstall"));
             hooksBefore.restore();
             etcBefore.restore();
+            cacheBefore.restore();
             if (!daemonHadHooks) {
                 run(List.of(startLibvirtd.toString(), "--restart")); // so that the daemon forgets the hook again
             }
         }
         assertThat(hooksBefore.unchanged()).as("libvirt's hooks directory is as it was").isTrue();
         assertThat(etcBefore.unchanged()).as("/etc/kvmtune is as it was").isTrue();
+        assertThat(Files.exists(DistributionCopy.DEFAULT_DIR)).as("hook uninstall removes the copy").isEqualTo(hadCopy);
     }
 
     private static String domainXml(String name, String uuid) {
