@@ -54,6 +54,7 @@ public final class Planner {
     private final HostIndex index;
     private final Optional<GuestCpu> guestCpu;
     private final List<Reason> guestCpuReasons;
+    private final HostCpuModels cpuModels;
     private final String dedicatedSetting;
     private final String sharedSetting;
     // Reasons that depend on the host alone are built once: a plan reuses them instead of
@@ -63,11 +64,13 @@ public final class Planner {
     /** The hpet reason when the request does not set hw_time_hpet, indexed by present (0 no, 1 yes). */
     private final Reason[] defaultHpet;
 
-    private Planner(HostPolicy host, HostTopology topology) {
+    private Planner(HostPolicy host, HostTopology topology, HostCpuModels cpuModels) {
         this.host = host;
         this.index = new HostIndex(host, topology);
+        this.cpuModels = cpuModels;
         List<Reason> cpuReasons = new ArrayList<>(3);
         this.guestCpu = GuestCpuRule.of(host, topology.arch(), cpuReasons);
+        cpuReasons.addAll(cpuModels.notes());
         this.guestCpuReasons = List.copyOf(cpuReasons);
         this.dedicatedSetting = host.dedicatedSet().map(s -> "cpu_dedicated_set=" + s).orElse("cpu_dedicated_set not set");
         this.sharedSetting = host.sharedSet().map(s -> "cpu_shared_set=" + s)
@@ -86,7 +89,16 @@ public final class Planner {
      *     ({@code cpu_mode=custom} without {@code cpu_models})
      */
     public static Planner forHost(HostPolicy host, HostTopology topology) {
-        return new Planner(host, topology);
+        return new Planner(host, topology, HostCpuModels.unchecked());
+    }
+
+    /**
+     * A planner for one host whose CPU models went through Nova's start-up rules
+     * ({@code cpumodel.NovaCpuModels#check}): {@code host} has them in libvirt's spelling, and
+     * {@code cpuModels} chooses among them for flavors that require CPU traits.
+     */
+    public static Planner forHost(HostPolicy host, HostTopology topology, HostCpuModels cpuModels) {
+        return new Planner(host, topology, cpuModels);
     }
 
     /** One plan on a host planned only once; {@link #forHost} is cheaper for many plans. */
@@ -182,11 +194,28 @@ public final class Planner {
         }
         Optional<Boolean> hpet = hpet(request, reasons);
         reasons.addAll(guestCpuReasons);
+        Optional<GuestCpu> cpu = guestCpuFor(request, reasons);
         return new TuningPlan(new PlacementList(placements, pinned, realtime, host.realtimePriority()), realtimePlan,
                 emulator,
                 pinning != null && pinning.emulatorPcpu >= 0 ? OptionalInt.of(pinning.emulatorPcpu) : OptionalInt.empty(),
                 pinning == null ? CpuSet.empty() : CpuSet.fromMask(pinning.reserved),
-                memory, hpet, guestCpu, reasons.build());
+                memory, hpet, cpu, reasons.build());
+    }
+
+    /**
+     * The host's CPU element, with the model Nova's {@code _match_cpu_model_by_flags} chooses when
+     * the flavor requires CPU traits under {@code cpu_mode=custom}.
+     */
+    private Optional<GuestCpu> guestCpuFor(TuningRequest request, ReasonList.Builder reasons) {
+        if (request.cpuTraits().isEmpty() || guestCpu.isEmpty() || guestCpu.get().model() == null
+                || host.cpuModels().isEmpty()) {
+            return guestCpu;
+        }
+        String model = cpuModels.choice().modelFor(host.cpuModels(), request.cpuTraits());
+        reasons.add(() -> new Reason("guest CPU model " + model + ", the first configured with every required trait",
+                "traits " + String.join(",", request.cpuTraits()) + ", cpu_models=" + String.join(",", host.cpuModels())));
+        GuestCpu base = guestCpu.get();
+        return Optional.of(new GuestCpu(base.mode(), model, base.features()));
     }
 
     private void explainPlacement(TuningRequest request, Pinning pinning, int perNode, int guestNodes,

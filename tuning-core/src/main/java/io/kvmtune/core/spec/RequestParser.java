@@ -93,7 +93,7 @@ public final class RequestParser {
             boolean hpet = hpet(guestArch);
             checkHypervisorType(virtType);
             return new TuningRequest(vcpus, policy, threadPolicy, pinned, realtime, emulatorPolicy, locked,
-                    pageSize, numaNodes, hpet, guestArch, sources);
+                    pageSize, numaNodes, hpet, guestArch, sources, FlavorTraits.required(flavor.asMap()));
         }
 
         /** kvmtune's planner places whole guests by hw:numa_nodes; a hand-made layout would be ignored. */
