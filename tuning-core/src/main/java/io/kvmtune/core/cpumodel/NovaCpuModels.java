@@ -116,7 +116,7 @@ public record NovaCpuModels(String hostMachine, Optional<CpuMap> map, Set<String
 
     /** {@code policy} with every configured model in libvirt's spelling (see {@link #resolve}). */
     public HostPolicy resolveNames(HostPolicy policy) {
-        return withModels(policy, policy.cpuModels().stream().map(this::resolve).toList());
+        return policy.withCpuModels(policy.cpuModels().stream().map(this::resolve).toList());
     }
 
     /**
@@ -229,10 +229,5 @@ public record NovaCpuModels(String hostMachine, Optional<CpuMap> map, Set<String
         }
         throw new InvalidInputException(CODE, MODELS_KEY, String.join(",", models), "No CPU model match traits, models: "
                 + models + ", required flags: " + new ArrayList<>(new TreeSet<>(wanted)));
-    }
-
-    private static HostPolicy withModels(HostPolicy p, List<String> models) {
-        return new HostPolicy(p.dedicatedSet(), p.sharedSet(), p.virtType(), p.cpuMode(), models, p.extraFlags(),
-                p.realtimePriority());
     }
 }

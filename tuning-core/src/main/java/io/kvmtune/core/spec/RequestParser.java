@@ -136,13 +136,17 @@ public final class RequestParser {
             return fromImage;
         }
 
-        /** Nova's get_cpu_thread_policy_constraint: an image may refine an unset or prefer flavor policy. */
+        /**
+         * Nova's get_cpu_thread_policy_constraint: "flavor_policy or image_policy" when the flavor says
+         * prefer or nothing, so the image decides only when the flavor is silent; a stricter flavor
+         * policy and a different image policy conflict.
+         */
         private Optional<CpuThreadPolicy> threadPolicy() {
             Optional<CpuThreadPolicy> fromFlavor = flavor.get("hw:cpu_thread_policy")
                     .map(v -> Policies.cpuThreadPolicy("hw:cpu_thread_policy", v));
             Optional<CpuThreadPolicy> fromImage = image.cpuThreadPolicy();
             if (fromFlavor.isEmpty() || fromFlavor.get() == CpuThreadPolicy.PREFER) {
-                if (fromImage.isPresent()) {
+                if (fromFlavor.isEmpty() && fromImage.isPresent()) {
                     sources.put(RequestSetting.CPU_THREAD_POLICY, "hw_cpu_thread_policy=" + fromImage.get().label());
                     return fromImage;
                 }
