@@ -85,7 +85,9 @@ def decide(case):
     try:
         wanted = hardware.numa_get_constraints(flavor, image)
         if wanted is None:
-            return {'numa': False}
+            # Placement has no VCPU inventory to offer where no CPU is shared.
+            shared, _ = available_cpus(case['online'])
+            return {'numa': False} if shared else {'error': 'DoesNotFit'}
         fitted = hardware.numa_fit_instance_to_host(host_topology(case), wanted)
         if fitted is None:
             return {'error': 'DoesNotFit'}
