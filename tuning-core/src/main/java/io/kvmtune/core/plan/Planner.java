@@ -198,11 +198,24 @@ public final class Planner {
         Optional<Boolean> hpet = hpet(request, reasons);
         reasons.addAll(guestCpuReasons);
         Optional<GuestCpu> cpu = guestCpuFor(request, reasons);
+        GuestClock clock = clock(request, reasons);
         return new TuningPlan(new PlacementList(placements, pinned, realtime, host.realtimePriority()), realtimePlan,
                 emulator,
                 pinning != null && pinning.emulatorPcpu >= 0 ? OptionalInt.of(pinning.emulatorPcpu) : OptionalInt.empty(),
                 pinning == null ? CpuSet.empty() : CpuSet.fromMask(pinning.reserved),
-                memory, hpet, cpu, reasons.build());
+                memory, hpet, cpu, reasons.build(), clock);
+    }
+
+    /** Nova's {@code _set_clock}: Windows guests keep local time and, on kvm, get the Hyper-V clock. */
+    private GuestClock clock(TuningRequest request, ReasonList.Builder reasons) {
+        if (!request.windows()) {
+            return GuestClock.UTC;
+        }
+        boolean kvm = host.virtType().equals("kvm");
+        String source = request.source(RequestSetting.OS_TYPE);
+        reasons.add(new Reason("clock offset localtime" + (kvm ? ", hypervclock timer present" : ""),
+                source + (kvm ? ", virt_type=kvm" : "")));
+        return new GuestClock(true, kvm);
     }
 
     /**

@@ -33,6 +33,8 @@ import java.util.TreeSet;
  *     defaults; settings absent from the map were neither given nor defaulted
  * @param cpuTraits the traits the flavor requires ({@code trait:HW_CPU_X86_AVX2=required}), which
  *     choose the CPU model under {@code cpu_mode=custom}
+ * @param windows the image's {@code os_type} is {@code windows}: Nova gives such guests a
+ *     localtime clock and the Hyper-V clock timer
  */
 public record TuningRequest(
         int vcpus,
@@ -47,7 +49,8 @@ public record TuningRequest(
         boolean hpet,
         String guestArch,
         Map<RequestSetting, String> sources,
-        Set<String> cpuTraits) {
+        Set<String> cpuTraits,
+        boolean windows) {
 
     public TuningRequest {
         if (vcpus < 1) {
@@ -65,13 +68,13 @@ public record TuningRequest(
         cpuTraits = cpuTraits.isEmpty() ? Set.of() : Collections.unmodifiableSortedSet(new TreeSet<>(cpuTraits));
     }
 
-    /** A request whose flavor requires no traits. */
+    /** A request whose flavor requires no traits, for a guest that is not Windows. */
     public TuningRequest(int vcpus, CpuPolicy cpuPolicy, Optional<CpuThreadPolicy> threadPolicy, CpuSet pinnedVcpus,
             Optional<CpuSet> realtimeVcpus, Optional<EmulatorThreadsPolicy> emulatorThreadsPolicy, boolean lockedMemory,
             Optional<String> memPageSize, OptionalInt numaNodes, boolean hpet, String guestArch,
             Map<RequestSetting, String> sources) {
         this(vcpus, cpuPolicy, threadPolicy, pinnedVcpus, realtimeVcpus, emulatorThreadsPolicy, lockedMemory, memPageSize,
-                numaNodes, hpet, guestArch, sources, Set.of());
+                numaNodes, hpet, guestArch, sources, Set.of(), false);
     }
 
     public boolean isRealtime() {
