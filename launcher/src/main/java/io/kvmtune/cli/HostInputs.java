@@ -55,9 +55,9 @@ public record HostInputs(HostTopology topology, HostPolicy policy, HostCpuModels
         // Nova's start-up rules for cpu_models, once per run: libvirt's map, and the CPU of the host
         // being planned for (this one, or the one a declared topology describes, if it does).
         NovaCpuModels models = declared.isPresent()
-                ? NovaCpuModels.read(CpuMapReader.DEFAULT_ROOT, topology.arch(),
+                ? NovaCpuModels.read(CpuMapReader.DEFAULT_ROOT, topology.arch(), Optional.of(policy.cpuModels()),
                         map -> DeclaredHostCpu.parse(declared.get(), map), "declared in " + declaredTopology.get())
-                : NovaCpuModels.read(CpuMapReader.DEFAULT_ROOT, topology.arch(),
+                : NovaCpuModels.read(CpuMapReader.DEFAULT_ROOT, topology.arch(), Optional.of(policy.cpuModels()),
                         map -> Optional.of(HostCpuReader.read(fsRoot, map)), "/proc/cpuinfo");
         CpuModelCheck checked = models.check(policy);
         return new HostInputs(topology, checked.policy(), checked.models());

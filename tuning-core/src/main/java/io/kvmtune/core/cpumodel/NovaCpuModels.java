@@ -62,20 +62,22 @@ public record NovaCpuModels(String hostMachine, Optional<CpuMap> map, Set<String
      * {@code hostMachine}'s architecture (when it has one) and, on x86, {@code hostRoot/proc/cpuinfo}.
      */
     public static NovaCpuModels read(Path mapRoot, Path hostRoot, String hostMachine) {
-        return read(mapRoot, hostMachine, m -> Optional.of(HostCpuReader.read(hostRoot, m)), "/proc/cpuinfo");
+        return read(mapRoot, hostMachine, Optional.empty(), m -> Optional.of(HostCpuReader.read(hostRoot, m)),
+                "/proc/cpuinfo");
     }
 
     /**
      * Reads libvirt's map for {@code hostMachine} once; where the map is not installed, an x86 host
      * falls back on QEMU's model names.
      *
+     * @param models the models to read (the configured ones, which a planning run needs), or empty for all
      * @param hostCpu the CPU of the host being planned for, named with the map, if known
      * @param hostSource where that CPU comes from, for the plan's reasons
      * @throws MissingComponentException {@code CpuModelsUnknown} when names must be resolved and
      *     neither the map nor QEMU is installed
      */
-    public static NovaCpuModels read(Path mapRoot, String hostMachine, Function<CpuMap, Optional<HostCpu>> hostCpu,
-            String hostSource) {
+    public static NovaCpuModels read(Path mapRoot, String hostMachine, Optional<List<String>> models,
+            Function<CpuMap, Optional<HostCpu>> hostCpu, String hostSource) {
         Optional<String> arch = CpuMapReader.mapArch(hostMachine).filter(a -> RESOLVING_MACHINES.contains(hostMachine));
         if (arch.isEmpty()) {
             return new NovaCpuModels(hostMachine, Optional.empty(), Set.of(), Optional.empty(), hostSource);
@@ -84,7 +86,8 @@ public record NovaCpuModels(String hostMachine, Optional<CpuMap> map, Set<String
             return new NovaCpuModels(hostMachine, Optional.empty(), QemuCpuModelNames.read(mapRoot), Optional.empty(),
                     hostSource);
         }
-        CpuMap map = CpuMapReader.read(mapRoot, arch.get());
+        CpuMap map = models.isPresent() ? CpuMapReader.read(mapRoot, arch.get(), models.get())
+                : CpuMapReader.read(mapRoot, arch.get());
         Optional<HostCpu> host = map.arch().equals("x86") ? hostCpu.apply(map) : Optional.empty();
         return new NovaCpuModels(hostMachine, Optional.of(map), Set.of(), host, hostSource);
     }
