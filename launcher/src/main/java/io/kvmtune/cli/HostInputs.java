@@ -4,7 +4,7 @@ import io.kvmtune.core.cpu.CpuSet;
 import io.kvmtune.core.cpumodel.CpuMapReader;
 import io.kvmtune.core.cpumodel.CpuModelCheck;
 import io.kvmtune.core.cpumodel.DeclaredHostCpu;
-import io.kvmtune.core.cpumodel.HostCpuReader;
+import io.kvmtune.core.cpumodel.KvmOfferedCpu;
 import io.kvmtune.core.cpumodel.NovaCpuModels;
 import io.kvmtune.core.plan.HostCpuModels;
 import io.kvmtune.core.plan.Planner;
@@ -58,7 +58,8 @@ public record HostInputs(HostTopology topology, HostPolicy policy, HostCpuModels
                 ? NovaCpuModels.read(CpuMapReader.DEFAULT_ROOT, topology.arch(), Optional.of(policy.cpuModels()),
                         map -> DeclaredHostCpu.parse(declared.get(), map), "declared in " + declaredTopology.get())
                 : NovaCpuModels.read(CpuMapReader.DEFAULT_ROOT, topology.arch(), Optional.of(policy.cpuModels()),
-                        map -> Optional.of(HostCpuReader.read(fsRoot, map)), "/proc/cpuinfo");
+                        map -> Optional.of(KvmOfferedCpu.guestView(fsRoot, map)),
+                        "as KVM offers it to guests, KVM_GET_SUPPORTED_CPUID; /proc/cpuinfo without /dev/kvm");
         CpuModelCheck checked = models.check(policy);
         return new HostInputs(topology, checked.policy(), checked.models());
     }

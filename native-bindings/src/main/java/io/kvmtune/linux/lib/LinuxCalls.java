@@ -327,6 +327,49 @@ public final class LinuxCalls {
         }
     }
 
+    private static final class open {
+        // open(2) is variadic (mode, with O_CREAT); kvmtune never creates, so the fixed part alone.
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT);
+        static final MethodHandle HANDLE = LINKER.downcallHandle(findOrThrow("open"), DESC, CAPTURE_ERRNO,
+                Linker.Option.firstVariadicArg(2));
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int open(const char *pathname, int flags)
+     * }
+     */
+    public static int open(MemorySegment callState, MemorySegment path, int flags) {
+        try {
+            return (int) open.HANDLE.invokeExact(callState, path, flags);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex) {
+            throw unreachable(ex);
+        }
+    }
+
+    private static final class ioctl {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_INT, C_LONG, C_POINTER);
+        static final MethodHandle HANDLE = LINKER.downcallHandle(findOrThrow("ioctl"), DESC, CAPTURE_ERRNO,
+                Linker.Option.firstVariadicArg(2));
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int ioctl(int fd, unsigned long request, void *argp)
+     * }
+     */
+    public static int ioctl(MemorySegment callState, int fd, long request, MemorySegment argp) {
+        try {
+            return (int) ioctl.HANDLE.invokeExact(callState, fd, request, argp);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex) {
+            throw unreachable(ex);
+        }
+    }
+
     private static final class close {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_INT);
         static final MethodHandle HANDLE = LINKER.downcallHandle(findOrThrow("close"), DESC, CAPTURE_ERRNO);

@@ -1,4 +1,4 @@
-package io.kvmtune.core.plan;
+package io.kvmtune.core.nova;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -7,6 +7,9 @@ import io.kvmtune.core.KvmtuneException;
 import io.kvmtune.core.cpu.CpuSet;
 import io.kvmtune.core.json.Json;
 import io.kvmtune.core.json.JsonObject;
+import io.kvmtune.core.plan.Planner;
+import io.kvmtune.core.plan.TuningPlan;
+import io.kvmtune.core.plan.VcpuPlacement;
 import io.kvmtune.core.spec.HostConfigReader;
 import io.kvmtune.core.spec.HostPolicy;
 import io.kvmtune.core.spec.RequestParser;
@@ -327,16 +330,32 @@ class NovaDifferentialIT {
             return Optional.empty();
         }
 
-        /** Whether some cell has SMT and different dedicated and shared CPUs (Nova's bug 1889633 check). */
+        /**
+         * Whether some cell has SMT and different dedicated and shared CPUs (Nova's bug 1889633
+         * check), with the CPU sets as Nova's driver derives them from the configuration.
+         */
         private boolean splitSmtCell() {
-            HostPolicy policy = HostConfigReader.parse(novaConf(), "case.conf", topology.online());
-            HostIndex index = new HostIndex(policy, topology);
-            for (int n = 0; n < index.nodeCount; n++) {
-                if (index.threadsPerCore[n] > 1 && index.nodeSplit[n]) {
+            CpuSet online = topology.online();
+            CpuSet pinSet = set("vcpu_pin_set");
+            CpuSet sharedSet = set("cpu_shared_set");
+            CpuSet dedicatedSet = set("cpu_dedicated_set");
+            CpuSet shared = pinSet != null ? pinSet : sharedSet != null ? sharedSet
+                    : dedicatedSet != null ? CpuSet.empty() : online;
+            CpuSet dedicated = dedicatedSet != null ? dedicatedSet
+                    : sharedSet != null && pinSet == null ? CpuSet.empty() : shared;
+            CpuSet usable = shared.union(dedicated);
+            for (NumaNode node : topology.nodes()) {
+                boolean smt = topology.cores().stream()
+                        .anyMatch(c -> c.threads().intersect(node.cpus()).intersect(usable).size() > 1);
+                if (smt && !node.cpus().intersect(shared).equals(node.cpus().intersect(dedicated))) {
                     return true;
                 }
             }
             return false;
+        }
+
+        private CpuSet set(String key) {
+            return conf.containsKey(key) ? CpuSet.parse(conf.get(key)) : null;
         }
 
         /** Null when Nova's cells and kvmtune's plan put every guest cell and pinned vCPU alike, else how they differ. */
