@@ -16,6 +16,7 @@ public final class KvmCpuid {
 
     /** {@code _IOWR(KVMIO, 0x05, struct kvm_cpuid2)}: KVMIO is 0xAE, the header 8 bytes. */
     private static final long KVM_GET_SUPPORTED_CPUID = 0xC008AE05L;
+    private static final int AT_FDCWD = -100;
     private static final int O_RDWR = 2;
     private static final int O_CLOEXEC = 0x80000;
     private static final int E2BIG = 7;
@@ -44,7 +45,7 @@ public final class KvmCpuid {
         NativeAccess.require();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = LinuxCalls.allocateCallState(arena);
-            int fd = ErrnoCheck.check(LinuxCalls.open(state, arena.allocateFrom("/dev/kvm"), O_RDWR | O_CLOEXEC), state,
+            int fd = ErrnoCheck.check(LinuxCalls.openat(state, AT_FDCWD, arena.allocateFrom("/dev/kvm"), O_RDWR | O_CLOEXEC), state,
                     "open", "/dev/kvm");
             try {
                 // KVM answers E2BIG until the buffer holds every leaf it has.

@@ -327,46 +327,46 @@ public final class LinuxCalls {
         }
     }
 
-    private static final class open {
-        // open(2) is variadic (mode, with O_CREAT); kvmtune never creates, so the fixed part alone.
-        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT);
-        static final MethodHandle HANDLE = LINKER.downcallHandle(findOrThrow("open"), DESC, CAPTURE_ERRNO,
-                Linker.Option.firstVariadicArg(2));
-    }
+    // ---- <fcntl.h>, <sys/ioctl.h>: through the shared syscall4 stub, as the scheduling calls, so
+    // that reading /dev/kvm in the libvirt hook links no downcall shape of its own.
 
     /**
      * {@snippet lang=c :
-     * int open(const char *pathname, int flags)
+     * syscall(SYS_openat, int dirfd, const char *pathname, int flags)
      * }
+     * Never creates a file (no mode). {@code path} must be a native, NUL-terminated segment.
      */
-    public static int open(MemorySegment callState, MemorySegment path, int flags) {
+    public static int openat(MemorySegment callState, int dirfd, MemorySegment path, int flags) {
+        requireNative(path);
         try {
-            return (int) open.HANDLE.invokeExact(callState, path, flags);
+            return (int) (long) syscall4.HANDLE.invokeExact(callState, SyscallNumbers.current().openat(), (long) dirfd,
+                    path.address(), (long) flags, 0L);
         } catch (Error | RuntimeException ex) {
             throw ex;
         } catch (Throwable ex) {
             throw unreachable(ex);
+        } finally {
+            Reference.reachabilityFence(path);
         }
     }
 
-    private static final class ioctl {
-        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_INT, C_LONG, C_POINTER);
-        static final MethodHandle HANDLE = LINKER.downcallHandle(findOrThrow("ioctl"), DESC, CAPTURE_ERRNO,
-                Linker.Option.firstVariadicArg(2));
-    }
-
     /**
      * {@snippet lang=c :
-     * int ioctl(int fd, unsigned long request, void *argp)
+     * syscall(SYS_ioctl, int fd, unsigned long request, void *argp)
      * }
+     * {@code argp} must be a native segment.
      */
     public static int ioctl(MemorySegment callState, int fd, long request, MemorySegment argp) {
+        requireNative(argp);
         try {
-            return (int) ioctl.HANDLE.invokeExact(callState, fd, request, argp);
+            return (int) (long) syscall4.HANDLE.invokeExact(callState, SyscallNumbers.current().ioctl(), (long) fd,
+                    request, argp.address(), 0L);
         } catch (Error | RuntimeException ex) {
             throw ex;
         } catch (Throwable ex) {
             throw unreachable(ex);
+        } finally {
+            Reference.reachabilityFence(argp);
         }
     }
 
