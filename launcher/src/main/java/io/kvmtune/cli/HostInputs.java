@@ -4,6 +4,7 @@ import io.kvmtune.core.cpu.CpuSet;
 import io.kvmtune.core.cpumodel.CpuMapReader;
 import io.kvmtune.core.cpumodel.CpuModelCheck;
 import io.kvmtune.core.cpumodel.DeclaredHostCpu;
+import io.kvmtune.core.cpumodel.HostCpuView;
 import io.kvmtune.core.cpumodel.KvmOfferedCpu;
 import io.kvmtune.core.cpumodel.NovaCpuModels;
 import io.kvmtune.core.plan.HostCpuModels;
@@ -56,10 +57,11 @@ public record HostInputs(HostTopology topology, HostPolicy policy, HostCpuModels
         // being planned for (this one, or the one a declared topology describes, if it does).
         NovaCpuModels models = declared.isPresent()
                 ? NovaCpuModels.read(CpuMapReader.DEFAULT_ROOT, topology.arch(), Optional.of(policy.cpuModels()),
-                        map -> DeclaredHostCpu.parse(declared.get(), map), "declared in " + declaredTopology.get())
+                        map -> DeclaredHostCpu.parse(declared.get(), map)
+                                .map(cpu -> new HostCpuView(cpu, "declared in " + declaredTopology.get())),
+                        "declared in " + declaredTopology.get())
                 : NovaCpuModels.read(CpuMapReader.DEFAULT_ROOT, topology.arch(), Optional.of(policy.cpuModels()),
-                        map -> Optional.of(KvmOfferedCpu.guestView(fsRoot, map)),
-                        "as KVM offers it to guests, KVM_GET_SUPPORTED_CPUID; /proc/cpuinfo without /dev/kvm");
+                        map -> Optional.of(KvmOfferedCpu.guestView(fsRoot, map)), "this host");
         CpuModelCheck checked = models.check(policy);
         return new HostInputs(topology, checked.policy(), checked.models());
     }

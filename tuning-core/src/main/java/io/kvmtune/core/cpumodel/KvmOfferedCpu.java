@@ -56,9 +56,11 @@ public final class KvmOfferedCpu {
     }
 
     /** The guest's view of this host under {@code root} ({@code /}): KVM's offer, else the kernel's. */
-    public static HostCpu guestView(Path root, CpuMap map) {
+    public static HostCpuView guestView(Path root, CpuMap map) {
         HostCpu kernel = HostCpuReader.read(root, map);
-        return root.equals(Path.of("/")) ? read(map, kernel).orElse(kernel) : kernel;
+        Optional<HostCpu> offered = root.equals(Path.of("/")) ? read(map, kernel) : Optional.empty();
+        return offered.map(cpu -> new HostCpuView(cpu, "as KVM offers it to guests"))
+                .orElseGet(() -> new HostCpuView(kernel, root.resolve("proc/cpuinfo") + "; no usable /dev/kvm"));
     }
 
     private static boolean set(KvmCpuid.Entry e, CpuRegisterBits b) {

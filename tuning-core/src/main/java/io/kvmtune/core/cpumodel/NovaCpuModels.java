@@ -62,8 +62,8 @@ public record NovaCpuModels(String hostMachine, Optional<CpuMap> map, Set<String
      * {@code hostMachine}'s architecture (when it has one) and, on x86, {@code hostRoot/proc/cpuinfo}.
      */
     public static NovaCpuModels read(Path mapRoot, Path hostRoot, String hostMachine) {
-        return read(mapRoot, hostMachine, Optional.empty(), m -> Optional.of(HostCpuReader.read(hostRoot, m)),
-                "/proc/cpuinfo");
+        return read(mapRoot, hostMachine, Optional.empty(),
+                m -> Optional.of(new HostCpuView(HostCpuReader.read(hostRoot, m), "/proc/cpuinfo")), "/proc/cpuinfo");
     }
 
     /**
@@ -71,13 +71,13 @@ public record NovaCpuModels(String hostMachine, Optional<CpuMap> map, Set<String
      * falls back on QEMU's model names.
      *
      * @param models the models to read (the configured ones, which a planning run needs), or empty for all
-     * @param hostCpu the CPU of the host being planned for, named with the map, if known
-     * @param hostSource where that CPU comes from, for the plan's reasons
+     * @param hostCpu the CPU of the host being planned for, named with the map, and where it was seen, if known
+     * @param hostSource the host being planned for, for the plan's reasons when its CPU is not known
      * @throws MissingComponentException {@code CpuModelsUnknown} when names must be resolved and
      *     neither the map nor QEMU is installed
      */
     public static NovaCpuModels read(Path mapRoot, String hostMachine, Optional<List<String>> models,
-            Function<CpuMap, Optional<HostCpu>> hostCpu, String hostSource) {
+            Function<CpuMap, Optional<HostCpuView>> hostCpu, String hostSource) {
         Optional<String> arch = CpuMapReader.mapArch(hostMachine).filter(a -> RESOLVING_MACHINES.contains(hostMachine));
         if (arch.isEmpty()) {
             return new NovaCpuModels(hostMachine, Optional.empty(), Set.of(), Optional.empty(), hostSource);
@@ -88,8 +88,9 @@ public record NovaCpuModels(String hostMachine, Optional<CpuMap> map, Set<String
         }
         CpuMap map = models.isPresent() ? CpuMapReader.read(mapRoot, arch.get(), models.get())
                 : CpuMapReader.read(mapRoot, arch.get());
-        Optional<HostCpu> host = map.arch().equals("x86") ? hostCpu.apply(map) : Optional.empty();
-        return new NovaCpuModels(hostMachine, Optional.of(map), Set.of(), host, hostSource);
+        Optional<HostCpuView> host = map.arch().equals("x86") ? hostCpu.apply(map) : Optional.empty();
+        return new NovaCpuModels(hostMachine, Optional.of(map), Set.of(), host.map(HostCpuView::cpu),
+                host.map(HostCpuView::source).orElse(hostSource));
     }
 
     /**
