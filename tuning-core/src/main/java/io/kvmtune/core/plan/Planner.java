@@ -23,9 +23,10 @@ import java.util.OptionalInt;
  * no clock, no randomness: the same inputs give the same plan.
  *
  * <p>Build one planner per host ({@link #forHost}) and reuse it: the per-host indexes are
- * computed once, so a plan costs bit arithmetic over the free mask plus the plan's own objects:
- * one pCPU-set reference per vCPU ({@code PlacementList}) and its reasons as recipes worded only
- * when read ({@code ReasonList}).
+ * computed once, so a plan costs bit arithmetic over the free mask, Nova's core packing over the
+ * free threads of the host cells it tries ({@code CorePacking}: short arrays per cell tried), and
+ * the plan's own objects: one pCPU-set reference per vCPU ({@code PlacementList}) and its reasons
+ * as recipes worded only when read ({@code ReasonList}).
  * A planner is immutable and may be shared between threads.
  *
  * <p>The rules, from nova-semantics.md:
