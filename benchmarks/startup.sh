@@ -17,7 +17,11 @@
 # trained or written on the host, so it should be no slower.
 # Variants run round-robin so that drift on a busy machine spreads over all of them.
 #
-# Usage: benchmarks/startup.sh [--package DEB] [RUNS]
+# With STARTUP_CPU_MODEL=NAME the host configuration also sets cpu_mode=custom, cpu_models=NAME, so
+# the prepare hook runs Nova's CPU-model rules (libvirt's cpu_map and /proc/cpuinfo read once); the
+# prepare runs are then timed as well.
+#
+# Usage: [STARTUP_CPU_MODEL=qemu64] benchmarks/startup.sh [--package DEB] [RUNS]
 #   (default 10 runs; run as root; builds nothing but ./kvmtune does on first use)
 set -euo pipefail
 
@@ -90,6 +94,8 @@ cat >"$work/domain.xml" <<EOF
   </kvmtune:tuning></metadata></domain>
 EOF
 printf '[compute]\ncpu_shared_set = %s\ncpu_dedicated_set = %s\n' "$first" "$last" >"$work/kvmtune.conf"
+cpu_model=${STARTUP_CPU_MODEL:-}
+[ -z "$cpu_model" ] || printf '[libvirt]\ncpu_mode = custom\ncpu_models = %s\n' "$cpu_model" >>"$work/kvmtune.conf"
 
 # The hook's paths, redirected into $work (the java launcher reads JDK_JAVA_OPTIONS; its NOTE goes to
 # stderr). Its state (claims ledger, kept plans, apply records) is /run/kvmtune on a host, tmpfs
@@ -124,7 +130,10 @@ measure() { # $1 = variant name, rest = command
 }
 variants=("version, AOT" "version, no AOT")
 for aot in on off; do
-  for state in "${states[@]}"; do variants+=("$(label $aot "$state")"); done
+  for state in "${states[@]}"; do
+    variants+=("$(label $aot "$state")")
+    [ -z "$cpu_model" ] || variants+=("$(label $aot "$state" | sed 's/^started/prepare/')")
+  done
 done
 if [ -n "$packaged" ]; then
   variants+=("version, package")
@@ -135,7 +144,12 @@ for _ in $(seq "$runs"); do
   measure "version, no AOT" env KVMTUNE_AOT=off "$kvmtune" --version
   for aot in on off; do
     for state in "${states[@]}"; do
-      hook prepare "$state"
+      if [ -n "$cpu_model" ]; then
+        measure "$(label $aot "$state" | sed 's/^started/prepare/')" env KVMTUNE_AOT=$aot \
+          JDK_JAVA_OPTIONS="$(hook_opts "$state")" "$kvmtune" hook "$name" prepare begin - <"$work/domain.xml"
+      else
+        hook prepare "$state"
+      fi
       measure "$(label $aot "$state")" env KVMTUNE_AOT=$aot JDK_JAVA_OPTIONS="$(hook_opts "$state")" \
         "$kvmtune" hook "$name" started begin - <"$work/domain.xml"
       hook stopped "$state"

@@ -18,4 +18,6 @@ void print_aarch64_syscalls(void)
     SYS(prlimit64);
     SYS(pidfd_open);
     SYS(gettid);
+    SYS(openat);
+    SYS(ioctl);
 }

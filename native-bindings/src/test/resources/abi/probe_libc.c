@@ -95,6 +95,8 @@ int main(void)
     SYS(prlimit64);
     SYS(pidfd_open);
     SYS(gettid);
+    SYS(openat);
+    SYS(ioctl);
 
     print_sched();
     print_aarch64_syscalls();

@@ -63,6 +63,7 @@ public final class AotTraining {
         System.setProperty("kvmtune.syslog", dir.resolve("no-syslog").toString());
         System.setProperty("kvmtune.state", dir.resolve("state").toString());
 
+        trainCpuModelRules(dir);
         boolean realtime = online.size() > 1 && hook("prepare", domainXml(true));
         String domainXml = domainXml(realtime);
         if (!realtime) {
@@ -107,6 +108,21 @@ public final class AotTraining {
             // the second run finds the first one's record and merges with it, as any re-apply does
             Main.run(apply, InputStream.nullInputStream(), discard, System.err);
             Applier.system(settings.records()).restore(pid);
+        }
+    }
+
+    /**
+     * Nova's CPU-model rules as a prepare hook runs them under {@code cpu_mode=custom}: libvirt's
+     * cpu_map and /proc/cpuinfo read and compared, so that the XML parser's classes are in the
+     * cache. Whether this host can run the model does not matter for that.
+     */
+    private static void trainCpuModelRules(Path dir) throws IOException {
+        Path custom = Files.writeString(dir.resolve("cpu-models.conf"),
+                "[libvirt]\ncpu_mode = custom\ncpu_models = qemu64\n");
+        try {
+            HostInputs.read(Optional.of(custom), Optional.empty(), Path.of("/"));
+        } catch (KvmtuneException notHere) {
+            System.err.println("CPU-model rules trained up to: " + notHere.getMessage());
         }
     }
 

@@ -6,7 +6,9 @@ import io.kvmtune.core.cpumodel.CpuMap;
 import io.kvmtune.core.cpumodel.CpuMapReader;
 import io.kvmtune.core.cpumodel.CpuMigrationCheck;
 import io.kvmtune.core.cpumodel.CpuModelReport;
+import io.kvmtune.core.cpumodel.HostCpu;
 import io.kvmtune.core.cpumodel.HostCpuReader;
+import io.kvmtune.core.cpumodel.KvmOfferedCpu;
 import io.kvmtune.core.cpumodel.HostModel;
 import io.kvmtune.core.cpumodel.ModelVerdict;
 import io.kvmtune.core.json.Json;
@@ -15,6 +17,9 @@ import io.kvmtune.core.json.JsonException;
 import io.kvmtune.core.topology.HostArch;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -41,9 +46,14 @@ final class CpuModelsCommand extends Subcommand {
         String arch = CpuMapReader.mapArch(machine).orElseThrow(() -> new MissingComponentException("CpuMapMissing",
                 "libvirt has no CPU map for " + machine + " (its models come from QEMU there)"));
         CpuMap map = CpuMapReader.read(cpuMap, arch);
-        CpuModelReport here = CpuModelReport.of(map, HostCpuReader.read(Path.of("/"), map));
+        HostCpu kernel = HostCpuReader.read(Path.of("/"), map);
+        Optional<HostCpu> offered = KvmOfferedCpu.read(map, kernel);
+        // Runnable means KVM offers every feature (as libvirt's usable); the kernel's view stays beside it.
+        CpuModelReport here = CpuModelReport.of(map, offered.orElse(kernel));
+        CpuModelReport kernelView = CpuModelReport.of(map, kernel);
         if (compare == null) {
-            out().print(format() == OutputFormat.JSON ? Json.pretty(here) + "\n" : table(here));
+            out().print(format() == OutputFormat.JSON ? Json.pretty(withKernelView(here, kernelView, offered.isPresent()))
+                    + "\n" : table(here, kernelView, offered.isPresent()));
             return ExitStatus.OK;
         }
         CpuModelReport there;
@@ -58,12 +68,28 @@ final class CpuModelsCommand extends Subcommand {
         return ExitStatus.OK;
     }
 
-    private static String table(CpuModelReport report) {
-        TextTable models = new TextTable("MODEL", "VENDOR", "RUNNABLE", "MISSING FEATURES");
+    /** The report's JSON with the kernel's view beside it: {@code "runnable_by"} and {@code "kernel"}. */
+    private static Map<String, Object> withKernelView(CpuModelReport report, CpuModelReport kernel, boolean kvm) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = new LinkedHashMap<>((Map<String, Object>) report.toJson());
+        m.put("runnable_by", kvm ? "kvm" : "kernel");
+        Map<String, Object> k = new LinkedHashMap<>();
+        k.put("features", kernel.host().features());
+        k.put("runnable_models", kernel.runnableModels());
+        m.put("kernel", k);
+        return m;
+    }
+
+    private static String table(CpuModelReport report, CpuModelReport kernel, boolean kvm) {
+        TextTable models = new TextTable("MODEL", "VENDOR", "RUNNABLE", "KERNEL", "MISSING FEATURES");
         for (ModelVerdict v : report.models()) {
-            models.row(v.name(), v.vendor().orElse(null), v.runnable() ? "yes" : "no", v.runnable() ? null : join(v.missing()));
+            boolean kernelRuns = kernel.verdict(v.name()).map(ModelVerdict::runnable).orElse(false);
+            models.row(v.name(), v.vendor().orElse(null), v.runnable() ? "yes" : "no", kernelRuns ? "yes" : "no",
+                    v.runnable() ? null : join(v.missing()));
         }
-        return models.render() + "\n" + report.runnableModels().size() + " of " + report.models().size()
+        return models.render() + "\n" + "RUNNABLE: " + (kvm ? "KVM offers every feature (KVM_GET_SUPPORTED_CPUID)"
+                : "no usable /dev/kvm: by the kernel's /proc/cpuinfo") + "; KERNEL: /proc/cpuinfo lists every feature\n"
+                + report.runnableModels().size() + " of " + report.models().size()
                 + " models run on this host (" + report.host().vendor().orElse("unknown vendor") + ", family "
                 + report.host().family() + " model " + report.host().model() + ")\n"
                 + "host-model: " + report.hostModel().map(CpuModelsCommand::hostModel).orElse("no named model fits") + "\n";

@@ -15,8 +15,9 @@ import java.util.Optional;
  * <p>The lowest available CPU stays with the host (the shared set: emulator threads and the
  * non-realtime vCPUs); the rest is the dedicated set. With four or more dedicated CPUs the guest
  * is {@code dedicated} with vCPU 0 for housekeeping and vCPUs 1-3 realtime, as Nova's documentation
- * recommends; with fewer, it is {@code mixed}, and as many of the last vCPUs as there are dedicated
- * CPUs are pinned and realtime; on a single CPU nothing can be dedicated, and all vCPUs float.
+ * recommends; with fewer, it is {@code mixed} with one vCPU per dedicated CPU, pinned and realtime,
+ * and vCPU 0 floating on the host's CPU (Nova fits a node's floating vCPUs only onto as many shared
+ * CPUs); on a single CPU nothing can be dedicated, and all four vCPUs float.
  *
  * @param vcpus the guest's vCPU count
  * @param policy the host policy the demo plans with (instead of the host's configuration)
@@ -50,19 +51,18 @@ record DemoSetup(int vcpus, HostPolicy policy, Map<String, String> flavorSpecs, 
         dedicated = CpuSet.of(dedicated.stream().limit(n).toArray());
         specs.put("hw:cpu_policy", n == VCPUS ? "dedicated" : "mixed");
         specs.put("hw:cpu_realtime", "yes");
+        specs.put("hw:cpu_realtime_mask", "^0");
+        int vcpus = n == VCPUS ? VCPUS : n + 1;
         if (n == VCPUS) {
-            specs.put("hw:cpu_realtime_mask", "^0");
             why = "CPU " + housekeeping + " stays with the host; " + dedicated.format() + " give each vCPU a CPU of its"
                     + " own, vCPU 0 does the guest's housekeeping beside the emulator threads and vCPUs 1-3 run SCHED_FIFO";
         } else {
-            int firstRealtime = VCPUS - n;
-            specs.put("hw:cpu_realtime_mask", "^0" + (firstRealtime > 1 ? "-" + (firstRealtime - 1) : ""));
             why = "CPU " + housekeeping + " stays with the host, which leaves " + n + " CPU" + (n > 1 ? "s" : "")
-                    + " (" + dedicated.format() + ") for " + VCPUS + " vCPUs: " + (n > 1 ? "the last " + n + " vCPUs are" : "the last vCPU is")
-                    + " pinned and SCHED_FIFO (hw:cpu_policy=mixed), vCPUs 0-" + (firstRealtime - 1)
-                    + " float on CPU " + housekeeping + " with the emulator threads";
+                    + " (" + dedicated.format() + ") for realtime vCPUs: the guest gets " + vcpus + " vCPUs, vCPU"
+                    + (n > 1 ? "s 1-" + n + " are" : " 1 is") + " pinned and SCHED_FIFO (hw:cpu_policy=mixed), vCPU 0"
+                    + " floats on CPU " + housekeeping + " with the emulator threads";
         }
-        return new DemoSetup(VCPUS, policy(Optional.of(dedicated), shared), specs, why);
+        return new DemoSetup(vcpus, policy(Optional.of(dedicated), shared), specs, why);
     }
 
     private static HostPolicy policy(Optional<CpuSet> dedicated, CpuSet shared) {

@@ -23,21 +23,23 @@ class DemoSetupTest {
     }
 
     @Test
-    void onTwoCpusTheLastVcpuGetsCpu1AndRunsFifoTheRestFloatOnCpu0() {
+    void onTwoCpusVcpu1GetsCpu1AndRunsFifoVcpu0FloatsOnCpu0() {
+        // Nova fits a node's floating vCPUs only onto as many shared CPUs: one here, so one floating vCPU.
         DemoSetup setup = DemoSetup.fit(CpuSet.range(0, 1), CpuSet.empty());
-        assertThat(setup.flavorSpecs()).containsEntry("hw:cpu_policy", "mixed").containsEntry("hw:cpu_realtime_mask", "^0-2");
-        assertThat(setup.why()).contains("leaves 1 CPU (1) for 4 vCPUs");
+        assertThat(setup.vcpus()).isEqualTo(2);
+        assertThat(setup.flavorSpecs()).containsEntry("hw:cpu_policy", "mixed").containsEntry("hw:cpu_realtime_mask", "^0");
+        assertThat(setup.why()).contains("leaves 1 CPU (1) for realtime vCPUs: the guest gets 2 vCPUs");
         TuningPlan plan = plan(2, CpuSet.empty());
-        assertThat(plan.realtime().orElseThrow().vcpus()).isEqualTo(CpuSet.of(3));
-        assertThat(plan.vcpus().get(3).pcpus()).isEqualTo(CpuSet.of(1));
+        assertThat(plan.realtime().orElseThrow().vcpus()).isEqualTo(CpuSet.of(1));
+        assertThat(plan.vcpus().get(1).pcpus()).isEqualTo(CpuSet.of(1));
         assertThat(plan.vcpus().get(0).pcpus()).isEqualTo(CpuSet.of(0));
         assertThat(plan.emulator().pcpus()).isEqualTo(CpuSet.of(0));
     }
 
     @Test
     void onThreeCpusTwoVcpusArePinnedAndRealtime() {
-        assertThat(DemoSetup.fit(CpuSet.range(0, 2), CpuSet.empty()).flavorSpecs()).containsEntry("hw:cpu_realtime_mask", "^0-1");
-        assertThat(plan(3, CpuSet.empty()).realtime().orElseThrow().vcpus()).isEqualTo(CpuSet.of(2, 3));
+        assertThat(DemoSetup.fit(CpuSet.range(0, 2), CpuSet.empty()).flavorSpecs()).containsEntry("hw:cpu_realtime_mask", "^0");
+        assertThat(plan(3, CpuSet.empty()).realtime().orElseThrow().vcpus()).isEqualTo(CpuSet.of(1, 2));
     }
 
     @Test

@@ -327,6 +327,49 @@ public final class LinuxCalls {
         }
     }
 
+    // ---- <fcntl.h>, <sys/ioctl.h>: through the shared syscall4 stub, as the scheduling calls, so
+    // that reading /dev/kvm in the libvirt hook links no downcall shape of its own.
+
+    /**
+     * {@snippet lang=c :
+     * syscall(SYS_openat, int dirfd, const char *pathname, int flags)
+     * }
+     * Never creates a file (no mode). {@code path} must be a native, NUL-terminated segment.
+     */
+    public static int openat(MemorySegment callState, int dirfd, MemorySegment path, int flags) {
+        requireNative(path);
+        try {
+            return (int) (long) syscall4.HANDLE.invokeExact(callState, SyscallNumbers.current().openat(), (long) dirfd,
+                    path.address(), (long) flags, 0L);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex) {
+            throw unreachable(ex);
+        } finally {
+            Reference.reachabilityFence(path);
+        }
+    }
+
+    /**
+     * {@snippet lang=c :
+     * syscall(SYS_ioctl, int fd, unsigned long request, void *argp)
+     * }
+     * {@code argp} must be a native segment.
+     */
+    public static int ioctl(MemorySegment callState, int fd, long request, MemorySegment argp) {
+        requireNative(argp);
+        try {
+            return (int) (long) syscall4.HANDLE.invokeExact(callState, SyscallNumbers.current().ioctl(), (long) fd,
+                    request, argp.address(), 0L);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex) {
+            throw unreachable(ex);
+        } finally {
+            Reference.reachabilityFence(argp);
+        }
+    }
+
     private static final class close {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_INT);
         static final MethodHandle HANDLE = LINKER.downcallHandle(findOrThrow("close"), DESC, CAPTURE_ERRNO);

@@ -10,8 +10,8 @@ import java.util.Optional;
  * is written by hand and the ABI test checks both columns against the kernel headers.
  */
 public enum SyscallNumbers {
-    X86_64(203, 204, 314, 315, 151, 152, 302, 434, 186),
-    AARCH64(122, 123, 274, 275, 230, 231, 261, 434, 178);
+    X86_64(203, 204, 314, 315, 151, 152, 302, 434, 186, 257, 16),
+    AARCH64(122, 123, 274, 275, 230, 231, 261, 434, 178, 56, 29);
 
     private final long schedSetaffinity;
     private final long schedGetaffinity;
@@ -22,9 +22,11 @@ public enum SyscallNumbers {
     private final long prlimit64;
     private final long pidfdOpen;
     private final long gettid;
+    private final long openat;
+    private final long ioctl;
 
     SyscallNumbers(long schedSetaffinity, long schedGetaffinity, long schedSetattr, long schedGetattr,
-            long mlockall, long munlockall, long prlimit64, long pidfdOpen, long gettid) {
+            long mlockall, long munlockall, long prlimit64, long pidfdOpen, long gettid, long openat, long ioctl) {
         this.schedSetaffinity = schedSetaffinity;
         this.schedGetaffinity = schedGetaffinity;
         this.schedSetattr = schedSetattr;
@@ -34,6 +36,8 @@ public enum SyscallNumbers {
         this.prlimit64 = prlimit64;
         this.pidfdOpen = pidfdOpen;
         this.gettid = gettid;
+        this.openat = openat;
+        this.ioctl = ioctl;
     }
 
     /**
@@ -115,5 +119,15 @@ public enum SyscallNumbers {
     /** {@code SYS_gettid}. */
     public long gettid() {
         return gettid;
+    }
+
+    /** {@code SYS_openat}. */
+    public long openat() {
+        return openat;
+    }
+
+    /** {@code SYS_ioctl}. */
+    public long ioctl() {
+        return ioctl;
     }
 }

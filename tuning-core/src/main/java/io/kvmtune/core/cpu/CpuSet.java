@@ -174,8 +174,10 @@ public final class CpuSet {
         for (int i = from; i < to; i++) {
             char c = spec.charAt(i);
             if (c < '0' || c > '9') {
+                // A dash after digits is a second range separator ("0-1-2"), not a sign.
+                String why = c == '-' && i > from ? "a range is start-end, with one dash" : whyNotADigit(c);
                 throw badItem(spec, kind, itemFrom, itemTo, "'" + spec.substring(from, to)
-                        + "' is not a CPU number: " + whyNotADigit(c));
+                        + "' is not a CPU number: " + why);
             }
             value = value * 10 + (c - '0');
             if (value > MAX_CPU) {

@@ -6,12 +6,21 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -41,11 +50,16 @@ public final class CpuMapReader {
     /** Where Debian, Ubuntu, Fedora and RHEL install the map. */
     public static final Path DEFAULT_ROOT = Path.of("/usr/share/libvirt/cpu_map");
 
+    /** A {@code <model name='X'>} definition (group 2 empty) or {@code <model name='X'/>} reference. */
+    private static final Pattern MODEL_TAG = Pattern.compile("<model\\s+name=['\"]([^'\"]+)['\"]\\s*(/?)>");
+
     private final Path root;
     private final DocumentBuilder parser;
     private final Map<String, String> vendors = new LinkedHashMap<>();
     private final Map<String, CpuFeatureDefinition> features = new LinkedHashMap<>();
     private final Map<String, CpuModelDefinition> models = new LinkedHashMap<>();
+    /** Included files to skip: model files none of the wanted models needs (empty: read all). */
+    private final Set<String> skipped = new HashSet<>();
 
     private CpuMapReader(Path root) {
         this.root = root;
@@ -68,13 +82,74 @@ public final class CpuMapReader {
                     + " (install libvirt's daemon package, or pass the map directory)");
         }
         CpuMapReader reader = new CpuMapReader(root);
-        Element archElement = reader.children(reader.parse(index), "arch").stream()
+        Element archElement = reader.archElement(index, arch);
+        reader.readDefinitions(archElement, index);
+        return new CpuMap(arch, reader.vendors, reader.features, reader.models);
+    }
+
+    /**
+     * Reads only what checking {@code wanted} needs: the vendors, the features, and the models named
+     * in {@code wanted} (ignoring case, as Nova matches names) with the models they build on.
+     * Which file defines which model is found by a plain text scan of the included files; only the
+     * needed ones are parsed, so a planning run (the libvirt hook's prepare) does not parse the
+     * whole map. Models not in {@code wanted} are absent from the result.
+     *
+     * @throws MissingComponentException and {@link InvalidInputException} as {@link #read(Path, String)}
+     */
+    public static CpuMap read(Path root, String arch, Collection<String> wanted) {
+        Path index = root.resolve("index.xml");
+        if (!Files.isRegularFile(index)) {
+            throw new MissingComponentException("CpuMapMissing", "libvirt's CPU map is missing: no " + index
+                    + " (install libvirt's daemon package, or pass the map directory)");
+        }
+        CpuMapReader reader = new CpuMapReader(root);
+        Element archElement = reader.archElement(index, arch);
+        Map<String, String> fileOfModel = new HashMap<>();
+        Map<String, List<String>> ancestorsOf = new HashMap<>();
+        Set<String> modelFiles = new HashSet<>();
+        for (Element include : reader.children(archElement, "include")) {
+            String name = include.getAttribute("filename");
+            String text;
+            try {
+                text = Files.readString(reader.includedFile(name, index));
+            } catch (IOException e) {
+                throw new InvalidInputException("InvalidCpuMap", name, null, name + ": cannot be read: " + e.getMessage(), e);
+            }
+            Matcher m = MODEL_TAG.matcher(text);
+            String current = null;
+            while (m.find()) {
+                if (m.group(2).isEmpty()) {
+                    current = m.group(1);
+                    fileOfModel.put(current.toLowerCase(Locale.ROOT), name);
+                    modelFiles.add(name);
+                } else if (current != null) {
+                    ancestorsOf.computeIfAbsent(current.toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(m.group(1));
+                }
+            }
+        }
+        Set<String> neededFiles = new HashSet<>();
+        Deque<String> todo = new ArrayDeque<>();
+        wanted.forEach(w -> todo.add(w.toLowerCase(Locale.ROOT)));
+        Set<String> seen = new HashSet<>();
+        while (!todo.isEmpty()) {
+            String model = todo.pop();
+            if (seen.add(model) && fileOfModel.containsKey(model)) {
+                neededFiles.add(fileOfModel.get(model));
+                ancestorsOf.getOrDefault(model, List.of()).forEach(a -> todo.add(a.toLowerCase(Locale.ROOT)));
+            }
+        }
+        modelFiles.removeAll(neededFiles);
+        reader.skipped.addAll(modelFiles);
+        reader.readDefinitions(archElement, index);
+        return new CpuMap(arch, reader.vendors, reader.features, reader.models);
+    }
+
+    private Element archElement(Path index, String arch) {
+        return children(parse(index), "arch").stream()
                 .filter(e -> arch.equals(e.getAttribute("name")))
                 .findFirst()
                 .orElseThrow(() -> new MissingComponentException("CpuMapMissing",
                         "libvirt's CPU map " + index + " has no models for architecture " + arch));
-        reader.readDefinitions(archElement, index);
-        return new CpuMap(arch, reader.vendors, reader.features, reader.models);
     }
 
     /**
@@ -95,8 +170,10 @@ public final class CpuMapReader {
         for (Element e : children(parent, null)) {
             switch (e.getTagName()) {
                 case "include" -> {
-                    Path included = includedFile(e.getAttribute("filename"), file);
-                    readDefinitions(parse(included), included);
+                    if (!skipped.contains(e.getAttribute("filename"))) {
+                        Path included = includedFile(e.getAttribute("filename"), file);
+                        readDefinitions(parse(included), included);
+                    }
                 }
                 case "vendor" -> readVendor(e, file);
                 case "feature" -> readFeature(e, file);

@@ -1,5 +1,6 @@
 package io.kvmtune.core.cpumodel;
 
+import io.kvmtune.core.spec.FlavorTraits;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -65,37 +66,23 @@ public final class CpuTraits {
 
     /**
      * The libvirt features a flavor requires through {@code trait:HW_CPU_X86_*=required} extra
-     * specs (also in granular groups: {@code trait1:}, {@code trait_NAME:}), as Nova's
-     * {@code get_flags_by_flavor_specs} collects them; other traits are ignored.
+     * specs ({@link FlavorTraits}); other traits are ignored.
      */
     public static Set<String> requiredFeatures(Map<String, String> flavorExtraSpecs) {
+        return features(FlavorTraits.required(flavorExtraSpecs));
+    }
+
+    /** The libvirt features of the {@code HW_CPU_X86_*} traits among {@code traits}; others are ignored. */
+    public static Set<String> features(Set<String> traits) {
         Set<String> out = new TreeSet<>();
-        flavorExtraSpecs.forEach((key, value) -> {
-            int colon = key.indexOf(':');
-            if (colon < 0 || !"required".equals(value) || !isTraitPrefix(key.substring(0, colon))) {
-                return;
-            }
-            String trait = key.substring(colon + 1);
+        for (String trait : traits) {
             if (trait.startsWith(PREFIX)) {
                 String feature = FEATURE_BY_TRAIT.get(trait.substring(PREFIX.length()));
                 if (feature != null) {
                     out.add(feature);
                 }
             }
-        });
+        }
         return out;
-    }
-
-    /** {@code trait}, {@code traitN} or {@code trait_GROUP}: the unsuffixed and granular forms. */
-    private static boolean isTraitPrefix(String prefix) {
-        if (!prefix.startsWith("trait")) {
-            return false;
-        }
-        String suffix = prefix.substring("trait".length());
-        if (suffix.isEmpty() || suffix.chars().allMatch(Character::isDigit)) {
-            return true;
-        }
-        return suffix.length() > 1 && suffix.charAt(0) == '_'
-                && suffix.substring(1).chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '_' || c == '-');
     }
 }

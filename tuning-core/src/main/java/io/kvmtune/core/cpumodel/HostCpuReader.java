@@ -80,10 +80,22 @@ public final class HostCpuReader {
             throw new InvalidInputException("InvalidCpuinfo", source, null,
                     source + ": no 'flags' line; this is not an x86 /proc/cpuinfo");
         }
+        return named(vendorId, family == null ? 0 : family, model == null ? 0 : model, common, map);
+    }
+
+    /**
+     * A host CPU declared by its vendor string ({@code GenuineIntel}, or libvirt's {@code Intel})
+     * and its /proc/cpuinfo flags, as a declared topology carries another host's CPU.
+     */
+    public static HostCpu declared(String vendor, Set<String> flags, CpuMap map) {
+        String vendorId = map.vendors().getOrDefault(vendor, vendor);
+        return named(vendorId, 0, 0, flags, map);
+    }
+
+    private static HostCpu named(String vendorId, int family, int model, Set<String> flags, CpuMap map) {
         Optional<String> vendor = vendorId == null ? Optional.empty() : map.vendorNamed(vendorId);
-        int fam = family == null ? 0 : family;
-        LinuxCpuFlags.Named named = LinuxCpuFlags.toLibvirt(common, vendor, fam, map);
-        return new HostCpu(vendor, fam, model == null ? 0 : model, named.features(), named.unmapped());
+        LinuxCpuFlags.Named named = LinuxCpuFlags.toLibvirt(flags, vendor, family, map);
+        return new HostCpu(vendor, family, model, named.features(), named.unmapped());
     }
 
     private static int number(String key, String value, String source) {

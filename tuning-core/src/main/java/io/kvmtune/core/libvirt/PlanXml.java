@@ -80,19 +80,23 @@ public final class PlanXml {
     }
 
     /**
-     * {@code <clock offset="utc">} with Nova's kvm timers: {@code pit} delay, {@code rtc} catchup
-     * and, for x86 guests ({@link TuningPlan#hpet()} present), {@code hpet present="yes|no"}.
+     * {@code <clock offset="utc">} ({@code localtime} for Windows guests) with Nova's kvm timers:
+     * {@code pit} delay, {@code rtc} catchup, for x86 guests ({@link TuningPlan#hpet()} present)
+     * {@code hpet present="yes|no"}, and for Windows guests {@code hypervclock present="yes"}.
      * Other virt types get no timers.
      *
      * @param virtType {@code [libvirt] virt_type} of the host the plan was made for
      */
     public static Element clock(Document doc, TuningPlan plan, String virtType) {
         Element clock = doc.createElement("clock");
-        clock.setAttribute("offset", "utc");
+        clock.setAttribute("offset", plan.clock().offset());
         if (virtType.equals("kvm")) {
             timer(clock, "pit").setAttribute("tickpolicy", "delay");
             timer(clock, "rtc").setAttribute("tickpolicy", "catchup");
             plan.hpet().ifPresent(present -> timer(clock, "hpet").setAttribute("present", present ? "yes" : "no"));
+            if (plan.clock().hypervClock()) {
+                timer(clock, "hypervclock").setAttribute("present", "yes");
+            }
         }
         return clock;
     }

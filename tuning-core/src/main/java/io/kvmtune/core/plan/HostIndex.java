@@ -5,13 +5,12 @@ import io.kvmtune.core.spec.HostPolicy;
 import io.kvmtune.core.topology.Core;
 import io.kvmtune.core.topology.HostTopology;
 import io.kvmtune.core.topology.NumaNode;
-import java.util.Optional;
 
 /**
  * What the planner needs to know about one host, computed once per topology and host policy so
- * that each plan only does word-wide bit arithmetic and short array walks: per NUMA node, the
- * dedicated CPUs as a bit mask, its cores' dedicated threads as flat int arrays in core order,
- * and its shared CPUs.
+ * that each plan only does word-wide bit arithmetic and short array walks: per NUMA node (Nova's
+ * host cell), the CPUs pinned vCPUs may get as a bit mask, its shared CPUs, and its cores' sibling
+ * threads in core order, as Nova's {@code NUMACell.siblings} lists them.
  *
  * <p>Free pCPUs are passed around as a mutable {@code long[]} mask owned by one plan call, so
  * nothing here holds per-plan state and one index serves concurrent plans.
@@ -20,25 +19,27 @@ final class HostIndex {
 
     /** Mask length in 64-bit words, enough for the highest online CPU. */
     final int words;
-    /** {@code cpu_dedicated_set ∩ online}, all zero when the set is not configured. */
+    /** The CPUs pinned vCPUs may get ({@link NovaCpuSets#dedicated}), as a mask. */
     final long[] dedicatedOnline;
     final int nodeCount;
     final int[] nodeIds;
-    /** Per node: its dedicated online CPUs. */
+    /** Per node: its CPUs for pinned vCPUs (the cell's {@code pcpuset}). */
     final long[][] nodeDedicated;
-    /** Per node: the cell's shared CPUs (nova-semantics §3), possibly empty. */
+    final int[] nodeDedicatedCount;
+    /** Per node: the cell's shared CPUs ({@code cpuset}), possibly empty. */
     final CpuSet[] nodeShared;
-    /** Per node: whether one of its cores has two or more dedicated threads. */
-    final boolean[] nodeSmt;
     /**
-     * Per node: the dedicated threads of its cores, flattened in core order (cores by lowest thread,
-     * threads ascending); core {@code c} is {@code coreThreads[n][coreStart[n][c] .. coreStart[n][c+1])}.
-     * Cores with no dedicated thread are left out.
+     * Per node: the threads of each core that guests may use (shared or dedicated), ascending,
+     * cores in order (by lowest thread); cores with no such thread are left out.
      */
-    final int[][] coreThreads;
-    final int[][] coreStart;
+    final int[][][] siblings;
+    /** Per node: Nova's {@code threads_per_core}, the largest sibling set (1 without SMT). */
+    final int[] threadsPerCore;
+    /** Per node: whether the cell's dedicated and shared CPUs differ (not a legacy cell). */
+    final boolean[] nodeSplit;
     /** The host's shared CPUs for guests without a NUMA topology, possibly empty. */
     final CpuSet hostShared;
+    final NovaCpuSets sets;
     /**
      * {@code CpuSet.of(cpu)} for every dedicated CPU, shared by all plans (sets are immutable): a
      * pinned vCPU's set on a 512-CPU host is otherwise an 8-word array per vCPU per plan.
@@ -47,65 +48,49 @@ final class HostIndex {
 
     HostIndex(HostPolicy policy, HostTopology topology) {
         CpuSet online = topology.online();
+        sets = NovaCpuSets.of(policy, online);
         words = (online.last() >>> 6) + 1;
-        CpuSet dedicated = policy.dedicatedSet().map(online::intersect).orElse(CpuSet.empty());
+        CpuSet dedicated = sets.dedicated();
         dedicatedOnline = dedicated.toMask(words);
         singletons = new CpuSet[words << 6];
         dedicated.forEach(cpu -> singletons[cpu] = CpuSet.of(cpu));
-        hostShared = sharedCpus(policy, online);
+        hostShared = sets.shared();
+        CpuSet usable = hostShared.union(dedicated);
         nodeCount = topology.nodes().size();
         nodeIds = new int[nodeCount];
         nodeDedicated = new long[nodeCount][];
+        nodeDedicatedCount = new int[nodeCount];
         nodeShared = new CpuSet[nodeCount];
-        nodeSmt = new boolean[nodeCount];
-        coreThreads = new int[nodeCount][];
-        coreStart = new int[nodeCount][];
+        siblings = new int[nodeCount][][];
+        threadsPerCore = new int[nodeCount];
+        nodeSplit = new boolean[nodeCount];
         for (int n = 0; n < nodeCount; n++) {
             NumaNode node = topology.nodes().get(n);
             nodeIds[n] = node.id();
             CpuSet nodeDed = node.cpus().intersect(dedicated);
             nodeDedicated[n] = nodeDed.toMask(words);
+            nodeDedicatedCount[n] = nodeDed.size();
             nodeShared[n] = hostShared.intersect(node.cpus());
-            int[] threads = new int[nodeDed.size()];
-            int[] starts = new int[threads.length + 1];
-            int t = 0;
+            nodeSplit[n] = !nodeDed.equals(nodeShared[n]);
+            CpuSet nodeUsable = node.cpus().intersect(usable);
+            int[][] sibs = new int[topology.cores().size()][];
             int c = 0;
+            int widest = 1;
             for (Core core : topology.cores()) {
-                CpuSet usable = core.threads().intersect(nodeDed);
-                if (usable.isEmpty()) {
-                    continue;
-                }
-                starts[c++] = t;
-                nodeSmt[n] |= usable.size() > 1;
-                for (int cpu = usable.first(); cpu >= 0; cpu = usable.nextSetBit(cpu + 1)) {
-                    threads[t++] = cpu;
+                CpuSet threads = core.threads().intersect(nodeUsable);
+                if (!threads.isEmpty()) {
+                    sibs[c++] = threads.stream().toArray();
+                    widest = Math.max(widest, threads.size());
                 }
             }
-            starts[c] = t;
-            coreThreads[n] = threads;
-            coreStart[n] = java.util.Arrays.copyOf(starts, c + 1);
+            siblings[n] = java.util.Arrays.copyOf(sibs, c);
+            threadsPerCore[n] = widest;
         }
-    }
-
-    /**
-     * Nova's host cell "shared CPUs" before intersecting with a cell: {@code cpu_shared_set} if set,
-     * none when only {@code cpu_dedicated_set} is set, else every online CPU.
-     */
-    private static CpuSet sharedCpus(HostPolicy policy, CpuSet online) {
-        Optional<CpuSet> shared = policy.sharedSet();
-        if (shared.isPresent()) {
-            return shared.get().intersect(online);
-        }
-        return policy.dedicatedSet().isPresent() ? CpuSet.empty() : online;
     }
 
     /** The set holding only dedicated CPU {@code cpu}. */
     CpuSet single(int cpu) {
         return singletons[cpu];
-    }
-
-    int coreCount(int node) {
-        return coreStart[node].length - 1;
     }
 
     /** A fresh free mask: dedicated online pCPUs not in {@code claimed}. */
@@ -126,98 +111,41 @@ final class HostIndex {
         return count;
     }
 
-    /** Cores of {@code node} whose every dedicated thread is free. */
+    /**
+     * Nova's {@code free_siblings}: each core's free threads (dedicated, unclaimed), ascending,
+     * in core order; cores with none are left out.
+     */
+    int[][] freeSiblings(long[] free, int node) {
+        int[][] sibs = siblings[node];
+        int[][] out = new int[sibs.length][];
+        int c = 0;
+        for (int[] core : sibs) {
+            int k = 0;
+            int[] threads = new int[core.length];
+            for (int cpu : core) {
+                if (isSet(free, cpu)) {
+                    threads[k++] = cpu;
+                }
+            }
+            if (k > 0) {
+                out[c++] = k == core.length ? threads : java.util.Arrays.copyOf(threads, k);
+            }
+        }
+        return java.util.Arrays.copyOf(out, c);
+    }
+
+    /** Cores of {@code node} whose every usable thread is free: what {@code isolate} can use. */
     int wholeFreeCores(long[] free, int node) {
         int count = 0;
-        for (int c = 0, cores = coreCount(node); c < cores; c++) {
-            if (coreFree(free, node, c) == coreStart[node][c + 1] - coreStart[node][c]) {
+        for (int[] core : freeSiblings(free, node)) {
+            if (core.length == threadsPerCore[node]) {
                 count++;
             }
         }
         return count;
     }
 
-    /** Free threads of {@code node} that lie on cores with at least one used thread. */
-    int freeThreadsOnPartialCores(long[] free, int node) {
-        int count = 0;
-        for (int c = 0, cores = coreCount(node); c < cores; c++) {
-            int f = coreFree(free, node, c);
-            if (f < coreStart[node][c + 1] - coreStart[node][c]) {
-                count += f;
-            }
-        }
-        return count;
-    }
-
-    private int coreFree(long[] free, int node, int core) {
-        int[] threads = coreThreads[node];
-        int count = 0;
-        for (int t = coreStart[node][core], end = coreStart[node][core + 1]; t < end; t++) {
-            if (isSet(free, threads[t])) {
-                count++;
-            }
-        }
-        return count;
-    }
-
-    /**
-     * Takes {@code count} free pCPUs of {@code node} into {@code out[from..]}, marking them used in
-     * {@code free}. Walks cores in order and fills each core's free sibling threads before the next
-     * (prefer, require, no policy). With {@code wholeCores} (isolate) only entirely free cores are
-     * used, one thread each, and their other threads are marked used and added to {@code reserved}.
-     * The caller has checked that the node has room.
-     */
-    void pack(long[] free, int node, int count, boolean wholeCores, int[] out, int from, long[] reserved) {
-        int[] threads = coreThreads[node];
-        int[] starts = coreStart[node];
-        int placed = 0;
-        for (int c = 0, cores = coreCount(node); c < cores && placed < count; c++) {
-            int begin = starts[c];
-            int end = starts[c + 1];
-            if (wholeCores) {
-                if (coreFree(free, node, c) != end - begin) {
-                    continue;
-                }
-                out[from + placed++] = threads[begin];
-                for (int t = begin; t < end; t++) {
-                    clear(free, threads[t]);
-                    if (t > begin) {
-                        reserved[threads[t] >>> 6] |= 1L << threads[t];
-                    }
-                }
-            } else {
-                for (int t = begin; t < end && placed < count; t++) {
-                    if (isSet(free, threads[t])) {
-                        out[from + placed++] = threads[t];
-                        clear(free, threads[t]);
-                    }
-                }
-            }
-        }
-        if (placed != count) {
-            throw new IllegalStateException("node " + nodeIds[node] + " had room for " + placed + " of " + count);
-        }
-    }
-
-    /**
-     * The first free pCPU of {@code node} in core order, marked used; Nova's choice of the
-     * {@code isolate} emulator pCPU once the vCPUs are pinned. -1 when none is free.
-     */
-    int takeFirstFree(long[] free, int node) {
-        for (int cpu : coreThreads[node]) {
-            if (isSet(free, cpu)) {
-                clear(free, cpu);
-                return cpu;
-            }
-        }
-        return -1;
-    }
-
-    private static boolean isSet(long[] mask, int cpu) {
+    static boolean isSet(long[] mask, int cpu) {
         return (mask[cpu >>> 6] & (1L << cpu)) != 0;
-    }
-
-    private static void clear(long[] mask, int cpu) {
-        mask[cpu >>> 6] &= ~(1L << cpu);
     }
 }

@@ -2,11 +2,13 @@ package io.kvmtune.core.plan;
 
 import io.kvmtune.core.DoesNotFitException;
 import io.kvmtune.core.cpu.CpuSet;
+import io.kvmtune.core.spec.CpuPolicy;
 import io.kvmtune.core.spec.CpuThreadPolicy;
 import io.kvmtune.core.spec.EmulatorThreadsPolicy;
 import io.kvmtune.core.spec.HostPolicy;
 import io.kvmtune.core.spec.RequestSetting;
 import io.kvmtune.core.spec.TuningRequest;
+import java.util.Arrays;
 
 /**
  * The host CPUs one NUMA guest gets: which host node serves each guest node, which pCPU each
@@ -32,7 +34,13 @@ final class Pinning {
     }
 
     /**
-     * Chooses host nodes and pCPUs.
+     * Chooses host nodes and pCPUs as Nova's {@code numa_fit_instance_to_host} does: the host cells
+     * are ordered (when the guest has fewer cells than the host) by free dedicated CPUs, most first,
+     * or least first with {@code packing_host_numa_cells_allocation_strategy}; guest cell {@code i}
+     * goes to the {@code i}-th cell of the first ordering of distinct host cells in which every
+     * guest cell fits ({@code _numa_fit_instance_cell}: enough dedicated CPUs for its pinned vCPUs
+     * plus the isolated emulator pCPU on guest cell 0, enough shared CPUs for its floating vCPUs,
+     * and a packing of its pinned vCPUs onto cores, {@link CorePacking}).
      *
      * @param guestNodes the number of guest NUMA nodes, dividing {@code request.vcpus()}
      * @param dedicatedSetting {@code cpu_dedicated_set=...} for messages
@@ -47,6 +55,7 @@ final class Pinning {
         CpuThreadPolicy threads = request.threadPolicy().orElse(CpuThreadPolicy.PREFER);
         boolean wholeCores = threads == CpuThreadPolicy.ISOLATE;
         boolean needSmt = threads == CpuThreadPolicy.REQUIRE;
+        boolean pinnedPolicy = request.cpuPolicy() != CpuPolicy.SHARED;
 
         if (guestNodes > index.nodeCount) {
             throw new DoesNotFitException("hw:numa_nodes", String.valueOf(guestNodes), "the guest asks for "
@@ -62,7 +71,7 @@ final class Pinning {
                     + request.source(pinnedSource(request)) + "), and this host has none: " + dedicatedSetting
                     + (dedicatedSetting.endsWith("not set") ? "" : " has no online CPU"));
         }
-        if (!pinned.isEmpty() && needSmt && !anyTrue(index.nodeSmt)) {
+        if (!pinned.isEmpty() && needSmt && !anySmt(index)) {
             throw new DoesNotFitException("hw:cpu_thread_policy", "require", "vCPUs " + pinned
                     + " must be placed on SMT sibling threads (" + request.source(RequestSetting.CPU_THREAD_POLICY)
                     + "), and no core of " + dedicatedSetting + " has two online threads");
@@ -71,77 +80,159 @@ final class Pinning {
         long[] free = index.freeMask(claimed);
         int n = index.nodeCount;
         int[] freeThreads = new int[n];
-        int[] wholeFree = new int[n];
-        int[] partialFree = new int[n];
         for (int h = 0; h < n; h++) {
             freeThreads[h] = index.freeThreads(free, h);
-            if (wholeCores) {
-                wholeFree[h] = index.wholeFreeCores(free, h);
-                partialFree[h] = index.freeThreadsOnPartialCores(free, h);
-            }
         }
+        int[] order = hostCellOrder(n, guestNodes, freeThreads, pinnedPolicy, host.packNumaCells());
 
-        // Largest demand first, each to the fitting host node with the least room to spare: with one
-        // guest node per host node this finds an assignment whenever counts alone allow one.
-        int[] order = new int[guestNodes];
-        for (int i = 0; i < guestNodes; i++) {
-            int demand = demand(pinnedPer, i, isolateEmulator);
-            int j = i;
-            while (j > 0 && demand(pinnedPer, order[j - 1], isolateEmulator) < demand) {
-                order[j] = order[j - 1];
-                j--;
-            }
-            order[j] = i;
-        }
-        int[] hostNodeOf = new int[guestNodes];
-        boolean[] used = new boolean[n];
-        for (int i : order) {
-            int p = pinnedPer[i];
-            int r = i == 0 && isolateEmulator ? 1 : 0;
-            boolean floats = p < perNode;
-            int best = -1;
-            int bestSpare = Integer.MAX_VALUE;
+        CellSearch search = new CellSearch(index, free, pinnedPer, perNode, isolateEmulator, threads, pinnedPolicy,
+                guestNodes);
+        if (!search.assign(0, order)) {
+            int[] wholeFree = new int[n];
             for (int h = 0; h < n; h++) {
-                if (used[h] || (floats && index.nodeShared[h].isEmpty())) {
-                    continue;
-                }
-                int spare;
-                if (p + r == 0) {
-                    spare = 0;
-                } else if (needSmt && !index.nodeSmt[h]) {
-                    continue;
-                } else if (wholeCores) {
-                    boolean roomForEmulator = r == 0 || wholeFree[h] > p || partialFree[h] > 0;
-                    spare = roomForEmulator ? wholeFree[h] - p : -1;
-                } else {
-                    spare = freeThreads[h] - p - r;
-                }
-                if (spare >= 0 && spare < bestSpare) {
-                    best = h;
-                    bestSpare = spare;
-                }
+                wholeFree[h] = wholeCores ? index.wholeFreeCores(free, h) : 0;
             }
-            if (best < 0) {
-                throw doesNotFit(index, host, i, perNode, p, r, floats, used, freeThreads, wholeFree, wholeCores,
-                        needSmt, guestNodes, dedicatedSetting, sharedSetting);
-            }
-            used[best] = true;
-            hostNodeOf[i] = best;
+            int g = search.firstFittingNowhere();
+            throw doesNotFit(index, host, g, perNode, pinnedPer[g], g == 0 && isolateEmulator ? 1 : 0,
+                    pinnedPer[g] < perNode, freeThreads, wholeFree, wholeCores, needSmt, guestNodes,
+                    dedicatedSetting, sharedSetting);
         }
 
         int[] pcpus = new int[pinned.size()];
         long[] reserved = new long[index.words];
         int offset = 0;
+        int emulatorPcpu = -1;
         for (int i = 0; i < guestNodes; i++) {
-            index.pack(free, hostNodeOf[i], pinnedPer[i], wholeCores, pcpus, offset, reserved);
-            offset += pinnedPer[i];
+            CorePacking.Result fit = search.fits[search.hostNodeOf[i]][i];
+            if (fit == null) {
+                continue; // the shared policy: nothing pinned
+            }
+            System.arraycopy(fit.pcpus(), 0, pcpus, offset, fit.pcpus().length);
+            offset += fit.pcpus().length;
+            for (int cpu : fit.isolatedSiblings()) {
+                reserved[cpu >>> 6] |= 1L << cpu;
+            }
+            if (fit.emulatorPcpu() >= 0) {
+                emulatorPcpu = fit.emulatorPcpu();
+            }
         }
-        int emulatorPcpu = isolateEmulator ? index.takeFirstFree(free, hostNodeOf[0]) : -1;
-        return new Pinning(hostNodeOf, pcpus, reserved, emulatorPcpu);
+        return new Pinning(search.hostNodeOf, pcpus, reserved, emulatorPcpu);
     }
 
-    private static int demand(int[] pinnedPer, int guestNode, boolean isolateEmulator) {
-        return pinnedPer[guestNode] + (guestNode == 0 && isolateEmulator ? 1 : 0);
+    /**
+     * Nova's ordering of host cells before it tries them: untouched when the guest has as many cells
+     * as the host; else, for pinned guests, by free dedicated CPUs (most first, or least first when
+     * packing), stable. Nova also orders by free memory and, for unpinned guests, by shared-CPU use;
+     * kvmtune tracks neither, which is the same as all cells being equal there.
+     */
+    private static int[] hostCellOrder(int n, int guestNodes, int[] freeThreads, boolean pinnedPolicy, boolean pack) {
+        Integer[] order = new Integer[n];
+        for (int h = 0; h < n; h++) {
+            order[h] = h;
+        }
+        if (n > guestNodes && pinnedPolicy) {
+            Arrays.sort(order, (a, b) -> pack ? Integer.compare(freeThreads[a], freeThreads[b])
+                    : Integer.compare(freeThreads[b], freeThreads[a]));
+        }
+        int[] out = new int[n];
+        for (int h = 0; h < n; h++) {
+            out[h] = order[h];
+        }
+        return out;
+    }
+
+    /**
+     * The search of {@code numa_fit_instance_to_host}: the first assignment, in the order of
+     * {@code itertools.permutations} over the ordered host cells, of distinct host cells to the
+     * guest cells in which each guest cell fits its host cell. A pair fits or not whatever the
+     * other pairs are, so each is tried once.
+     */
+    private static final class CellSearch {
+        private final HostIndex index;
+        private final long[] free;
+        private final int[] pinnedPer;
+        private final int perNode;
+        private final boolean isolateEmulator;
+        private final CpuThreadPolicy threads;
+        private final boolean pinnedPolicy;
+        final CorePacking.Result[][] fits;
+        /** Per host cell and guest cell: 0 not tried, 1 fits, 2 does not. */
+        private final byte[][] tried;
+        final int[] hostNodeOf;
+        private final boolean[] used;
+
+        CellSearch(HostIndex index, long[] free, int[] pinnedPer, int perNode, boolean isolateEmulator,
+                CpuThreadPolicy threads, boolean pinnedPolicy, int guestNodes) {
+            this.index = index;
+            this.free = free;
+            this.pinnedPer = pinnedPer;
+            this.perNode = perNode;
+            this.isolateEmulator = isolateEmulator;
+            this.threads = threads;
+            this.pinnedPolicy = pinnedPolicy;
+            this.fits = new CorePacking.Result[index.nodeCount][guestNodes];
+            this.tried = new byte[index.nodeCount][guestNodes];
+            this.hostNodeOf = new int[guestNodes];
+            this.used = new boolean[index.nodeCount];
+        }
+
+        boolean assign(int g, int[] order) {
+            if (g == hostNodeOf.length) {
+                return true;
+            }
+            for (int h : order) {
+                if (used[h]) {
+                    continue;
+                }
+                if (tried[h][g] == 0) {
+                    tried[h][g] = (byte) (fits(h, g) ? 1 : 2);
+                }
+                if (tried[h][g] == 2) {
+                    continue;
+                }
+                used[h] = true;
+                hostNodeOf[g] = h;
+                if (assign(g + 1, order)) {
+                    return true;
+                }
+                used[h] = false;
+            }
+            return false;
+        }
+
+        /** Nova's {@code _numa_fit_instance_cell} for CPUs (memory is not weighed); keeps the packing. */
+        private boolean fits(int h, int g) {
+            int pinned = pinnedPer[g];
+            int reserve = g == 0 && isolateEmulator ? 1 : 0;
+            if (pinnedPolicy && pinned + reserve > index.nodeDedicatedCount[h]) {
+                return false;
+            }
+            if (perNode - pinned > index.nodeShared[h].size()) {
+                return false;
+            }
+            if (!pinnedPolicy) {
+                return true;
+            }
+            if (pinned + reserve > index.freeThreads(free, h)) {
+                return false;
+            }
+            fits[h][g] = CorePacking.pack(index.freeSiblings(free, h), index.threadsPerCore[h], pinned, reserve, threads);
+            return fits[h][g] != null;
+        }
+
+        /** The first guest cell no host cell could take, for the message; 0 when each fits somewhere. */
+        int firstFittingNowhere() {
+            for (int g = 0; g < hostNodeOf.length; g++) {
+                boolean anywhere = false;
+                for (byte[] row : tried) {
+                    anywhere |= row[g] == 1;
+                }
+                if (!anywhere) {
+                    return g;
+                }
+            }
+            return 0;
+        }
     }
 
     static RequestSetting pinnedSource(TuningRequest request) {
@@ -150,7 +241,7 @@ final class Pinning {
     }
 
     private static DoesNotFitException doesNotFit(HostIndex index, HostPolicy host, int guestNode, int perNode,
-            int pinned, int emulator, boolean floats, boolean[] used, int[] freeThreads, int[] wholeFree,
+            int pinned, int emulator, boolean floats, int[] freeThreads, int[] wholeFree,
             boolean wholeCores, boolean needSmt, int guestNodes, String dedicatedSetting, String sharedSetting) {
         CpuSet vcpus = CpuSet.range(guestNode * perNode, (guestNode + 1) * perNode - 1);
         StringBuilder need = new StringBuilder(160);
@@ -172,33 +263,38 @@ final class Pinning {
                     .append(sharedSetting).append(')');
         }
         need.append(" on one host NUMA node; the host has");
+        int floating = perNode - pinned;
         int totalFree = 0;
         boolean roomForPins = false;
+        boolean sharedShortWherePinsFit = false;
         for (int h = 0; h < index.nodeCount; h++) {
             need.append(h == 0 ? " " : ", ").append("node ").append(index.nodeIds[h]).append(": ");
-            if (used[h]) {
-                need.append("taken by another guest node");
-                continue;
-            }
             int room = wholeCores ? wholeFree[h] : freeThreads[h];
             totalFree += room;
-            roomForPins |= room >= pinned + emulator && (!needSmt || index.nodeSmt[h]);
+            boolean pinsFit = room >= pinned + emulator && (!needSmt || index.threadsPerCore[h] > 1);
+            roomForPins |= pinsFit;
+            sharedShortWherePinsFit |= pinsFit && floats && floating > index.nodeShared[h].size();
             need.append(room).append(wholeCores ? " whole free cores" : " free");
-            if (floats && index.nodeShared[h].isEmpty()) {
-                need.append(", no shared CPUs");
+            if (floats) {
+                need.append(", ").append(index.nodeShared[h].size()).append(" shared");
             }
-            if (needSmt && !index.nodeSmt[h]) {
+            if (needSmt && index.threadsPerCore[h] == 1) {
                 need.append(", no SMT");
             }
         }
         if (guestNodes == 1 && dedicatedShort && totalFree >= pinned + emulator && !roomForPins) {
             need.append("; hw:numa_nodes=2 or more would split the guest across nodes");
         }
-        // Name the setting that is short: the shared CPUs when some node had room for the pins.
-        return dedicatedShort && !roomForPins
-                ? new DoesNotFitException("cpu_dedicated_set", host.dedicatedSet().map(CpuSet::format).orElse(null),
+        if (roomForPins && !sharedShortWherePinsFit && dedicatedShort) {
+            need.append("; the free pCPUs do not lie on cores as ")
+                    .append(needSmt ? "hw:cpu_thread_policy=require" : wholeCores ? "hw:cpu_thread_policy=isolate"
+                            : "Nova's core packing").append(" needs");
+        }
+        // Name the setting that is short: the shared CPUs when a node had room for the pins but not the floats.
+        return sharedShortWherePinsFit || !dedicatedShort
+                ? new DoesNotFitException("cpu_shared_set", host.sharedSet().map(CpuSet::format).orElse(null),
                         need.toString())
-                : new DoesNotFitException("cpu_shared_set", host.sharedSet().map(CpuSet::format).orElse(null),
+                : new DoesNotFitException("cpu_dedicated_set", host.dedicatedSet().map(CpuSet::format).orElse(null),
                         need.toString());
     }
 
@@ -211,9 +307,9 @@ final class Pinning {
         return false;
     }
 
-    private static boolean anyTrue(boolean[] flags) {
-        for (boolean f : flags) {
-            if (f) {
+    private static boolean anySmt(HostIndex index) {
+        for (int tpc : index.threadsPerCore) {
+            if (tpc > 1) {
                 return true;
             }
         }

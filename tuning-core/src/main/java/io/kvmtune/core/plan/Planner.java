@@ -23,25 +23,29 @@ import java.util.OptionalInt;
  * no clock, no randomness: the same inputs give the same plan.
  *
  * <p>Build one planner per host ({@link #forHost}) and reuse it: the per-host indexes are
- * computed once, so a plan costs bit arithmetic over the free mask plus the plan's own objects:
- * one pCPU-set reference per vCPU ({@code PlacementList}) and its reasons as recipes worded only
- * when read ({@code ReasonList}).
+ * computed once, so a plan costs bit arithmetic over the free mask, Nova's core packing over the
+ * free threads of the host cells it tries ({@code CorePacking}: short arrays per cell tried), and
+ * the plan's own objects: one pCPU-set reference per vCPU ({@code PlacementList}) and its reasons
+ * as recipes worded only when read ({@code ReasonList}).
  * A planner is immutable and may be shared between threads.
  *
  * <p>The rules, from nova-semantics.md:
  * <ul>
- * <li>Pinned vCPUs get free pCPUs of {@code cpu_dedicated_set} (online only). The guest's vCPUs
- *     are split evenly over {@code hw:numa_nodes} guest nodes (one without it), and each guest
- *     node must fit on its own host node, as in Nova; among nodes that fit, the one with the
- *     least room left is used, so large holes stay for large guests.
- * <li>{@code hw:cpu_thread_policy}: {@code prefer} and no policy fill the free sibling threads of
- *     a core before the next core; {@code isolate} takes whole free cores, one vCPU each, and
- *     reserves the siblings; {@code require} packs like prefer but only on nodes with SMT.
+ * <li>Pinned vCPUs get free pCPUs of the host's dedicated CPUs ({@link NovaCpuSets}: also a
+ *     legacy {@code vcpu_pin_set}, or any online CPU when no set is configured). The guest's vCPUs
+ *     are split evenly over {@code hw:numa_nodes} guest nodes (one without it), and guest node
+ *     {@code i} goes to the host node Nova's {@code numa_fit_instance_to_host} gives it (spread
+ *     by default, packed with {@code packing_host_numa_cells_allocation_strategy}; see
+ *     {@code Pinning}).
+ * <li>{@code hw:cpu_thread_policy} and the core choice follow Nova's
+ *     {@code _pack_instance_onto_cores} ({@link CorePacking}): cores with the most free sibling
+ *     threads first; {@code isolate} takes whole free cores and holds their siblings idle;
+ *     {@code require} only sibling threads.
  * <li>{@code hw:emulator_threads_policy=isolate} reserves one more pCPU on the host node of guest
  *     node 0: the first free one in core order after the vCPUs are pinned.
  * <li>Floating vCPUs (shared policy, or the unpinned vCPUs of {@code mixed}) run on the shared
- *     CPUs of their host node ({@code cpu_shared_set}, or every online CPU on a host with neither
- *     set); guests without a NUMA topology float over all of the host's shared CPUs.
+ *     CPUs of their host node, which must have as many as the node's floating vCPUs; guests
+ *     without a NUMA topology float over all of the host's shared CPUs.
  * <li>The emulator cpuset follows Nova's four rules in order ({@link EmulatorRule}).
  * </ul>
  */
@@ -54,6 +58,7 @@ public final class Planner {
     private final HostIndex index;
     private final Optional<GuestCpu> guestCpu;
     private final List<Reason> guestCpuReasons;
+    private final HostCpuModels cpuModels;
     private final String dedicatedSetting;
     private final String sharedSetting;
     // Reasons that depend on the host alone are built once: a plan reuses them instead of
@@ -63,16 +68,16 @@ public final class Planner {
     /** The hpet reason when the request does not set hw_time_hpet, indexed by present (0 no, 1 yes). */
     private final Reason[] defaultHpet;
 
-    private Planner(HostPolicy host, HostTopology topology) {
+    private Planner(HostPolicy host, HostTopology topology, HostCpuModels cpuModels) {
         this.host = host;
         this.index = new HostIndex(host, topology);
+        this.cpuModels = cpuModels;
         List<Reason> cpuReasons = new ArrayList<>(3);
         this.guestCpu = GuestCpuRule.of(host, topology.arch(), cpuReasons);
+        cpuReasons.addAll(cpuModels.notes());
         this.guestCpuReasons = List.copyOf(cpuReasons);
-        this.dedicatedSetting = host.dedicatedSet().map(s -> "cpu_dedicated_set=" + s).orElse("cpu_dedicated_set not set");
-        this.sharedSetting = host.sharedSet().map(s -> "cpu_shared_set=" + s)
-                .orElse(host.dedicatedSet().isPresent() ? "cpu_shared_set not set"
-                        : "cpu_shared_set and cpu_dedicated_set not set: all online CPUs are shared");
+        this.dedicatedSetting = index.sets.dedicatedSetting();
+        this.sharedSetting = index.sets.sharedSetting();
         this.realtimePriority = new Reason("realtime priority " + host.realtimePriority(),
                 "realtime_scheduler_priority=" + host.realtimePriority());
         this.noTimers = new Reason("no guest timers (pit, rtc, hpet)", "virt_type=" + host.virtType());
@@ -86,7 +91,16 @@ public final class Planner {
      *     ({@code cpu_mode=custom} without {@code cpu_models})
      */
     public static Planner forHost(HostPolicy host, HostTopology topology) {
-        return new Planner(host, topology);
+        return new Planner(host, topology, HostCpuModels.unchecked());
+    }
+
+    /**
+     * A planner for one host whose CPU models went through Nova's start-up rules
+     * ({@code cpumodel.NovaCpuModels#check}): {@code host} has them in libvirt's spelling, and
+     * {@code cpuModels} chooses among them for flavors that require CPU traits.
+     */
+    public static Planner forHost(HostPolicy host, HostTopology topology, HostCpuModels cpuModels) {
+        return new Planner(host, topology, cpuModels);
     }
 
     /** One plan on a host planned only once; {@link #forHost} is cheaper for many plans. */
@@ -104,7 +118,6 @@ public final class Planner {
      *     divide the vCPUs; a shared set with no online CPU)
      */
     public TuningPlan plan(TuningRequest request, CpuSet claimed) {
-        SpawnCheck.check(request, host);
         int vcpus = request.vcpus();
         CpuSet pinned = request.pinnedVcpus();
         CpuSet realtime = request.realtimeVcpus().orElse(CpuSet.empty());
@@ -128,6 +141,9 @@ public final class Planner {
                     + " float on the host's shared CPUs (" + cite(request, RequestSetting.CPU_POLICY, "hw:cpu_policy not set")
                     + "), and there are none: " + sharedSetting + " while " + dedicatedSetting);
         }
+
+        // Nova schedules (DoesNotFit) before the driver's spawn-time check.
+        SpawnCheck.check(request, host);
 
         CpuSet[] placements = new CpuSet[vcpus];
         long[] nonRealtimePinned = new long[index.words];
@@ -182,11 +198,41 @@ public final class Planner {
         }
         Optional<Boolean> hpet = hpet(request, reasons);
         reasons.addAll(guestCpuReasons);
+        Optional<GuestCpu> cpu = guestCpuFor(request, reasons);
+        GuestClock clock = clock(request, reasons);
         return new TuningPlan(new PlacementList(placements, pinned, realtime, host.realtimePriority()), realtimePlan,
                 emulator,
                 pinning != null && pinning.emulatorPcpu >= 0 ? OptionalInt.of(pinning.emulatorPcpu) : OptionalInt.empty(),
                 pinning == null ? CpuSet.empty() : CpuSet.fromMask(pinning.reserved),
-                memory, hpet, guestCpu, reasons.build());
+                memory, hpet, cpu, reasons.build(), clock);
+    }
+
+    /** Nova's {@code _set_clock}: Windows guests keep local time and, on kvm, get the Hyper-V clock. */
+    private GuestClock clock(TuningRequest request, ReasonList.Builder reasons) {
+        if (!request.windows()) {
+            return GuestClock.UTC;
+        }
+        boolean kvm = host.virtType().equals("kvm");
+        String source = request.source(RequestSetting.OS_TYPE);
+        reasons.add(new Reason("clock offset localtime" + (kvm ? ", hypervclock timer present" : ""),
+                source + (kvm ? ", virt_type=kvm" : "")));
+        return new GuestClock(true, kvm);
+    }
+
+    /**
+     * The host's CPU element, with the model Nova's {@code _match_cpu_model_by_flags} chooses when
+     * the flavor requires CPU traits under {@code cpu_mode=custom}.
+     */
+    private Optional<GuestCpu> guestCpuFor(TuningRequest request, ReasonList.Builder reasons) {
+        if (request.cpuTraits().isEmpty() || guestCpu.isEmpty() || guestCpu.get().model() == null
+                || host.cpuModels().isEmpty()) {
+            return guestCpu;
+        }
+        String model = cpuModels.choice().modelFor(host.cpuModels(), request.cpuTraits());
+        reasons.add(() -> new Reason("guest CPU model " + model + ", the first configured with every required trait",
+                "traits " + String.join(",", request.cpuTraits()) + ", cpu_models=" + String.join(",", host.cpuModels())));
+        GuestCpu base = guestCpu.get();
+        return Optional.of(new GuestCpu(base.mode(), model, base.features()));
     }
 
     private void explainPlacement(TuningRequest request, Pinning pinning, int perNode, int guestNodes,
@@ -241,10 +287,20 @@ public final class Planner {
             CpuSet reserved = CpuSet.fromMask(pinning.reserved);
             reasons.add(() -> new Reason("one pinned vCPU per whole core" + (reserved.isEmpty() ? ""
                     : "; sibling pCPUs " + reserved + " held idle"), threadSource));
+            boolean splitSmt = false;
+            for (int node : pinning.hostNodeOf) {
+                splitSmt |= index.threadsPerCore[node] > 1 && index.nodeSplit[node];
+            }
+            if (splitSmt) {
+                reasons.add(new Reason("deliberate difference from Nova: its scheduler keeps isolate guests off SMT hosts"
+                        + " with cpu_dedicated_set; kvmtune holds the siblings idle, as Nova does on vcpu_pin_set"
+                        + " hosts (docs/nova-differences.md)", threadSource + ", " + dedicatedSetting));
+            }
         } else if (threads == CpuThreadPolicy.REQUIRE) {
-            reasons.add(new Reason("pinned vCPUs fill SMT sibling threads core by core", threadSource));
+            reasons.add(new Reason("pinned vCPUs on SMT sibling threads, cores with the most free threads first",
+                    threadSource));
         } else {
-            reasons.add(new Reason("pinned vCPUs fill free sibling threads core by core", threadSource));
+            reasons.add(new Reason("pinned vCPUs on the cores with the most free sibling threads first", threadSource));
         }
     }
 

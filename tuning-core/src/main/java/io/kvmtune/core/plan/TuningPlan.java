@@ -32,6 +32,7 @@ import java.util.OptionalInt;
  * @param hpet the HPET timer's {@code present} value, or empty when the guest gets no hpet element
  * @param cpu the guest CPU element, or empty when none is written
  * @param reasons why each decision was made, in the order made
+ * @param clock the clock offset and the Hyper-V timer (Windows guests)
  */
 public record TuningPlan(
         List<VcpuPlacement> vcpus,
@@ -42,7 +43,8 @@ public record TuningPlan(
         MemoryPlan memory,
         Optional<Boolean> hpet,
         Optional<GuestCpu> cpu,
-        List<Reason> reasons) implements JsonWritable {
+        List<Reason> reasons,
+        GuestClock clock) implements JsonWritable {
 
     public TuningPlan {
         // The planner's lists are immutable already and its placements ordered by construction.
@@ -69,6 +71,13 @@ public record TuningPlan(
             OptionalInt isolatedEmulatorPcpu, MemoryPlan memory, Optional<Boolean> hpet, Optional<GuestCpu> cpu,
             List<Reason> reasons) {
         this(vcpus, realtime, emulator, isolatedEmulatorPcpu, CpuSet.empty(), memory, hpet, cpu, reasons);
+    }
+
+    /** A plan for a guest that is not Windows: a UTC clock. */
+    public TuningPlan(List<VcpuPlacement> vcpus, Optional<RealtimePlan> realtime, EmulatorPlacement emulator,
+            OptionalInt isolatedEmulatorPcpu, CpuSet reservedPcpus, MemoryPlan memory, Optional<Boolean> hpet,
+            Optional<GuestCpu> cpu, List<Reason> reasons) {
+        this(vcpus, realtime, emulator, isolatedEmulatorPcpu, reservedPcpus, memory, hpet, cpu, reasons, GuestClock.UTC);
     }
 
     /**
@@ -111,6 +120,7 @@ public record TuningPlan(
         m.put("memory", memory);
         m.put("hpet", hpet.orElse(null));
         m.put("cpu", cpu.orElse(null));
+        m.put("clock", clock);
         m.put("reasons", reasons);
         return m;
     }
@@ -145,7 +155,8 @@ public record TuningPlan(
                     MemoryPlan.fromJson(o.object("memory")),
                     o.optBool("hpet"),
                     o.optObject("cpu").map(GuestCpu::fromJson),
-                    o.has("reasons") ? o.objects("reasons").stream().map(Reason::fromJson).toList() : List.of());
+                    o.has("reasons") ? o.objects("reasons").stream().map(Reason::fromJson).toList() : List.of(),
+                    o.optObject("clock").map(GuestClock::fromJson).orElse(GuestClock.UTC));
         } catch (JsonException | IllegalArgumentException | ArithmeticException e) {
             throw InvalidInputException.invalid("plan", null, "not a valid kvmtune plan: " + e.getMessage());
         }

@@ -26,8 +26,9 @@ import java.util.Optional;
  *       needs a model ({@code Invalid}).</li>
  * </ul>
  * Model names are kept as configured: resolving them against libvirt's CPU map and comparing them
- * with the host is the CPU-model code's job. A legacy {@code vcpu_pin_set} without
- * {@code cpu_dedicated_set} serves as the dedicated set, as it did for pinned guests before Train.
+ * with the host is the CPU-model code's job. The legacy {@code vcpu_pin_set} is kept apart: the
+ * planner gives it Nova's meaning (the CPUs of floating guests and, without
+ * {@code cpu_dedicated_set}, of pinned ones). A blank value is unset, as oslo.config reads it.
  * Sections and keys kvmtune does not use are ignored. Errors name {@code section.key} and the value.
  */
 public final class HostConfigReader {
@@ -53,7 +54,7 @@ public final class HostConfigReader {
         Optional<CpuSet> pinSet = cpuSet(conf, "DEFAULT", "vcpu_pin_set");
         Optional<CpuSet> shared = cpuSet(conf, "compute", "cpu_shared_set");
         Optional<CpuSet> dedicated = cpuSet(conf, "compute", "cpu_dedicated_set");
-        Optional<String> reserved = conf.get("DEFAULT", "reserved_host_cpus");
+        Optional<String> reserved = setting(conf, "DEFAULT", "reserved_host_cpus");
         int reservedCpus = reserved.map(v -> integer(conf, "DEFAULT", "reserved_host_cpus", v, 0, Integer.MAX_VALUE)).orElse(0);
 
         if (pinSet.isEmpty()) {
@@ -75,33 +76,45 @@ public final class HostConfigReader {
                 throw reservedConflict(reserved.get(), "[DEFAULT] vcpu_pin_set");
             }
         }
-        // Nova checks the set that floating guests use: cpu_shared_set, else vcpu_pin_set.
-        if (shared.isPresent()) {
-            requireOnline("compute", "cpu_shared_set", shared.get(), onlineCpus);
-        } else if (pinSet.isPresent()) {
+        // Nova checks the set that floating guests use (_get_vcpu_available): vcpu_pin_set, else cpu_shared_set.
+        if (pinSet.isPresent()) {
             requireOnline("DEFAULT", "vcpu_pin_set", pinSet.get(), onlineCpus);
+        } else if (shared.isPresent()) {
+            requireOnline("compute", "cpu_shared_set", shared.get(), onlineCpus);
         }
 
-        String virtType = conf.get("libvirt", "virt_type").map(String::strip).orElse("kvm");
+        String virtType = setting(conf, "libvirt", "virt_type").map(String::strip).orElse("kvm");
         if (!VIRT_TYPES.contains(virtType)) {
             throw new InvalidInputException("InvalidConfiguration", "libvirt.virt_type", virtType,
                     "[libvirt] virt_type=" + virtType + " is not one of " + String.join(", ", VIRT_TYPES));
         }
-        Optional<CpuMode> mode = conf.get("libvirt", "cpu_mode").map(v -> cpuMode(v.strip()));
-        String modelsKey = conf.get("libvirt", "cpu_models").isPresent() ? "cpu_models" : "cpu_model";
-        List<String> models = list(conf.get("libvirt", modelsKey).orElse(""));
-        List<CpuFeature> flags = extraFlags(conf.get("libvirt", "cpu_model_extra_flags").orElse(""));
+        Optional<CpuMode> mode = setting(conf, "libvirt", "cpu_mode").map(v -> cpuMode(v.strip()));
+        String modelsKey = setting(conf, "libvirt", "cpu_models").isPresent() ? "cpu_models" : "cpu_model";
+        List<String> models = list(setting(conf, "libvirt", modelsKey).orElse(""));
+        List<CpuFeature> flags = extraFlags(setting(conf, "libvirt", "cpu_model_extra_flags").orElse(""));
         checkCpuCompatibility(virtType, mode, modelsKey, models);
-        int priority = conf.get("libvirt", "realtime_scheduler_priority")
+        int priority = setting(conf, "libvirt", "realtime_scheduler_priority")
                 .map(v -> integer(conf, "libvirt", "realtime_scheduler_priority", v, 1, 99))
                 .orElse(1);
 
-        return new HostPolicy(dedicated.or(() -> pinSet), shared, virtType, mode, models, flags, priority);
+        boolean pack = setting(conf, "compute", "packing_host_numa_cells_allocation_strategy")
+                .map(v -> NovaBoolean.parse("InvalidConfiguration", "compute.packing_host_numa_cells_allocation_strategy",
+                        v.strip()))
+                .orElse(false);
+        return new HostPolicy(dedicated, shared, virtType, mode, models, flags, priority, pinSet, pack);
+    }
+
+    /**
+     * {@code [section] key}, or empty when it is not set or set to a blank value: oslo.config reads
+     * {@code cpu_shared_set =} as the empty string, which Nova's options treat as unset.
+     */
+    private static Optional<String> setting(IniConfig conf, String section, String key) {
+        return conf.get(section, key).filter(v -> !v.isBlank());
     }
 
     /** Nova's get_cpu_shared_set and friends: unset is absent, set but empty is an error. */
     private static Optional<CpuSet> cpuSet(IniConfig conf, String section, String key) {
-        Optional<String> value = conf.get(section, key);
+        Optional<String> value = setting(conf, section, key);
         if (value.isEmpty()) {
             return Optional.empty();
         }

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * The image properties kvmtune reads, typed as Nova's {@code ImageMetaProps} types them: enums
@@ -74,8 +75,9 @@ public record ImageProperties(
                 .or(() -> Optional.ofNullable(props.get("architecture"))
                         .map(v -> new Setting(Architecture.canonicalize("architecture", v), "architecture=" + v)));
         return new ImageProperties(
-                get(props, "hw_cpu_policy").map(v -> Policies.cpuPolicy("hw_cpu_policy", v)),
-                get(props, "hw_cpu_thread_policy").map(v -> Policies.cpuThreadPolicy("hw_cpu_thread_policy", v)),
+                get(props, "hw_cpu_policy").map(v -> imageMetadata(() -> Policies.cpuPolicy("hw_cpu_policy", v))),
+                get(props, "hw_cpu_thread_policy")
+                        .map(v -> imageMetadata(() -> Policies.cpuThreadPolicy("hw_cpu_thread_policy", v))),
                 get(props, "hw_cpu_realtime_mask"),
                 get(props, "hw_locked_memory").map(v -> NovaBoolean.parse("Invalid", "hw_locked_memory", v)),
                 get(props, "hw_mem_page_size"),
@@ -104,5 +106,19 @@ public record ImageProperties(
                     "hypervisor_type=" + value + " is not a hypervisor type Nova knows (for example kvm, qemu)");
         }
         return canonical;
+    }
+
+    /**
+     * An enum-typed image property whose value is not one of the enum's: Nova's image metadata
+     * object refuses to coerce it, which its API reports as {@code InvalidRequest} ("Invalid image
+     * metadata"), not as the flavor key's exception.
+     */
+    private static <T> T imageMetadata(Supplier<T> typed) {
+        try {
+            return typed.get();
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException("InvalidRequest", e.key(), e.value(), "Invalid image metadata: "
+                    + e.getMessage());
+        }
     }
 }

@@ -93,7 +93,7 @@ public final class RequestParser {
             boolean hpet = hpet(guestArch);
             checkHypervisorType(virtType);
             return new TuningRequest(vcpus, policy, threadPolicy, pinned, realtime, emulatorPolicy, locked,
-                    pageSize, numaNodes, hpet, guestArch, sources);
+                    pageSize, numaNodes, hpet, guestArch, sources, FlavorTraits.required(flavor.asMap()), windows());
         }
 
         /** kvmtune's planner places whole guests by hw:numa_nodes; a hand-made layout would be ignored. */
@@ -136,13 +136,17 @@ public final class RequestParser {
             return fromImage;
         }
 
-        /** Nova's get_cpu_thread_policy_constraint: an image may refine an unset or prefer flavor policy. */
+        /**
+         * Nova's get_cpu_thread_policy_constraint: "flavor_policy or image_policy" when the flavor says
+         * prefer or nothing, so the image decides only when the flavor is silent; a stricter flavor
+         * policy and a different image policy conflict.
+         */
         private Optional<CpuThreadPolicy> threadPolicy() {
             Optional<CpuThreadPolicy> fromFlavor = flavor.get("hw:cpu_thread_policy")
                     .map(v -> Policies.cpuThreadPolicy("hw:cpu_thread_policy", v));
             Optional<CpuThreadPolicy> fromImage = image.cpuThreadPolicy();
             if (fromFlavor.isEmpty() || fromFlavor.get() == CpuThreadPolicy.PREFER) {
-                if (fromImage.isPresent()) {
+                if (fromFlavor.isEmpty() && fromImage.isPresent()) {
                     sources.put(RequestSetting.CPU_THREAD_POLICY, "hw_cpu_thread_policy=" + fromImage.get().label());
                     return fromImage;
                 }
@@ -457,6 +461,24 @@ public final class RequestParser {
         }
 
         /** kvmtune refuses an HPET it cannot give, where Nova only logs a warning. */
+        /**
+         * The image's {@code os_type}: Nova's enum (linux, windows) after lower-casing; another value
+         * does not coerce, which Nova's API reports as "Invalid image metadata".
+         */
+        private boolean windows() {
+            String value = image.properties().get("os_type");
+            if (value == null) {
+                return false;
+            }
+            String os = value.toLowerCase(java.util.Locale.ROOT);
+            if (!os.equals("linux") && !os.equals("windows")) {
+                throw new InvalidInputException("InvalidRequest", "os_type", value, "Invalid image metadata: os_type="
+                        + value + " is not one of linux, windows");
+            }
+            sources.put(RequestSetting.OS_TYPE, "os_type=" + value);
+            return os.equals("windows");
+        }
+
         private boolean hpet(String guestArch) {
             if (image.hpet().isEmpty()) {
                 sources.put(RequestSetting.HPET, "default off: no hw_time_hpet");

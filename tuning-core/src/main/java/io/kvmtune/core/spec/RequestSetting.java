@@ -17,5 +17,6 @@ public enum RequestSetting {
     MEM_PAGE_SIZE,
     NUMA_NODES,
     HPET,
-    GUEST_ARCH
+    GUEST_ARCH,
+    OS_TYPE
 }

@@ -1,10 +1,13 @@
 package io.kvmtune.core.spec;
 
 import io.kvmtune.core.cpu.CpuSet;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A guest's tuning request after validation with Nova's rules: every value typed, every
@@ -28,6 +31,10 @@ import java.util.OptionalInt;
  *     {@code aarch64}, ...), from the image or else the host
  * @param sources where each setting came from, as {@code key=value} or a short phrase for
  *     defaults; settings absent from the map were neither given nor defaulted
+ * @param cpuTraits the traits the flavor requires ({@code trait:HW_CPU_X86_AVX2=required}), which
+ *     choose the CPU model under {@code cpu_mode=custom}
+ * @param windows the image's {@code os_type} is {@code windows}: Nova gives such guests a
+ *     localtime clock and the Hyper-V clock timer
  */
 public record TuningRequest(
         int vcpus,
@@ -41,7 +48,9 @@ public record TuningRequest(
         OptionalInt numaNodes,
         boolean hpet,
         String guestArch,
-        Map<RequestSetting, String> sources) {
+        Map<RequestSetting, String> sources,
+        Set<String> cpuTraits,
+        boolean windows) {
 
     public TuningRequest {
         if (vcpus < 1) {
@@ -56,6 +65,16 @@ public record TuningRequest(
                     + " must be a non-empty subset of the pinned vCPUs " + pinnedVcpus);
         }
         sources = sources.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(sources));
+        cpuTraits = cpuTraits.isEmpty() ? Set.of() : Collections.unmodifiableSortedSet(new TreeSet<>(cpuTraits));
+    }
+
+    /** A request whose flavor requires no traits, for a guest that is not Windows. */
+    public TuningRequest(int vcpus, CpuPolicy cpuPolicy, Optional<CpuThreadPolicy> threadPolicy, CpuSet pinnedVcpus,
+            Optional<CpuSet> realtimeVcpus, Optional<EmulatorThreadsPolicy> emulatorThreadsPolicy, boolean lockedMemory,
+            Optional<String> memPageSize, OptionalInt numaNodes, boolean hpet, String guestArch,
+            Map<RequestSetting, String> sources) {
+        this(vcpus, cpuPolicy, threadPolicy, pinnedVcpus, realtimeVcpus, emulatorThreadsPolicy, lockedMemory, memPageSize,
+                numaNodes, hpet, guestArch, sources, Set.of(), false);
     }
 
     public boolean isRealtime() {

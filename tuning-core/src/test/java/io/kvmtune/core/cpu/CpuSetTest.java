@@ -106,6 +106,12 @@ class CpuSetTest {
     }
 
     @Test
+    void aSecondDashIsNamedAsSuchNotAsASign() {
+        assertThat(parseError("0-1-2").getMessage()).endsWith("'1-2' is not a CPU number: a range is start-end, with one dash");
+        assertThat(parseError("0--2").getMessage()).endsWith("'-2' is not a CPU number: a sign is not allowed");
+    }
+
+    @Test
     void errorKeyIsAddedByTheCaller() {
         InvalidInputException e = parseError("x").withKey("compute.cpu_shared_set");
         assertThat(e.key()).isEqualTo("compute.cpu_shared_set");

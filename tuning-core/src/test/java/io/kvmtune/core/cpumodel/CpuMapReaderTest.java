@@ -171,4 +171,16 @@ class CpuMapReaderTest {
         assertThat(CpuMapReader.mapArch("aarch64")).contains("arm");
         assertThat(CpuMapReader.mapArch("s390x")).isEqualTo(Optional.empty());
     }
+
+    /** A planning run reads only the configured models, matched ignoring case, and what they build on. */
+    @Test
+    void onlyTheWantedModelsAndTheirAncestorsAreRead() {
+        Path map = FakeCpuMap.standard(dir);
+
+        CpuMap wanted = CpuMapReader.read(map, "x86", java.util.List.of("newlake-ibrs", "NoSuchLake"));
+
+        assertThat(wanted.models().keySet()).containsExactly("Oldlake", "Newlake", "Newlake-IBRS");
+        assertThat(wanted.models().get("Newlake-IBRS")).isEqualTo(CpuMapReader.read(map, "x86").models().get("Newlake-IBRS"));
+        assertThat(wanted.features()).isEqualTo(CpuMapReader.read(map, "x86").features());
+    }
 }

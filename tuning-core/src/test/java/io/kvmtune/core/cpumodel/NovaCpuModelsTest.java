@@ -55,7 +55,9 @@ class NovaCpuModelsTest {
                     assertThat(e.key()).isEqualTo("libvirt.cpu_models");
                     assertThat(e.value()).isEqualTo("Pentium9000");
                 })
-                .hasMessageContaining("Pentium9000 is not correct");
+                .hasMessageContaining("libvirt.cpu_models: Configured CPU model: Pentium9000 is not correct,"
+                        + " or your host CPU arch (x86_64) does not support this model. Please correct your config"
+                        + " and try again.");
     }
 
     @Test
@@ -93,14 +95,14 @@ class NovaCpuModelsTest {
                     assertThat(e.key()).isEqualTo("libvirt.cpu_models");
                     assertThat(e.value()).isEqualTo("Newlake");
                 })
-                .hasMessageContaining("CPU model Newlake with extra flags [+pni]")
+                .hasMessageContaining("Configured CPU model: newlake and CPU Flags [+pni] are not compatible with host CPU")
                 .hasMessageContaining("lacks [avx2]");
     }
 
     @Test
     void aRequiredExtraFlagTheHostLacksFailsEvenForAModelItCanRun() {
         assertThatThrownBy(() -> x86.checkCompatibility(custom(List.of("basic"), new CpuFeature("avx2", "require"))))
-                .hasMessageContaining("CPU model basic with extra flags [+avx2]")
+                .hasMessageContaining("Configured CPU model: basic and CPU Flags [+avx2] are not compatible with host CPU")
                 .hasMessageContaining("lacks [avx2]");
     }
 
@@ -155,5 +157,66 @@ class NovaCpuModelsTest {
                 .as("Nova maps SSE3 to sse3, a name libvirt's baseline never reports").containsExactly("sse3");
         assertThat(CpuTraits.requiredFeatures(Map.of("trait:HW_CPU_X86_SVM", "required", "trait:HW_CPU_X86_VMX",
                 "required", "trait:CUSTOM_FOO", "required", "hw:cpu_policy", "dedicated"))).isEmpty();
+    }
+
+    /** test_cpu_models_*: without libvirt's map, names are checked against QEMU's own list and the plan says so. */
+    @Test
+    void withoutLibvirtsMapNamesAreMatchedAgainstQemusList_test_get_cpu_model_mapping() {
+        NovaCpuModels qemu = new NovaCpuModels("x86_64", Optional.empty(),
+                QemuCpuModelNames.parse("Available CPUs:\nx86 Penryn                (alias configured by machine type)\n"
+                        + "x86 Penryn-v1             Intel Core 2 Duo P9xxx (Penryn Class Core 2)\n\nRecognized CPUID flags:\n"
+                        + "  pcid\n"),
+                Optional.empty(), "/proc/cpuinfo");
+
+        CpuModelCheck checked = qemu.check(custom(List.of("penryn")));
+
+        assertThat(checked.policy().cpuModels()).containsExactly("Penryn");
+        assertThat(checked.models().notes()).singleElement().satisfies(r -> assertThat(r.decision())
+                .contains("libvirt's CPU map is not installed").contains("qemu-system-x86_64 -cpu help"));
+        assertThatThrownBy(() -> qemu.check(custom(List.of("FooLake"))))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.code()).isEqualTo("InvalidCPUInfo"));
+    }
+
+    /** Rule 4 needs the host's CPU: a declared topology without one is planned with a reason, not refused. */
+    @Test
+    void anUnknownHostCpuSkipsTheComparisonAndSaysSo_test_check_cpu_compatibility() {
+        NovaCpuModels unknown = new NovaCpuModels("x86_64", Optional.of(map), java.util.Set.of(), Optional.empty(),
+                "declared in fleet.json");
+
+        CpuModelCheck checked = unknown.check(custom(List.of("newlake"), new CpuFeature("avx512f", "require")));
+
+        assertThat(checked.policy().cpuModels()).containsExactly("Newlake");
+        assertThat(checked.models().notes()).singleElement().satisfies(r -> assertThat(r.decision())
+                .isEqualTo("compatibility of the CPU models with the host CPU not checked: declared in fleet.json"
+                        + " gives no CPU vendor and flags"));
+    }
+
+    /** A declared host CPU is compared like this host's: vendor string and /proc/cpuinfo flag names. */
+    @Test
+    void aDeclaredHostCpuIsComparedWithItsLinuxFlagNames() {
+        HostCpu declared = DeclaredHostCpu.parse("""
+                {"online": "0-1", "nodes": [{"id": 0, "cpus": "0-1"}],
+                 "cpu_vendor": "GenuineIntel", "cpu_flags": "fpu sse2 pni sse4_1"}""", map).orElseThrow();
+        NovaCpuModels other = new NovaCpuModels("x86_64", Optional.of(map), java.util.Set.of(), Optional.of(declared),
+                "declared");
+
+        assertThat(declared.vendor()).contains("Intel");
+        assertThat(other.check(custom(List.of("OLDLAKE"))).policy().cpuModels()).containsExactly("Oldlake");
+        assertThatThrownBy(() -> other.check(custom(List.of("Newlake"))))
+                .hasMessageContaining("The host CPU (declared) lacks [avx2]");
+        assertThat(DeclaredHostCpu.parse("{\"online\": \"0\"}", map)).isEmpty();
+    }
+
+    /** {@code _match_cpu_model_by_flags} through the planner's interface: trait names, not spec keys. */
+    @Test
+    void theTraitChoiceTakesTraitNames_test_get_guest_cpu_config_custom_with_traits() {
+        NovaCpuModels avx2Host = new NovaCpuModels("x86_64", Optional.of(map),
+                Optional.of(host("Intel", 6, 85, "fpu", "sse2", "pni", "sse4.1", "avx2")));
+        CpuModelCheck checked = avx2Host.check(custom(List.of("basic", "oldlake", "newlake")));
+
+        assertThat(checked.models().choice().modelFor(checked.policy().cpuModels(), java.util.Set.of("HW_CPU_X86_AVX2")))
+                .isEqualTo("Newlake");
+        assertThat(checked.models().notes()).singleElement().satisfies(r -> assertThat(r.decision())
+                .startsWith("CPU models [basic, Oldlake, Newlake] with the extra flags checked against the host CPU"));
     }
 }

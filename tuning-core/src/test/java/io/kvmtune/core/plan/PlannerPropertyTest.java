@@ -167,7 +167,8 @@ class PlannerPropertyTest {
     private static void checkPlan(Host host, TuningRequest request, CpuSet claims, TuningPlan plan) {
         assertThat(plan.claimedPcpus().intersects(claims)).as("a pCPU given twice").isFalse();
 
-        CpuSet dedicated = host.policy().dedicatedSet().orElse(CpuSet.empty()).intersect(host.topology().online());
+        // Nova's dedicated CPUs: cpu_dedicated_set, or every online CPU on a host with no set configured.
+        CpuSet dedicated = NovaCpuSets.of(host.policy(), host.topology().online()).dedicated();
         assertThat(dedicated.containsAll(plan.claimedPcpus())).as("claimed pCPUs outside cpu_dedicated_set").isTrue();
         for (VcpuPlacement v : plan.vcpus()) {
             assertThat(v.pinned()).isEqualTo(request.pinnedVcpus().contains(v.vcpu()));
@@ -189,7 +190,10 @@ class PlannerPropertyTest {
                 assertThat(plan.emulator().rule()).as("all vCPUs realtime with emulator threads among them")
                         .isIn(EmulatorRule.ISOLATE, EmulatorRule.SHARE_SHARED_SET);
             }
-            if (plan.emulator().rule() == EmulatorRule.NON_REALTIME_VCPUS) {
+            // On a host without CPU sets Nova's shared and dedicated CPUs are the same (its legacy
+            // fallback), so floating vCPUs, and the emulator threads beside them, may share a realtime pCPU.
+            NovaCpuSets sets = NovaCpuSets.of(host.policy(), host.topology().online());
+            if (plan.emulator().rule() == EmulatorRule.NON_REALTIME_VCPUS && !sets.shared().intersects(sets.dedicated())) {
                 CpuSet rtPcpus = rt.stream().mapToObj(v -> plan.vcpus().get(v).pcpus()).reduce(CpuSet.empty(), CpuSet::union);
                 assertThat(plan.emulator().pcpus().intersects(rtPcpus)).as("emulator on a realtime vCPU's pCPU").isFalse();
             }

@@ -49,11 +49,12 @@ class PlannerTest {
         }
 
         @Test
-        void claimedPcpusAreNeverUsedAndHalfUsedCoresAreFilledFirst() {
+        void claimedPcpusAreNeverUsedAndCoresWithTheMostFreeSiblingsComeFirst() {
+            // Nova's _pack_instance_onto_cores: core {0,4} has one free thread, core {1,5} two.
             TuningPlan plan = Planner.plan(Requests.dedicated(2).build(), policy("0-7", null), FOUR_CORES_SMT,
                     CpuSet.of(0));
 
-            assertThat(pcpus(plan)).containsExactly(4, 1);
+            assertThat(pcpus(plan)).containsExactly(1, 5);
         }
 
         @Test
@@ -103,10 +104,11 @@ class PlannerTest {
         }
 
         @Test
-        void theNodeWithTheLeastRoomLeftThatStillFitsIsChosen() {
+        void theNodeWithTheMostFreeDedicatedCpusIsChosenByDefault() {
+            // Nova >= 26.0.0 spreads: packing_host_numa_cells_allocation_strategy defaults to False.
             TuningPlan plan = Planner.plan(Requests.dedicated(2).build(), policy("0-7", null), TWO_NODES, CpuSet.of(4));
 
-            assertThat(pcpus(plan)).containsExactly(5, 6);
+            assertThat(pcpus(plan)).containsExactly(0, 1);
         }
 
         @Test
@@ -288,7 +290,7 @@ class PlannerTest {
                     CpuSet.empty()))
                     .isInstanceOfSatisfying(DoesNotFitException.class, e -> {
                         assertThat(e.key()).isEqualTo("cpu_shared_set");
-                        assertThat(e.getMessage()).contains("no shared CPUs");
+                        assertThat(e.getMessage()).contains("node 0: 4 free, 0 shared");
                     });
         }
 

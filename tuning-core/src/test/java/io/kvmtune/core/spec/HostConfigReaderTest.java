@@ -115,10 +115,27 @@ class HostConfigReaderTest {
     }
 
     @Test
-    void legacyVcpuPinSetServesAsTheDedicatedSetAndMayOverlapTheSharedSet() {
+    void legacyVcpuPinSetIsKeptApartAndMayOverlapTheSharedSet() {
         HostPolicy p = read("[DEFAULT]\nvcpu_pin_set = 2-15\n[compute]\ncpu_shared_set = 0-3");
-        assertThat(p.dedicatedSet()).contains(CpuSet.range(2, 15));
+        assertThat(p.vcpuPinSet()).contains(CpuSet.range(2, 15));
+        assertThat(p.dedicatedSet()).as("the planner gives vcpu_pin_set Nova's meaning (NovaCpuSets)").isEmpty();
         assertThat(p.sharedSet()).contains(CpuSet.range(0, 3));
+    }
+
+    /** oslo.config reads {@code cpu_shared_set =} as the empty string, which Nova's options treat as unset. */
+    @Test
+    void aBlankOptionIsUnset() {
+        HostPolicy p = read("[DEFAULT]\nvcpu_pin_set =\n[compute]\ncpu_shared_set =\ncpu_dedicated_set = \n"
+                + "[libvirt]\ncpu_mode =\nrealtime_scheduler_priority =\n");
+        assertThat(p).isEqualTo(HostPolicy.defaults());
+    }
+
+    @Test
+    void packingOfHostNumaCellsIsReadWithNovasDefaultOff() {
+        assertThat(read("[compute]\ncpu_dedicated_set = 0-3").packNumaCells()).isFalse();
+        assertThat(read("[compute]\npacking_host_numa_cells_allocation_strategy = True").packNumaCells()).isTrue();
+        failure("[compute]\npacking_host_numa_cells_allocation_strategy = maybe")
+                .satisfies(e -> assertThat(e.key()).isEqualTo("compute.packing_host_numa_cells_allocation_strategy"));
     }
 
     @Test
@@ -184,7 +201,7 @@ class HostConfigReaderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"0", "100", "-1", "high", "", "1.5"})
+    @ValueSource(strings = {"0", "100", "-1", "high", "1.5"})
     void realtimePriorityIs1To99_ourChoice(String value) {
         failure("[libvirt]\nrealtime_scheduler_priority = " + value).satisfies(e -> {
             assertThat(e.code()).isEqualTo("InvalidConfiguration");
