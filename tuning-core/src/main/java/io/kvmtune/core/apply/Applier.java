@@ -81,6 +81,43 @@ public final class Applier {
     }
 
     /**
+     * Restores what was applied to every QEMU that has exited (or whose pid names another process
+     * now) and removes its record once everything still there is put back: the realtime runtime
+     * its vCPU groups were given above all, which would otherwise stay taken from the host.
+     *
+     * @return one entry per record of an exited QEMU; a record that cannot be read is reported
+     *     and left in place
+     */
+    public List<StaleCleanup> restoreExited() {
+        List<StaleCleanup> done = new ArrayList<>();
+        LiveThreads live = new LiveThreads(threads);
+        for (int pid : records.pids()) {
+            String subject = "apply record of QEMU pid " + pid;
+            Optional<ApplyRecord> record;
+            try {
+                record = records.load(pid);
+            } catch (InvalidInputException e) {
+                done.add(new StaleCleanup(subject, "left in place: " + e.getMessage(), false));
+                continue;
+            }
+            if (record.isEmpty() || live.alive(record.get().process())) {
+                continue;
+            }
+            RestoreReport report = restore(pid);
+            done.add(report.complete()
+                    ? new StaleCleanup(subject, "QEMU has exited; put back " + restoredCount(report)
+                            + " saved values still present and removed " + records.file(pid), true)
+                    : new StaleCleanup(subject, "QEMU has exited; could not put back " + report.failures()
+                            + ", the record stays for kvmtune restore --pid " + pid, false));
+        }
+        return done;
+    }
+
+    private static long restoredCount(RestoreReport report) {
+        return report.items().stream().filter(i -> i.outcome() == RestoreItem.Outcome.RESTORED).count();
+    }
+
+    /**
      * Compares the running state of process {@code pid} with the plan saved when it was applied.
      *
      * @return one line per difference; empty when everything is as planned

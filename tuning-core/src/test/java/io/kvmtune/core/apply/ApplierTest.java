@@ -197,6 +197,29 @@ class ApplierTest {
     }
 
     @Test
+    void theStateOfAnExitedQemuIsCleanedUpByTheNextRunAndALiveOnesIsLeftAlone() {
+        applier().apply(plan, guest, ApplyOptions.defaults());
+        assertThat(applier().restoreExited()).as("QEMU still running").isEmpty();
+        assertThat(records.load(PID)).isPresent();
+        guest.threads().forEach(t -> threads.exit(t.tid()));
+        host.removeGroup("cpu/" + FakeCgroupHost.V1_GUEST);
+        host.removeGroup("cpuset/" + FakeCgroupHost.V1_GUEST);
+        host.removeGroup("cpuacct/" + FakeCgroupHost.V1_GUEST);
+
+        List<StaleCleanup> cleaned = new StaleState(new Applier(threads, threads, host.fs(),
+                new RecordStore(records.dir())), java.util.Optional.empty()).cleanUp();
+
+        assertThat(cleaned).singleElement().satisfies(c -> {
+            assertThat(c.complete()).isTrue();
+            assertThat(c.subject()).isEqualTo("apply record of QEMU pid " + PID);
+            assertThat(c.toString()).contains("QEMU has exited").contains("removed");
+        });
+        assertThat(host.read("cpu/machine/cpu.rt_runtime_us")).isEqualTo("0");
+        assertThat(records.load(PID)).isEmpty();
+        assertThat(applier().restoreExited()).as("nothing left the second time").isEmpty();
+    }
+
+    @Test
     void ioThreadsGetTheEmulatorSetInTheirOwnLibvirtGroup() {
         QemuThread io = new QemuThread(new ThreadIdentity(200, 7000), "IO iothread1",
                 new ThreadRole.IoThread("iothread1"));
