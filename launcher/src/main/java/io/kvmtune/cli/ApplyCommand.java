@@ -84,7 +84,8 @@ final class ApplyCommand extends Subcommand {
 
     private TuningPlan planFor(DiscoveredGuest found, CpuSet claimedByOthers) {
         HostInputs host = request.host(global.configFile());
-        int vcpus = request.vcpusOr(found.guest().vcpus().size());
+        // Planned for the most vCPUs the QEMU can have, so that those plugged in later have a place.
+        int vcpus = request.vcpusOr(found.commandLine().maxVcpus().orElse(found.guest().vcpus().size()));
         return host.plan(host.request(request.flavorSpecs(), request.imageProps(), vcpus), claimedByOthers);
     }
 }

@@ -30,6 +30,9 @@ import java.util.Set;
  *
  * <p>Threads created after the guest was discovered are not touched: discover again and apply
  * again (applying is idempotent: a second apply of the same plan changes nothing and says so).
+ * That is how vCPUs plugged in later are tuned: {@link #reapply} applies the saved plan to the
+ * threads the guest has now. A plan covers the guest's maximum vCPU count; vCPUs not plugged in
+ * are absent, not a difference.
  */
 public final class Applier {
 
@@ -62,6 +65,28 @@ public final class Applier {
      */
     public ApplyReport apply(TuningPlan plan, QemuGuest guest, ApplyOptions options) {
         return new ApplyRun(threads, memory, cgroups, records, plan, guest, options).run();
+    }
+
+    /**
+     * Applies the plan saved for {@code guest}'s QEMU again, to the threads it has now: vCPUs
+     * plugged in since (and threads changed behind kvmtune's back) are tuned, the rest is
+     * unchanged. The record keeps the state from before the first apply, completed with the new
+     * threads' state, so {@link #restore} still goes back to the start.
+     *
+     * @param guest the guest as discovered now
+     * @throws InvalidInputException (code {@code NoApplyRecord}) when nothing was applied to that
+     *     QEMU process (or its pid names another process now)
+     * @throws ApplyFailedException as {@link #apply}
+     */
+    public ApplyReport reapply(QemuGuest guest, ApplyOptions options) {
+        ApplyRecord record = requireRecord(guest.pid());
+        if (!record.process().equals(guest.process())) {
+            throw new InvalidInputException("NoApplyRecord", "pid", Integer.toString(guest.pid()), "the apply record"
+                    + " of pid " + guest.pid() + " in " + records.dir() + " is of another process (start time "
+                    + record.process().startTime() + ", not " + guest.process().startTime() + ")");
+        }
+        return apply(record.plan(), guest,
+                record.qmpSocket().map(options::withQmpSocket).orElse(options));
     }
 
     /**
@@ -115,6 +140,21 @@ public final class Applier {
 
     private static long restoredCount(RestoreReport report) {
         return report.items().stream().filter(i -> i.outcome() == RestoreItem.Outcome.RESTORED).count();
+    }
+
+    /**
+     * Compares {@code guest}, as discovered now, with the plan saved when it was applied: unlike
+     * {@link #verify(int)} it sees vCPUs plugged in since.
+     *
+     * @return one line per difference; empty when everything is as planned
+     * @throws InvalidInputException (code {@code NoApplyRecord}) when nothing was applied to that pid
+     */
+    public List<String> verify(int pid, QemuGuest guest) {
+        ApplyRecord record = requireRecord(pid);
+        if (!record.process().equals(guest.process())) {
+            return verify(pid);
+        }
+        return verify(record.plan(), guest);
     }
 
     /**

@@ -386,6 +386,35 @@ class ApplierTest {
     }
 
     @Test
+    void aPlanForMoreVcpusThanPluggedInTunesThosePresentAndReapplyTunesOnesPluggedInLater() {
+        QemuGuest pluggedIn = new QemuGuest(guest.process(), guest.name(), guest.threads().stream()
+                .filter(t -> !(t.role() instanceof ThreadRole.Vcpu v) || v.index() < 2).toList());
+
+        // A fixed realtime runtime per vCPU group leaves room for those plugged in later.
+        ApplyOptions options = ApplyOptions.defaults().withRtRuntimeUs(100_000);
+        applier().apply(plan, pluggedIn, options);
+
+        assertThat(ThreadTargets.absentVcpus(plan, pluggedIn)).containsExactly(2, 3);
+        assertThat(applier().verify(plan, pluggedIn)).as("absent vCPUs are no difference").isEmpty();
+        assertThat(threads.state(103)).as("vCPU 2 not plugged in: untouched").isEqualTo(originalThreads.get(103));
+        assertThat(applier().verify(plan, guest)).as("plugged in now, not tuned")
+                .anyMatch(d -> d.startsWith("vcpu2 tid 103 (CPU 2/KVM): affinity is 0-7, plan says 4"));
+
+        applier().reapply(guest, options);
+
+        assertThat(applier().verify(PID, guest)).isEmpty();
+        assertThat(threads.state(104).sched().label()).isEqualTo("fifo:1");
+        // vCPU 3 unplugged again: restore puts back the rest and reports it gone.
+        threads.exit(104);
+        RestoreReport report = applier().restore(PID);
+        assertThat(report.complete()).isTrue();
+        assertThat(report.items()).filteredOn(i -> i.what().startsWith("vcpu3 "))
+                .extracting(RestoreItem::outcome).containsOnly(Outcome.GONE);
+        originalThreads.remove(104);
+        assertThat(states()).isEqualTo(originalThreads);
+    }
+
+    @Test
     void aPlanForAnotherGuestIsRefusedBeforeAnythingChanges() {
         TuningPlan twoVcpus = TestGuests.realtimePlan(2, 2, CpuSet.of(0), false);
 
