@@ -215,6 +215,59 @@ class LibvirtHookIT {
         assertThat(new RecordStore(RecordStore.DEFAULT_DIR).file(pid)).as("restored at stop").doesNotExist();
     }
 
+    /**
+     * Issue 13, item 3 through the hook: a realtime guest B already running (tuned by
+     * {@code kvmtune apply --claims none}, since this host has one dedicated pCPU) holds all the
+     * realtime runtime; realtime guest A started through the hook shares it (before, its
+     * {@code started} hook failed: no runtime free), and A's {@code stopped} hook gives its share
+     * back to B. At the end /machine has its runtime from before.
+     */
+    @Test
+    void aSecondRealtimeGuestStartsThroughTheHookAndSharesTheRealtimeRuntime() throws Exception {
+        String b = define("rt-b", domainXml("@NAME@", UUID.randomUUID().toString())
+                .replaceAll("(?s)<metadata>.*</metadata>", ""));
+        assertThat(virsh("start", b, "--paused").exitCode()).isZero();
+        long machineBefore = rtRuntime("machine");
+        Run applied = run(List.of(checkout.resolve("kvmtune").toString(), "apply", "--domain", b, "--claims", "none",
+                "--flavor-spec", "hw:cpu_policy=mixed", "--flavor-spec", "hw:cpu_realtime=yes",
+                "--flavor-spec", "hw:cpu_realtime_mask=^0"));
+        assertThat(applied.status()).as(applied.output()).isZero();
+        long root = rtRuntime("");
+        assertThat(vcpuRuntime(b, 1)).isEqualTo(root);
+
+        String uuid = UUID.randomUUID().toString();
+        String a = define("rt-a", domainXml("@NAME@", uuid));
+        LibvirtTestDomain.Result started = virsh("start", a, "--paused");
+        assertThat(started.exitCode()).as("virsh start: " + started.output()).isZero();
+        for (String name : List.of(a, b)) {
+            TaskState vcpu1 = thread(pidOf(name), "CPU 1/KVM");
+            assertThat(vcpu1.policy()).as(name + " " + vcpu1).isEqualTo(TaskState.SCHED_FIFO);
+            assertThat(vcpu1.rtPriority()).isEqualTo(1);
+            assertThat(vcpuRuntime(name, 1)).as(name).isEqualTo(root / 2);
+        }
+
+        assertThat(virsh("destroy", a).exitCode()).isZero();
+        assertThat(vcpuRuntime(b, 1)).as("A's share back to B at A's stop").isEqualTo(root);
+        assertThat(thread(pidOf(b), "CPU 1/KVM").policy()).isEqualTo(TaskState.SCHED_FIFO);
+
+        Run restored = run(List.of(checkout.resolve("kvmtune").toString(), "restore", "--domain", b));
+        assertThat(restored.status()).as(restored.output()).isZero();
+        assertThat(rtRuntime("machine")).as("/machine as before B").isEqualTo(machineBefore);
+    }
+
+    private static long rtRuntime(String group) throws IOException {
+        return Long.parseLong(Files.readString(Path.of("/sys/fs/cgroup/cpu").resolve(group).resolve("cpu.rt_runtime_us"))
+                .strip());
+    }
+
+    /** cpu.rt_runtime_us of vCPU {@code index}'s libvirt group of the running domain {@code name}. */
+    private static long vcpuRuntime(String name, int index) throws IOException {
+        String line = Files.readAllLines(Path.of("/proc/" + pidOf(name) + "/cgroup")).stream()
+                .filter(l -> l.matches("\\d+:[^:]*\\bcpu\\b[^:]*:.*")).findFirst().orElseThrow();
+        String emulator = line.substring(line.lastIndexOf(':') + 1);
+        return rtRuntime(emulator.substring(1, emulator.lastIndexOf('/')) + "/vcpu" + index);
+    }
+
     private static String domainXml(String name, String uuid) {
         return """
                 <domain type='kvm'>

@@ -5,10 +5,13 @@ import io.kvmtune.core.cgroup.CgroupFile;
 import io.kvmtune.core.cgroup.CgroupFs;
 import io.kvmtune.core.cgroup.CgroupGroup;
 import io.kvmtune.core.cgroup.LibvirtThreadGroups;
+import io.kvmtune.core.cgroup.RtRuntimeAllocator;
 import io.kvmtune.core.plan.TuningPlan;
+import io.kvmtune.core.qemu.ProcCgroup;
 import io.kvmtune.core.qemu.ProcFs;
 import io.kvmtune.core.qemu.QemuGuest;
 import io.kvmtune.core.qemu.QemuThread;
+import io.kvmtune.core.qemu.ThreadRole;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -40,12 +43,15 @@ public final class Applier {
     private final MemoryControl memory;
     private final CgroupFs cgroups;
     private final RecordStore records;
+    private final RtBudgetBook book;
 
     public Applier(ThreadControl threads, MemoryControl memory, CgroupFs cgroups, RecordStore records) {
         this.threads = threads;
         this.memory = memory;
         this.cgroups = cgroups;
         this.records = records;
+        LiveThreads live = new LiveThreads(threads);
+        this.book = new RtBudgetBook(records.dir(), cgroups, live::alive);
     }
 
     /** An applier for this host's kernel, {@code /proc} and {@code /sys/fs/cgroup}, keeping records in {@code records}. */
@@ -64,7 +70,7 @@ public final class Applier {
      * @throws ApplyFailedException when applying failed; everything changed was put back
      */
     public ApplyReport apply(TuningPlan plan, QemuGuest guest, ApplyOptions options) {
-        return new ApplyRun(threads, memory, cgroups, records, plan, guest, options).run();
+        return new ApplyRun(threads, memory, cgroups, records, book, plan, guest, options).run();
     }
 
     /**
@@ -98,7 +104,8 @@ public final class Applier {
     public RestoreReport restore(int pid) {
         ApplyRecord record = requireRecord(pid);
         RestoreReport report = new Restorer(threads, memory, cgroups)
-                .restore(pid, new LiveThreads(threads).alive(record.process()), record.snapshot());
+                .restore(pid, new LiveThreads(threads).alive(record.process()), record.snapshot())
+                .with(book.release(record.process()));
         if (report.complete()) {
             records.delete(pid);
         }
@@ -134,6 +141,12 @@ public final class Applier {
                             + " saved values still present and removed " + records.file(pid), true)
                     : new StaleCleanup(subject, "QEMU has exited; could not put back " + report.failures()
                             + ", the record stays for kvmtune restore --pid " + pid, false));
+        }
+        RtBudgetBook.Change shared = book.dropExited();
+        for (var gone : shared.dropped()) {
+            done.add(new StaleCleanup("realtime runtime of QEMU pid " + gone.tid(), "QEMU has exited; its share went to "
+                    + "the realtime vCPU groups still running, or back to the host when none is left ("
+                    + shared.writes().size() + " cpu.rt_runtime_us writes)", true));
         }
         return done;
     }
@@ -209,10 +222,15 @@ public final class Applier {
     public List<ThreadRow> show(QemuGuest guest) {
         LiveThreads live = new LiveThreads(threads);
         List<ThreadRow> rows = new ArrayList<>(guest.threads().size());
+        RtRuntimeAllocator rt = new RtRuntimeAllocator(cgroups);
         for (QemuThread t : guest.threads()) {
-            Optional<String> group = cgroups.membership(guest.pid(), t.tid())
-                    .flatMap(m -> cgroups.group(m, "cpuset")).map(CgroupGroup::procName);
-            rows.add(new ThreadRow(t, live.read(t.identity()), group));
+            Optional<List<ProcCgroup>> membership = cgroups.membership(guest.pid(), t.tid());
+            Optional<String> group = membership.flatMap(m -> cgroups.group(m, "cpuset")).map(CgroupGroup::procName);
+            Optional<RtGrant> realtime = membership.flatMap(m -> cgroups.group(m, "cpu"))
+                    .filter(g -> t.role() instanceof ThreadRole.Vcpu && LibvirtThreadGroups.isGroupFor(g, t.role().label())
+                            && rt.hasRtGroupScheduling(g))
+                    .map(rt::budget).map(b -> new RtGrant(b.group(), b.runtimeUs(), b.periodUs()));
+            rows.add(new ThreadRow(t, live.read(t.identity()), group, realtime));
         }
         return rows;
     }

@@ -137,7 +137,7 @@ class ApplierTest {
         originalFiles = host.files();
 
         assertThatThrownBy(() -> applier().apply(plan, guest, ApplyOptions.defaults().withRtRuntimeUs(100_000)))
-                .isInstanceOf(DoesNotFitException.class).hasMessageContaining("only 50000 us are free");
+                .isInstanceOf(DoesNotFitException.class).hasMessageContaining("other groups hold 900000 us");
         assertExactlyAsBefore();
     }
 
@@ -559,7 +559,9 @@ class ApplierTest {
         assertThat(record.qmpSocket()).contains("/tmp/qmp.sock");
         assertThat(record.plan()).isEqualTo(plan);
         assertThat(Json.pretty(record) + "\n").isEqualTo(text);
-        assertThat(record.snapshot().rtRuntimes()).hasSize(5);
+        assertThat(record.snapshot().rtRuntimes()).as("kept in the host-wide book instead").isEmpty();
+        assertThat(Json.parseObject(Files.readString(records.dir().resolve(RtBudgetBook.FILE_NAME)))
+                .objects("baselines")).hasSize(5);
     }
 
     @Test
