@@ -87,6 +87,16 @@ final class OperatorHost implements AutoCloseable {
         return d;
     }
 
+    /** Defines domain {@code name} (short) from the whole {@code xml} (its name replaced) and starts it paused. */
+    LibvirtTestDomain startXml(String name, String xml) {
+        String full = xml.replaceFirst("<name>[^<]*</name>", "<name>" + name(name) + "</name>");
+        LibvirtTestDomain d = LibvirtTestDomain.define(name(name), full, dir);
+        domains.add(d);
+        LibvirtTestDomain.Result started = d.start();
+        assertThat(started.exitCode()).as("virsh start " + name(name) + ": " + started.output()).isZero();
+        return d;
+    }
+
     /** Defines domain {@code name} (short) without starting it. */
     LibvirtTestDomain define(String name, String elements) {
         LibvirtTestDomain d = LibvirtTestDomain.define(name(name), LibvirtTestDomain.domainXml(name(name), elements), dir);
