@@ -16,6 +16,8 @@ import io.kvmtune.core.claims.ClaimResult;
 import io.kvmtune.core.claims.ClaimsLedger;
 import io.kvmtune.core.cpu.CpuSet;
 import io.kvmtune.core.libvirt.DomainDescription;
+import io.kvmtune.core.libvirt.StartSettings;
+import io.kvmtune.core.libvirt.StartSettingsCheck;
 import io.kvmtune.core.libvirt.TuningMetadata;
 import io.kvmtune.core.plan.TuningPlan;
 import io.kvmtune.core.qemu.DiscoveredGuest;
@@ -53,9 +55,12 @@ final class HookRunner {
         this.log = log;
     }
 
-    void run(HookOperation op, DomainDescription domain) {
+    /**
+     * @param xml the domain XML on stdin, which {@code prepare} compares with the plan
+     */
+    void run(HookOperation op, DomainDescription domain, byte[] xml) {
         switch (op) {
-            case PREPARE -> prepare(domain);
+            case PREPARE -> prepare(domain, Optional.of(xml));
             case STARTED -> started(domain);
             case STOPPED, RELEASE -> release(domain);
             case RECONNECT -> reconnect(domain);
@@ -63,8 +68,12 @@ final class HookRunner {
         }
     }
 
-    /** Plans under the ledger's lock, so that concurrent starts never get the same pCPU, and keeps the plan. */
-    private PreparedDomain prepare(DomainDescription domain) {
+    /**
+     * Plans under the ledger's lock, so that concurrent starts never get the same pCPU, and keeps
+     * the plan. With the domain XML, first compares its start-time settings with the plan
+     * ({@link StartSettingsPolicy}): a refused start claims nothing.
+     */
+    private PreparedDomain prepare(DomainDescription domain, Optional<byte[]> xml) {
         cleanUpStale();
         TuningMetadata tuning = domain.tuning().orElseThrow();
         String uuid = domain.uuid().orElseThrow();
@@ -73,8 +82,12 @@ final class HookRunner {
         HostInputs host = HostInputs.read(settings.configFile(), Optional.empty(), settings.fsRoot());
         TuningRequest request = host.request(tuning.flavorSpecs(), tuning.imageProps(), domain.vcpus());
         TuningPlan[] plan = new TuningPlan[1];
+        StartSettingsPolicy policy = xml.isPresent() ? StartSettingsPolicy.read(settings.configFile()) : null;
         ClaimResult result = settings.ledger().claim(uuid, domain.name(), taken -> {
             plan[0] = host.plan(request, taken);
+            if (policy != null) {
+                policy.check(StartSettingsCheck.differences(plan[0], StartSettings.read(xml.get())), log);
+            }
             return plan[0].claimedPcpus();
         });
         result.reclaimed().forEach(c -> log.action("reclaimed pCPUs " + c.pcpus() + " of vanished guest " + c.domainName()));
@@ -172,7 +185,7 @@ final class HookRunner {
             return prepared.get();
         }
         log.action("no plan kept from the prepare hook; planning now");
-        return prepare(domain);
+        return prepare(domain, Optional.empty());
     }
 
     /** The running QEMU of {@code domain}, checked to be the one the XML on stdin describes. */

@@ -76,12 +76,17 @@ class LibvirtHookIT {
         etcBefore = DirectorySnapshot.of(ETC_KVMTUNE);
         daemonHadHooks = hasExecutableHook();
         Files.createDirectories(ETC_KVMTUNE);
-        Files.writeString(ConfigLocation.KVMTUNE_CONF, "[compute]\ncpu_shared_set = " + shared
-                + "\ncpu_dedicated_set = " + dedicated + "\n");
+        // This machine kind cannot start a domain with <locked/> (no CAP_SYS_RESOURCE): let that one through.
+        writeConfig("[hook]\nstart_settings_warn_only = locked_memory\n");
         Run install = run(List.of(checkout.resolve("kvmtune").toString(), "hook", "install"));
         assertThat(install.status()).as(install.output()).isZero();
         assertThat(Files.readString(HOOKS.resolve("qemu.d/50-kvmtune"))).contains(checkout.resolve("kvmtune").toString());
         restartLibvirtd();
+    }
+
+    private void writeConfig(String more) throws IOException {
+        Files.writeString(ConfigLocation.KVMTUNE_CONF, "[compute]\ncpu_shared_set = " + shared
+                + "\ncpu_dedicated_set = " + dedicated + "\n" + more);
     }
 
     private void restartLibvirtd() throws Exception {
@@ -182,6 +187,7 @@ class LibvirtHookIT {
                   <memory unit='MiB'>64</memory>
                   <vcpu placement='static' current='1'>2</vcpu>
                   <os><type arch='x86_64' machine='pc'>hvm</type></os>
+                  <cpu mode='host-model'/>
                   <clock offset='utc'><timer name='hpet' present='no'/></clock>
                   <on_poweroff>destroy</on_poweroff>
                   <devices>
@@ -255,6 +261,30 @@ class LibvirtHookIT {
         assertThat(rtRuntime("machine")).as("/machine as before B").isEqualTo(machineBefore);
     }
 
+    /**
+     * Issue 13, item 4: the settings libvirt starts QEMU with (HPET, CPU, locked memory) come from
+     * the domain XML, which a hook cannot change; a domain whose XML differs from the plan is
+     * refused at {@code prepare}, naming each difference and the fix, and claims nothing.
+     */
+    @Test
+    void aDomainWhoseXmlWouldStartQemuOtherwiseThanThePlanIsRefusedAtPrepare() throws Exception {
+        writeConfig("");
+        String uuid = UUID.randomUUID().toString();
+        String name = define("unset", domainXml("@NAME@", uuid).replace("<cpu mode='host-model'/>", "")
+                .replace("<clock offset='utc'><timer name='hpet' present='no'/></clock>", ""));
+
+        LibvirtTestDomain.Result started = virsh("start", name, "--paused");
+
+        assertThat(started.exitCode()).as(started.output()).isNotZero();
+        assertThat(started.output()).contains("StartSettingsDiffer")
+                .contains("hpet: the plan says present=no, the domain XML has no <timer name='hpet'>")
+                .contains("cpu: the plan says mode host-model, the domain XML says mode (none: QEMU's default model)")
+                .contains("locked memory: the plan locks guest memory")
+                .contains("kvmtune xml --domain-xml FILE");
+        assertThat(claimOf(uuid)).as("a refused start claims nothing").isEmpty();
+        assertThat(Path.of("/run/libvirt/qemu/" + name + ".pid")).doesNotExist();
+    }
+
     private static long rtRuntime(String group) throws IOException {
         return Long.parseLong(Files.readString(Path.of("/sys/fs/cgroup/cpu").resolve(group).resolve("cpu.rt_runtime_us"))
                 .strip());
@@ -283,6 +313,8 @@ class LibvirtHookIT {
                   <memory unit='MiB'>64</memory>
                   <vcpu placement='static'>2</vcpu>
                   <os><type arch='x86_64' machine='pc'>hvm</type></os>
+                  <cpu mode='host-model'/>
+                  <clock offset='utc'><timer name='hpet' present='no'/></clock>
                   <on_poweroff>destroy</on_poweroff>
                   <devices>
                     <emulator>/usr/bin/qemu-system-x86_64</emulator>
