@@ -8,6 +8,7 @@ import io.kvmtune.core.apply.ThreadTargets;
 import io.kvmtune.core.json.Json;
 import io.kvmtune.core.plan.TuningPlan;
 import io.kvmtune.core.qemu.DiscoveredGuest;
+import io.kvmtune.core.qemu.DiscoveryException;
 import io.kvmtune.core.qemu.ProcFs;
 import io.kvmtune.core.qemu.QemuCommandLine;
 import io.kvmtune.core.qemu.ThreadIdentity;
@@ -43,7 +44,16 @@ final class VerifyCommand extends Subcommand {
     ExitStatus run() {
         HookSettings paths = HookSettings.fromSystemProperties();
         Applier applier = Applier.system(paths.records());
-        int pid = target.pid(paths);
+        int pid;
+        try {
+            pid = target.pid(paths);
+        } catch (DiscoveryException e) {
+            if (!e.code().equals("DomainNotRunning")) {
+                throw e;
+            }
+            // Not a missing component: the guest is not running as planned, which is what verify reports.
+            return notRunning(e.getMessage());
+        }
         List<String> differences = new ArrayList<>();
         Optional<CommandLineCheck> startup;
         List<Integer> absent = List.of();
@@ -89,6 +99,21 @@ final class VerifyCommand extends Subcommand {
             }
         }
         return differences.isEmpty() ? ExitStatus.OK : ExitStatus.DIFFERENCE;
+    }
+
+    private ExitStatus notRunning(String why) {
+        if (format() == OutputFormat.JSON) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("pid", null);
+            m.put("as_planned", false);
+            m.put("differences", List.of(why));
+            m.put("absent_vcpus", List.of());
+            m.put("not_compared", List.of());
+            out().println(Json.pretty(m));
+        } else {
+            out().println(why);
+        }
+        return ExitStatus.DIFFERENCE;
     }
 
     /** Planned vCPUs that are not plugged in: absent, not a difference. */
