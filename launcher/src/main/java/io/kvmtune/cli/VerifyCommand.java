@@ -6,12 +6,14 @@ import io.kvmtune.core.apply.ApplyRecord;
 import io.kvmtune.core.apply.CommandLineCheck;
 import io.kvmtune.core.apply.ThreadTargets;
 import io.kvmtune.core.json.Json;
+import io.kvmtune.core.libvirt.StartSettings;
 import io.kvmtune.core.plan.TuningPlan;
 import io.kvmtune.core.qemu.DiscoveredGuest;
 import io.kvmtune.core.qemu.DiscoveryException;
 import io.kvmtune.core.qemu.ProcFs;
 import io.kvmtune.core.qemu.QemuCommandLine;
 import io.kvmtune.core.qemu.ThreadIdentity;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,8 +30,9 @@ import picocli.CommandLine.Option;
  * way the guest's threads are discovered now (through the QMP socket apply was given, if any),
  * so a vCPU plugged in since the apply and not tuned is a difference, and a planned vCPU that is
  * not plugged in is listed as absent ({@code absent_vcpus}), which is not one. The HPET and guest CPU of the plan are compared with the QEMU's
- * command line ({@link CommandLineCheck}); what that cannot decide is listed under
- * {@code not_compared} in the JSON output.
+ * command line ({@link CommandLineCheck}), and for a libvirt domain the CPU model its definition
+ * asks for with QEMU's; what that cannot decide is listed under {@code not_compared} in the JSON
+ * output.
  */
 @Command(name = "verify", description = "Compare the running state with the plan (default: the one saved at apply); exit 1 on drift.")
 final class VerifyCommand extends Subcommand {
@@ -64,7 +67,7 @@ final class VerifyCommand extends Subcommand {
             }
             ApplyRecord record = saved.orElseThrow();
             startup = commandLine(new ProcFs(paths.procRoot()), record.process())
-                    .map(c -> CommandLineCheck.of(record.plan(), c));
+                    .map(c -> CommandLineCheck.of(record.plan(), c, definition(paths, c)));
             if (startup.isPresent()) {
                 // Discovered again, so that vCPUs plugged in since the apply are compared too.
                 DiscoveredGuest now = target.discover(paths, record.qmpSocket().map(Path::of), true);
@@ -78,7 +81,8 @@ final class VerifyCommand extends Subcommand {
             DiscoveredGuest found = target.discover(paths, qmp, true);
             TuningPlan planned = InputFiles.plan("--plan", plan);
             differences.addAll(applier.verify(planned, found.guest()));
-            startup = Optional.of(CommandLineCheck.of(planned, found.commandLine()));
+            startup = Optional.of(CommandLineCheck.of(planned, found.commandLine(),
+                    definition(paths, found.commandLine())));
             absent = ThreadTargets.absentVcpus(planned, found.guest());
         }
         startup.ifPresent(c -> differences.addAll(c.differences()));
@@ -99,6 +103,21 @@ final class VerifyCommand extends Subcommand {
             }
         }
         return differences.isEmpty() ? ExitStatus.OK : ExitStatus.DIFFERENCE;
+    }
+
+    /**
+     * What the libvirt domain of this QEMU asks for, from its definition
+     * ({@code /etc/libvirt/qemu/NAME.xml}); libvirt's live XML shows a host-model CPU already
+     * expanded into a named model, so only the definition tells an asked-for model from a derived one.
+     */
+    private static Optional<StartSettings> definition(HookSettings paths, QemuCommandLine commandLine) {
+        Optional<Path> file = commandLine.name().filter(n -> n.matches("[A-Za-z0-9._+-]+"))
+                .map(n -> paths.libvirtConfigDir().resolve(n + ".xml")).filter(Files::isRegularFile);
+        try {
+            return file.map(f -> StartSettings.read(InputFiles.bytes("definition", f)));
+        } catch (RuntimeException e) {
+            return Optional.empty(); // an unreadable definition leaves the CPU compared as before
+        }
     }
 
     private ExitStatus notRunning(String why) {
