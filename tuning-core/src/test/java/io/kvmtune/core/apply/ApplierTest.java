@@ -390,9 +390,10 @@ class ApplierTest {
         QemuGuest pluggedIn = new QemuGuest(guest.process(), guest.name(), guest.threads().stream()
                 .filter(t -> !(t.role() instanceof ThreadRole.Vcpu v) || v.index() < 2).toList());
 
-        // A fixed realtime runtime per vCPU group leaves room for those plugged in later.
-        ApplyOptions options = ApplyOptions.defaults().withRtRuntimeUs(100_000);
+        // The realtime runtime is shared anew when vCPUs are plugged in: vCPU 1 has all of it first.
+        ApplyOptions options = ApplyOptions.defaults();
         applier().apply(plan, pluggedIn, options);
+        assertThat(host.read("cpu/" + VCPU + "1/cpu.rt_runtime_us")).isEqualTo("950000");
 
         assertThat(ThreadTargets.absentVcpus(plan, pluggedIn)).containsExactly(2, 3);
         assertThat(applier().verify(plan, pluggedIn)).as("absent vCPUs are no difference").isEmpty();
@@ -404,6 +405,8 @@ class ApplierTest {
 
         assertThat(applier().verify(PID, guest)).isEmpty();
         assertThat(threads.state(104).sched().label()).isEqualTo("fifo:1");
+        assertThat(host.read("cpu/" + VCPU + "1/cpu.rt_runtime_us")).isEqualTo("316666");
+        assertThat(host.read("cpu/" + VCPU + "3/cpu.rt_runtime_us")).isEqualTo("316666");
         // vCPU 3 unplugged again: restore puts back the rest and reports it gone.
         threads.exit(104);
         RestoreReport report = applier().restore(PID);
