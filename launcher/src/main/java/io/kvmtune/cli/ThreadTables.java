@@ -4,6 +4,7 @@ import io.kvmtune.core.apply.ApplyReport;
 import io.kvmtune.core.apply.FileChange;
 import io.kvmtune.core.apply.RestoreReport;
 import io.kvmtune.core.apply.ThreadChange;
+import io.kvmtune.core.apply.RtGrant;
 import io.kvmtune.core.apply.ThreadRow;
 import io.kvmtune.core.apply.ThreadState;
 import io.kvmtune.core.text.TextTable;
@@ -18,14 +19,17 @@ final class ThreadTables {
 
     /** One row per thread, like tuna's {@code show_threads}: tid, comm, role, policy, priority, affinity, cgroup. */
     static String show(List<ThreadRow> rows) {
-        TextTable table = new TextTable("TID", "COMM", "ROLE", "POLICY", "PRIO", "AFFINITY", "CGROUP");
+        TextTable table = new TextTable("TID", "COMM", "ROLE", "POLICY", "PRIO", "AFFINITY", "CGROUP", "RT RUNTIME");
         for (ThreadRow r : rows) {
             Optional<ThreadState> s = r.state();
             table.row(r.thread().tid(), r.thread().comm(), r.thread().role().label(),
                     s.map(x -> x.sched().policy().label()).orElse("(gone)"), s.map(x -> x.sched().priority()).orElse(null),
-                    s.map(x -> x.affinity().format()).orElse(null), r.cpusetGroup().orElse(null));
+                    s.map(x -> x.affinity().format()).orElse(null), r.cpusetGroup().orElse(null),
+                    r.realtime().map(g -> g.runtimeUs() + "/" + g.periodUs()).orElse(null));
         }
-        return table.render();
+        String note = rows.stream().flatMap(r -> r.realtime().stream()).anyMatch(g -> g.runtimeUs() > 0 && !g.fullCpu())
+                ? "note: " + RtGrant.LESS_THAN_A_CPU_NOTE + "\n" : "";
+        return table.render() + note;
     }
 
     /** Per thread before and after, then the cgroup files, the memory report and the warnings. */
@@ -45,6 +49,10 @@ final class ThreadTables {
         }
         report.memory().ifPresent(m -> out.append("\nguest memory: ").append(m.locked() ? "locked (" + m.lockedBytes()
                 + " bytes)" : "not locked").append(m.limitAfter().map(l -> ", RLIMIT_MEMLOCK " + l).orElse("")).append('\n'));
+        report.realtime().forEach(g -> out.append("realtime runtime: ").append(g.vcpu()).append(" gets ")
+                .append(g.runtimeUs()).append(" of every ").append(g.periodUs()).append(" us (").append(g.group())
+                .append(", shared equally with every realtime vCPU group on this host)\n"));
+        report.realtimeNote().ifPresent(n -> out.append("note: ").append(n).append('\n'));
         report.warnings().forEach(w -> out.append("warning: ").append(w).append('\n'));
         out.append('\n').append(report.dryRun() ? "dry run: nothing was changed"
                 : report.changed() ? "applied and read back as planned" : "already as planned: nothing changed");

@@ -68,7 +68,8 @@ public final class HookMain {
                 return 0;
             }
             // One byte past the limit, so that DomainXmlReader names an oversized document.
-            DomainDescription domain = DomainXmlReader.read(stdin.readNBytes(DomainXmlReader.MAX_BYTES + 1));
+            byte[] xml = stdin.readNBytes(DomainXmlReader.MAX_BYTES + 1);
+            DomainDescription domain = DomainXmlReader.read(xml);
             if (domain.tuning().isEmpty()) {
                 if (op == HookOperation.PREPARE && domain.novaFlavor().isPresent()) {
                     log.action("left alone: Nova's instance metadata (flavor " + domain.novaFlavor().get()
@@ -80,7 +81,7 @@ public final class HookMain {
                 NativeWarmup.start();
             }
             checkIdentity(call, domain);
-            new HookRunner(settings, log).run(op, domain);
+            new HookRunner(settings, log).run(op, domain, xml);
             return 0;
         } catch (RuntimeException | IOException | Error e) {
             Failure f = Failure.of(e instanceof IOException io ? new UncheckedIOException("reading the domain XML", io) : e);

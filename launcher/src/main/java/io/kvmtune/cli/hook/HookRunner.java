@@ -10,11 +10,14 @@ import io.kvmtune.core.apply.ApplyOptions;
 import io.kvmtune.core.apply.ApplyReport;
 import io.kvmtune.core.apply.CommandLineCheck;
 import io.kvmtune.core.apply.RestoreReport;
+import io.kvmtune.core.apply.StaleState;
 import io.kvmtune.core.claims.Claim;
 import io.kvmtune.core.claims.ClaimResult;
 import io.kvmtune.core.claims.ClaimsLedger;
 import io.kvmtune.core.cpu.CpuSet;
 import io.kvmtune.core.libvirt.DomainDescription;
+import io.kvmtune.core.libvirt.StartSettings;
+import io.kvmtune.core.libvirt.StartSettingsCheck;
 import io.kvmtune.core.libvirt.TuningMetadata;
 import io.kvmtune.core.plan.TuningPlan;
 import io.kvmtune.core.qemu.DiscoveredGuest;
@@ -36,6 +39,8 @@ import java.util.Optional;
  *   <li>{@code stopped}, {@code release}: put back what the apply record says (realtime runtime
  *       given to libvirt's cgroups, cpusets), give back the claim, forget the plan. Idempotent:
  *       libvirt calls both, and the second finds nothing left to do.
+ *   <li>{@code prepare} and {@code started} (first) and {@code release} (last) clean up what QEMUs
+ *       that exited without a hook left behind ({@link StaleState}), and log each cleanup.
  *   <li>{@code reconnect}: verify and re-apply when something drifted. A failure is logged but does
  *       not fail the hook: libvirt would kill a guest that has been running all along.
  * </ul>
@@ -50,9 +55,12 @@ final class HookRunner {
         this.log = log;
     }
 
-    void run(HookOperation op, DomainDescription domain) {
+    /**
+     * @param xml the domain XML on stdin, which {@code prepare} compares with the plan
+     */
+    void run(HookOperation op, DomainDescription domain, byte[] xml) {
         switch (op) {
-            case PREPARE -> prepare(domain);
+            case PREPARE -> prepare(domain, Optional.of(xml));
             case STARTED -> started(domain);
             case STOPPED, RELEASE -> release(domain);
             case RECONNECT -> reconnect(domain);
@@ -60,8 +68,13 @@ final class HookRunner {
         }
     }
 
-    /** Plans under the ledger's lock, so that concurrent starts never get the same pCPU, and keeps the plan. */
-    private PreparedDomain prepare(DomainDescription domain) {
+    /**
+     * Plans under the ledger's lock, so that concurrent starts never get the same pCPU, and keeps
+     * the plan. With the domain XML, first compares its start-time settings with the plan
+     * ({@link StartSettingsPolicy}): a refused start claims nothing.
+     */
+    private PreparedDomain prepare(DomainDescription domain, Optional<byte[]> xml) {
+        cleanUpStale();
         TuningMetadata tuning = domain.tuning().orElseThrow();
         String uuid = domain.uuid().orElseThrow();
         PreparedDomains prepared = settings.prepared();
@@ -69,8 +82,12 @@ final class HookRunner {
         HostInputs host = HostInputs.read(settings.configFile(), Optional.empty(), settings.fsRoot());
         TuningRequest request = host.request(tuning.flavorSpecs(), tuning.imageProps(), domain.vcpus());
         TuningPlan[] plan = new TuningPlan[1];
+        StartSettingsPolicy policy = xml.isPresent() ? StartSettingsPolicy.read(settings.configFile()) : null;
         ClaimResult result = settings.ledger().claim(uuid, domain.name(), taken -> {
             plan[0] = host.plan(request, taken);
+            if (policy != null) {
+                policy.check(StartSettingsCheck.differences(plan[0], StartSettings.read(xml.get())), log);
+            }
             return plan[0].claimedPcpus();
         });
         result.reclaimed().forEach(c -> log.action("reclaimed pCPUs " + c.pcpus() + " of vanished guest " + c.domainName()));
@@ -81,6 +98,7 @@ final class HookRunner {
     }
 
     private void started(DomainDescription domain) {
+        cleanUpStale();
         PreparedDomain prepared = preparedPlan(domain);
         DiscoveredGuest found = discover(domain);
         ThreadIdentity qemu = found.guest().process();
@@ -136,6 +154,12 @@ final class HookRunner {
         if (decided.isPresent()) {
             prepared.delete(uuid);
         }
+        cleanUpStale();
+    }
+
+    /** The state of QEMUs that exited while no hook put it back (see {@link StaleState}), logged. */
+    private void cleanUpStale() {
+        new StaleState(applier(), Optional.of(settings.ledger())).cleanUp().forEach(c -> log.action("cleaned up " + c));
     }
 
     /** Puts back what the apply record of {@code qemu} says; the process is normally gone by now. */
@@ -161,7 +185,7 @@ final class HookRunner {
             return prepared.get();
         }
         log.action("no plan kept from the prepare hook; planning now");
-        return prepare(domain);
+        return prepare(domain, Optional.empty());
     }
 
     /** The running QEMU of {@code domain}, checked to be the one the XML on stdin describes. */

@@ -46,6 +46,11 @@ public record HookSettings(Path claimsFile, Optional<Path> configFile, Path libv
                 path("kvmtune.state", RecordStore.DEFAULT_DIR.toString()));
     }
 
+    /** libvirt's persistent domain definitions ({@code kvmtune.libvirt.config}, default {@code /etc/libvirt/qemu}). */
+    public Path libvirtConfigDir() {
+        return path("kvmtune.libvirt.config", "/etc/libvirt/qemu");
+    }
+
     /** The apply records, one per QEMU process, for {@code verify} and {@code restore}. */
     public RecordStore records() {
         return new RecordStore(stateDir);

@@ -55,7 +55,8 @@ class HookMainTest {
     }
 
     static String tuned(String name) {
-        return "<domain type='kvm'><name>" + name + "</name><uuid>" + UUID + "</uuid><vcpu>2</vcpu><metadata>"
+        return "<domain type='kvm'><name>" + name + "</name><uuid>" + UUID + "</uuid><vcpu>2</vcpu>"
+                + "<cpu mode='host-model'/><clock offset='utc'><timer name='hpet' present='no'/></clock><metadata>"
                 + "<kvmtune:tuning xmlns:kvmtune='https://kvmtune.io/xmlns/tuning/1.0'>"
                 + "<kvmtune:flavor-spec key='hw:cpu_policy'>dedicated</kvmtune:flavor-spec>"
                 + "</kvmtune:tuning></metadata></domain>";
@@ -193,6 +194,38 @@ class HookMainTest {
         assertThat(release.status()).isZero();
         assertThat(settings.prepared().load(UUID)).isEmpty();
         assertThat(settings.ledger().read()).isEmpty();
+    }
+
+    @Test
+    void prepareRefusesADomainXmlThatWouldStartQemuOtherwiseThanThePlanAndClaimsNothing() throws Exception {
+        settings = onFakeHost();
+        String bare = tuned("vm1").replace("<cpu mode='host-model'/><clock offset='utc'><timer name='hpet' present='no'/>"
+                + "</clock>", "");
+
+        Result prepare = hook(bare, "vm1", "prepare", "begin", "-");
+
+        assertThat(prepare.status()).isEqualTo(2);
+        assertThat(prepare.err()).startsWith("kvmtune: StartSettingsDiffer: vm1 prepare: ")
+                .contains("hpet: the plan says present=no").contains("cpu: the plan says mode host-model")
+                .contains("kvmtune xml --domain-xml FILE").contains("start_settings_warn_only = hpet, cpu");
+        assertThat(settings.ledger().read()).isEmpty();
+        assertThat(settings.prepared().load(UUID)).isEmpty();
+    }
+
+    @Test
+    void prepareOnlyWarnsAboutTheSettingsTheHostConfigurationLetsThrough() throws Exception {
+        settings = onFakeHost();
+        Files.writeString(settings.configFile().orElseThrow(), "[hook]\nstart_settings_warn_only = hpet, cpu\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        String bare = tuned("vm1").replace("<cpu mode='host-model'/><clock offset='utc'><timer name='hpet' present='no'/>"
+                + "</clock>", "");
+
+        Result prepare = hook(bare, "vm1", "prepare", "begin", "-");
+
+        assertThat(prepare.status()).as(prepare.err()).isZero();
+        assertThat(prepare.err()).contains("warning: hpet: the plan says present=no")
+                .contains("warning: cpu: the plan says mode host-model");
+        assertThat(settings.ledger().read()).hasSize(1);
     }
 
     @Test

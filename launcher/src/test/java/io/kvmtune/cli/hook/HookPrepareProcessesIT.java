@@ -41,7 +41,8 @@ class HookPrepareProcessesIT {
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(dir.resolve(name + ".err").toFile()));
         p.getOutputStream().write(("<domain type='kvm'><name>" + name + "</name><uuid>" + uuid + "</uuid>"
-                + "<vcpu>2</vcpu><metadata><k:tuning xmlns:k='https://kvmtune.io/xmlns/tuning/1.0'>"
+                + "<vcpu>2</vcpu><cpu mode='host-model'/><clock offset='utc'><timer name='hpet' present='no'/></clock>"
+                + "<metadata><k:tuning xmlns:k='https://kvmtune.io/xmlns/tuning/1.0'>"
                 + "<k:flavor-spec key='hw:cpu_policy'>dedicated</k:flavor-spec>"
                 + "</k:tuning></metadata></domain>").getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();

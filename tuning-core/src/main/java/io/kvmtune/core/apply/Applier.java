@@ -5,10 +5,13 @@ import io.kvmtune.core.cgroup.CgroupFile;
 import io.kvmtune.core.cgroup.CgroupFs;
 import io.kvmtune.core.cgroup.CgroupGroup;
 import io.kvmtune.core.cgroup.LibvirtThreadGroups;
+import io.kvmtune.core.cgroup.RtRuntimeAllocator;
 import io.kvmtune.core.plan.TuningPlan;
+import io.kvmtune.core.qemu.ProcCgroup;
 import io.kvmtune.core.qemu.ProcFs;
 import io.kvmtune.core.qemu.QemuGuest;
 import io.kvmtune.core.qemu.QemuThread;
+import io.kvmtune.core.qemu.ThreadRole;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -30,6 +33,9 @@ import java.util.Set;
  *
  * <p>Threads created after the guest was discovered are not touched: discover again and apply
  * again (applying is idempotent: a second apply of the same plan changes nothing and says so).
+ * That is how vCPUs plugged in later are tuned: {@link #reapply} applies the saved plan to the
+ * threads the guest has now. A plan covers the guest's maximum vCPU count; vCPUs not plugged in
+ * are absent, not a difference.
  */
 public final class Applier {
 
@@ -37,12 +43,15 @@ public final class Applier {
     private final MemoryControl memory;
     private final CgroupFs cgroups;
     private final RecordStore records;
+    private final RtBudgetBook book;
 
     public Applier(ThreadControl threads, MemoryControl memory, CgroupFs cgroups, RecordStore records) {
         this.threads = threads;
         this.memory = memory;
         this.cgroups = cgroups;
         this.records = records;
+        LiveThreads live = new LiveThreads(threads);
+        this.book = new RtBudgetBook(records.dir(), cgroups, live::alive);
     }
 
     /** An applier for this host's kernel, {@code /proc} and {@code /sys/fs/cgroup}, keeping records in {@code records}. */
@@ -61,7 +70,29 @@ public final class Applier {
      * @throws ApplyFailedException when applying failed; everything changed was put back
      */
     public ApplyReport apply(TuningPlan plan, QemuGuest guest, ApplyOptions options) {
-        return new ApplyRun(threads, memory, cgroups, records, plan, guest, options).run();
+        return new ApplyRun(threads, memory, cgroups, records, book, plan, guest, options).run();
+    }
+
+    /**
+     * Applies the plan saved for {@code guest}'s QEMU again, to the threads it has now: vCPUs
+     * plugged in since (and threads changed behind kvmtune's back) are tuned, the rest is
+     * unchanged. The record keeps the state from before the first apply, completed with the new
+     * threads' state, so {@link #restore} still goes back to the start.
+     *
+     * @param guest the guest as discovered now
+     * @throws InvalidInputException (code {@code NoApplyRecord}) when nothing was applied to that
+     *     QEMU process (or its pid names another process now)
+     * @throws ApplyFailedException as {@link #apply}
+     */
+    public ApplyReport reapply(QemuGuest guest, ApplyOptions options) {
+        ApplyRecord record = requireRecord(guest.pid());
+        if (!record.process().equals(guest.process())) {
+            throw new InvalidInputException("NoApplyRecord", "pid", Integer.toString(guest.pid()), "the apply record"
+                    + " of pid " + guest.pid() + " in " + records.dir() + " is of another process (start time "
+                    + record.process().startTime() + ", not " + guest.process().startTime() + ")");
+        }
+        return apply(record.plan(), guest,
+                record.qmpSocket().map(options::withQmpSocket).orElse(options));
     }
 
     /**
@@ -73,11 +104,70 @@ public final class Applier {
     public RestoreReport restore(int pid) {
         ApplyRecord record = requireRecord(pid);
         RestoreReport report = new Restorer(threads, memory, cgroups)
-                .restore(pid, new LiveThreads(threads).alive(record.process()), record.snapshot());
+                .restore(pid, new LiveThreads(threads).alive(record.process()), record.snapshot())
+                .with(book.release(record.process()));
         if (report.complete()) {
             records.delete(pid);
         }
         return report;
+    }
+
+    /**
+     * Restores what was applied to every QEMU that has exited (or whose pid names another process
+     * now) and removes its record once everything still there is put back: the realtime runtime
+     * its vCPU groups were given above all, which would otherwise stay taken from the host.
+     *
+     * @return one entry per record of an exited QEMU; a record that cannot be read is reported
+     *     and left in place
+     */
+    public List<StaleCleanup> restoreExited() {
+        List<StaleCleanup> done = new ArrayList<>();
+        LiveThreads live = new LiveThreads(threads);
+        for (int pid : records.pids()) {
+            String subject = "apply record of QEMU pid " + pid;
+            Optional<ApplyRecord> record;
+            try {
+                record = records.load(pid);
+            } catch (InvalidInputException e) {
+                done.add(new StaleCleanup(subject, "left in place: " + e.getMessage(), false));
+                continue;
+            }
+            if (record.isEmpty() || live.alive(record.get().process())) {
+                continue;
+            }
+            RestoreReport report = restore(pid);
+            done.add(report.complete()
+                    ? new StaleCleanup(subject, "QEMU has exited; put back " + restoredCount(report)
+                            + " saved values still present and removed " + records.file(pid), true)
+                    : new StaleCleanup(subject, "QEMU has exited; could not put back " + report.failures()
+                            + ", the record stays for kvmtune restore --pid " + pid, false));
+        }
+        RtBudgetBook.Change shared = book.dropExited();
+        for (var gone : shared.dropped()) {
+            done.add(new StaleCleanup("realtime runtime of QEMU pid " + gone.tid(), "QEMU has exited; its share went to "
+                    + "the realtime vCPU groups still running, or back to the host when none is left ("
+                    + shared.writes().size() + " cpu.rt_runtime_us writes)", true));
+        }
+        return done;
+    }
+
+    private static long restoredCount(RestoreReport report) {
+        return report.items().stream().filter(i -> i.outcome() == RestoreItem.Outcome.RESTORED).count();
+    }
+
+    /**
+     * Compares {@code guest}, as discovered now, with the plan saved when it was applied: unlike
+     * {@link #verify(int)} it sees vCPUs plugged in since.
+     *
+     * @return one line per difference; empty when everything is as planned
+     * @throws InvalidInputException (code {@code NoApplyRecord}) when nothing was applied to that pid
+     */
+    public List<String> verify(int pid, QemuGuest guest) {
+        ApplyRecord record = requireRecord(pid);
+        if (!record.process().equals(guest.process())) {
+            return verify(pid);
+        }
+        return verify(record.plan(), guest);
     }
 
     /**
@@ -132,10 +222,15 @@ public final class Applier {
     public List<ThreadRow> show(QemuGuest guest) {
         LiveThreads live = new LiveThreads(threads);
         List<ThreadRow> rows = new ArrayList<>(guest.threads().size());
+        RtRuntimeAllocator rt = new RtRuntimeAllocator(cgroups);
         for (QemuThread t : guest.threads()) {
-            Optional<String> group = cgroups.membership(guest.pid(), t.tid())
-                    .flatMap(m -> cgroups.group(m, "cpuset")).map(CgroupGroup::procName);
-            rows.add(new ThreadRow(t, live.read(t.identity()), group));
+            Optional<List<ProcCgroup>> membership = cgroups.membership(guest.pid(), t.tid());
+            Optional<String> group = membership.flatMap(m -> cgroups.group(m, "cpuset")).map(CgroupGroup::procName);
+            Optional<RtGrant> realtime = membership.flatMap(m -> cgroups.group(m, "cpu"))
+                    .filter(g -> t.role() instanceof ThreadRole.Vcpu && LibvirtThreadGroups.isGroupFor(g, t.role().label())
+                            && rt.hasRtGroupScheduling(g))
+                    .map(rt::budget).map(b -> new RtGrant(b.group(), b.runtimeUs(), b.periodUs()));
+            rows.add(new ThreadRow(t, live.read(t.identity()), group, realtime));
         }
         return rows;
     }

@@ -19,15 +19,23 @@ import java.util.Optional;
  * @param memory memory locking, when the plan asks for locked memory
  * @param warnings things the operator should know that did not fail the apply
  * @param record where the record for {@code verify} and {@code restore} was saved (empty for a dry run)
+ * @param realtime the realtime runtime each of the guest's realtime vCPU groups got (cgroup v1
+ *     with RT group scheduling only)
  */
 public record ApplyReport(ThreadIdentity process, boolean dryRun, List<ThreadChange> threads,
-        List<FileChange> cgroupFiles, Optional<MemoryReport> memory, List<String> warnings, Optional<Path> record)
-        implements JsonWritable {
+        List<FileChange> cgroupFiles, Optional<MemoryReport> memory, List<String> warnings, Optional<Path> record,
+        List<RtGrant> realtime) implements JsonWritable {
 
     public ApplyReport {
         threads = List.copyOf(threads);
         cgroupFiles = List.copyOf(cgroupFiles);
         warnings = List.copyOf(warnings);
+        realtime = List.copyOf(realtime);
+    }
+
+    /** When a realtime vCPU group got less than a full CPU: why, and the remedy. */
+    public Optional<String> realtimeNote() {
+        return realtime.stream().allMatch(RtGrant::fullCpu) ? Optional.empty() : Optional.of(RtGrant.LESS_THAN_A_CPU_NOTE);
     }
 
     /** Whether anything changed: false when the same plan is applied a second time. */
@@ -47,6 +55,8 @@ public record ApplyReport(ThreadIdentity process, boolean dryRun, List<ThreadCha
         m.put("memory", memory.orElse(null));
         m.put("warnings", warnings);
         m.put("record", record.map(Path::toString).orElse(null));
+        m.put("realtime", realtime);
+        m.put("realtime_note", realtimeNote().orElse(null));
         return m;
     }
 }

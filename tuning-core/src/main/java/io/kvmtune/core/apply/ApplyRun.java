@@ -44,6 +44,10 @@ final class ApplyRun {
     private final Map<CgroupGroup, CpuSet> cpusets = new LinkedHashMap<>();
     private final Map<CgroupGroup, String> cpusetsBefore = new LinkedHashMap<>();
     private final List<String> warnings = new ArrayList<>();
+    private final RtBudgetBook book;
+    private List<CgroupGroup> rtLeaves = List.of();
+    private Optional<List<CgroupGroup>> rtHeldBefore = Optional.empty();
+    private Optional<RtBudgetBook.Change> rtChange = Optional.empty();
     private List<RtWrite> rtWrites = List.of();
     private Optional<ResourceLimit> memlockBefore = Optional.empty();
     private Optional<ResourceLimit> memlockTarget = Optional.empty();
@@ -76,9 +80,10 @@ final class ApplyRun {
         }
     }
 
-    ApplyRun(ThreadControl threads, MemoryControl memory, CgroupFs cgroups, RecordStore records, TuningPlan plan,
-            QemuGuest guest, ApplyOptions options) {
+    ApplyRun(ThreadControl threads, MemoryControl memory, CgroupFs cgroups, RecordStore records, RtBudgetBook book,
+            TuningPlan plan, QemuGuest guest, ApplyOptions options) {
         this.threads = threads;
+        this.book = book;
         this.liveThreads = new LiveThreads(threads);
         this.memory = memory;
         this.cgroups = cgroups;
@@ -126,6 +131,7 @@ final class ApplyRun {
             options.observer().completed(ApplyStep.VERIFIED);
         } catch (RuntimeException e) {
             RestoreReport rollback = new Restorer(threads, memory, cgroups).restore(pid, processAlive(), snapshot);
+            rollback = rollback.with(rollBackRtRuntime(e));
             // Keep the record when something could not be put back, so that `restore` can try again.
             if (rollback.complete()) {
                 try {
@@ -195,6 +201,11 @@ final class ApplyRun {
         return LiveThreads.mayVanish(guest, t);
     }
 
+    /**
+     * Finds the realtime vCPU groups and works out, without writing, the runtime they would get
+     * shared with every other realtime vCPU group on the host: a guest that cannot get any is
+     * refused here, before anything changes.
+     */
     private void surveyRtRuntime() {
         RtRuntimeAllocator allocator = new RtRuntimeAllocator(cgroups);
         List<CgroupGroup> leaves = new ArrayList<>();
@@ -205,7 +216,38 @@ final class ApplyRun {
                 leaves.add(l.cpuGroup.get());
             }
         }
-        rtWrites = allocator.allocate(leaves, options.rtRuntimeUs());
+        rtLeaves = List.copyOf(leaves);
+        rtHeldBefore = book.leavesOf(guest.process());
+        if (!rtLeaves.isEmpty()) {
+            rtChange = Optional.of(book.preview(guest.process(), rtLeaves, options.rtRuntimeUs()));
+            rtWrites = rtChange.get().writes();
+        }
+    }
+
+    /** Shares the realtime runtime anew with this guest's groups in (or out, when the plan has none any more). */
+    private void changeRtRuntime() {
+        if (!rtLeaves.isEmpty()) {
+            rtChange = Optional.of(book.hold(guest.process(), rtLeaves, options.rtRuntimeUs()));
+            rtWrites = rtChange.get().writes();
+        } else if (rtHeldBefore.isPresent()) {
+            book.release(guest.process());
+        }
+    }
+
+    /** After a failed apply: this guest holds what it held before (nothing, for a first apply). */
+    private List<RestoreItem> rollBackRtRuntime(RuntimeException failure) {
+        try {
+            if (rtHeldBefore.isPresent()) {
+                RtBudgetBook.Change back = book.hold(guest.process(), rtHeldBefore.get(), options.rtRuntimeUs());
+                return back.writes().stream().map(w -> new RestoreItem(w.file().toString(), RestoreItem.Outcome.RESTORED,
+                        Long.toString(w.toUs()))).toList();
+            }
+            return book.release(guest.process());
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+            return List.of(new RestoreItem("realtime runtime of QEMU pid " + guest.pid(), RestoreItem.Outcome.FAILED,
+                    e.getMessage()));
+        }
     }
 
     private void surveyMemory() {
@@ -236,15 +278,13 @@ final class ApplyRun {
                 l.thread().role(), l.before)).toList();
         List<FileSnapshot> c = cpusetsBefore.entrySet().stream()
                 .map(e -> new FileSnapshot(e.getKey().file(CPUSET_CPUS), e.getValue())).toList();
-        List<FileSnapshot> rt = rtWrites.stream().map(w -> new FileSnapshot(w.file(), Long.toString(w.fromUs()))).toList();
-        return new Snapshot(t, c, rt, memlockTarget.isPresent() ? memlockBefore : Optional.empty());
+        // Realtime runtime is given back through the RtBudgetBook, which shares it among all guests.
+        return new Snapshot(t, c, List.of(), memlockTarget.isPresent() ? memlockBefore : Optional.empty());
     }
 
     /** The changes, in the order the kernel needs them. */
     private void change() {
-        for (RtWrite w : rtWrites) {
-            cgroups.write(w.file(), Long.toString(w.toUs()));
-        }
+        changeRtRuntime();
         options.observer().completed(ApplyStep.RT_BUDGET);
         for (Map.Entry<CgroupGroup, CpuSet> e : cpusets.entrySet()) {
             if (!CpuSet.parse(cpusetsBefore.get(e.getKey())).equals(e.getValue())) {
@@ -367,7 +407,7 @@ final class ApplyRun {
         cpusetsBefore.forEach((g, before) -> files.add(new FileChange(g.file(CPUSET_CPUS), before,
                 cgroups.read(g.file(CPUSET_CPUS)))));
         return new ApplyReport(guest.process(), false, changes, files, memoryReport(memlockBefore.map(
-                b -> memlockTarget.isPresent() ? memory.memlockLimit(guest.pid()) : b)), warnings, recordFile);
+                b -> memlockTarget.isPresent() ? memory.memlockLimit(guest.pid()) : b)), warnings, recordFile, grants());
     }
 
     private ApplyReport predictedReport() {
@@ -385,7 +425,12 @@ final class ApplyRun {
         cpusetsBefore.forEach((g, before) -> files.add(new FileChange(g.file(CPUSET_CPUS), before,
                 CpuSet.parse(before).equals(cpusets.get(g)) ? before : cpusets.get(g).format())));
         return new ApplyReport(guest.process(), true, changes, files,
-                memoryReport(memlockBefore.map(b -> memlockTarget.orElse(b))), warnings, Optional.empty());
+                memoryReport(memlockBefore.map(b -> memlockTarget.orElse(b))), warnings, Optional.empty(), grants());
+    }
+
+    private List<RtGrant> grants() {
+        return rtChange.map(c -> rtLeaves.stream().map(g -> new RtGrant(g, c.perLeafUs(), c.periodUs())).toList())
+                .orElse(List.of());
     }
 
     private Optional<MemoryReport> memoryReport(Optional<ResourceLimit> limitAfter) {

@@ -1,5 +1,6 @@
 package io.kvmtune.core.apply;
 
+import io.kvmtune.core.libvirt.StartSettings;
 import io.kvmtune.core.plan.CpuFeature;
 import io.kvmtune.core.plan.GuestCpu;
 import io.kvmtune.core.plan.TuningPlan;
@@ -58,11 +59,38 @@ public record CommandLineCheck(List<String> differences, List<String> notCompare
 
     /** Compares {@code plan}'s HPET and guest CPU with what {@code commandLine} started QEMU with. */
     public static CommandLineCheck of(TuningPlan plan, QemuCommandLine commandLine) {
+        return of(plan, commandLine, Optional.empty());
+    }
+
+    /**
+     * As {@link #of(TuningPlan, QemuCommandLine)}, knowing also the CPU the libvirt domain asked
+     * for ({@code domain}, from its definition): a model the domain names ({@code mode='custom'})
+     * is compared with QEMU's {@code -cpu}, and a plan for {@code host-model} is then a
+     * difference, not a model libvirt derived from the host.
+     */
+    public static CommandLineCheck of(TuningPlan plan, QemuCommandLine commandLine, Optional<StartSettings> domain) {
         List<String> differences = new ArrayList<>();
         List<String> notCompared = new ArrayList<>();
         plan.hpet().ifPresent(planned -> hpet(planned, commandLine, differences, notCompared));
-        plan.cpu().ifPresent(cpu -> cpu(cpu, commandLine, differences, notCompared));
+        Optional<String> asked = domain.filter(d -> d.cpuMode().orElse("custom").equals("custom"))
+                .flatMap(StartSettings::cpuModel);
+        asked.ifPresent(model -> askedModel(model, commandLine, differences));
+        plan.cpu().ifPresent(cpu -> {
+            if (asked.isPresent() && "host-model".equals(cpu.mode())) {
+                differences.add("cpu: plan mode host-model, the domain asks for model " + asked.get()
+                        + " (mode custom), so QEMU runs " + commandLine.cpuModel().map(m -> "-cpu " + m).orElse("no -cpu"));
+            } else {
+                cpu(cpu, commandLine, differences, notCompared);
+            }
+        });
         return new CommandLineCheck(differences, notCompared);
+    }
+
+    private static void askedModel(String model, QemuCommandLine commandLine, List<String> differences) {
+        if (!commandLine.cpuModel().map(model::equalsIgnoreCase).orElse(false)) {
+            differences.add("cpu: the domain asks for model " + model + ", QEMU runs with "
+                    + commandLine.cpuModel().map(m -> "-cpu " + m).orElse("no -cpu (QEMU's default model)"));
+        }
     }
 
     private static void hpet(boolean planned, QemuCommandLine commandLine, List<String> differences,

@@ -16,6 +16,13 @@ public record RestoreReport(List<RestoreItem> items) implements JsonWritable {
         items = List.copyOf(items);
     }
 
+    /** This report followed by {@code more}. */
+    public RestoreReport with(List<RestoreItem> more) {
+        List<RestoreItem> all = new java.util.ArrayList<>(items);
+        all.addAll(more);
+        return new RestoreReport(all);
+    }
+
     /** The values that could not be put back although their thread or group still exists. */
     public List<RestoreItem> failures() {
         return items.stream().filter(i -> i.outcome() == RestoreItem.Outcome.FAILED).toList();

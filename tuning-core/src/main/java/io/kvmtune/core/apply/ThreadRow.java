@@ -12,9 +12,11 @@ import java.util.Optional;
  * @param thread the thread
  * @param state its affinity and scheduling, empty when it has exited
  * @param cpusetGroup its cpuset cgroup, relative to the cgroup root, if it has one
+ * @param realtime the realtime runtime of its own libvirt {@code cpu} group (vCPUs, on hosts with RT
+ *     group scheduling), if any
  */
-public record ThreadRow(QemuThread thread, Optional<ThreadState> state, Optional<String> cpusetGroup)
-        implements JsonWritable {
+public record ThreadRow(QemuThread thread, Optional<ThreadState> state, Optional<String> cpusetGroup,
+        Optional<RtGrant> realtime) implements JsonWritable {
 
     @Override
     public Object toJson() {
@@ -27,6 +29,8 @@ public record ThreadRow(QemuThread thread, Optional<ThreadState> state, Optional
         m.put("affinity", state.map(s -> s.affinity().format()).orElse(null));
         m.put("cgroup", cpusetGroup.orElse(null));
         m.put("gone", state.isEmpty());
+        m.put("rt_runtime_us", realtime.map(RtGrant::runtimeUs).orElse(null));
+        m.put("rt_period_us", realtime.map(RtGrant::periodUs).orElse(null));
         return m;
     }
 }

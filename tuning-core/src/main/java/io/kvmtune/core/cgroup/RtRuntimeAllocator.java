@@ -1,14 +1,7 @@
 package io.kvmtune.core.cgroup;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.OptionalLong;
 
-/**
- * Reads the realtime budgets along the chain above some realtime vCPU groups and works out,
- * with {@link RtBudgets}, which {@code cpu.rt_runtime_us} writes give them runtime.
- */
+/** Reads the realtime budgets of cgroup v1 {@code cpu} groups, for {@link RtShares}. */
 public final class RtRuntimeAllocator {
 
     private final CgroupFs fs;
@@ -25,33 +18,8 @@ public final class RtRuntimeAllocator {
         return !group.v2() && fs.has(group.file(RtBudgets.RUNTIME_FILE));
     }
 
-    /**
-     * The writes, ancestors first, that give each of {@code leaves} realtime runtime.
-     *
-     * @param leaves v1 {@code cpu} groups with a common parent
-     * @param perLeafUs as in {@link RtBudgets#allocate}
-     * @throws IllegalArgumentException when the leaves do not share a parent
-     * @throws io.kvmtune.core.DoesNotFitException when the chain has too little runtime free
-     */
-    public List<RtWrite> allocate(List<CgroupGroup> leaves, OptionalLong perLeafUs) {
-        if (leaves.isEmpty()) {
-            return List.of();
-        }
-        Optional<CgroupGroup> holder = leaves.getFirst().parent();
-        for (CgroupGroup leaf : leaves) {
-            if (holder.isEmpty() || !leaf.parent().equals(holder)) {
-                throw new IllegalArgumentException("realtime vCPU groups " + leaves + " do not share one parent group");
-            }
-        }
-        List<CgroupGroup> chain = new ArrayList<>();
-        for (Optional<CgroupGroup> g = holder; g.isPresent(); g = g.get().parent()) {
-            chain.addFirst(g.get());
-        }
-        return RtBudgets.allocate(chain.stream().map(this::budget).toList(), leaves.stream().map(this::budget).toList(),
-                perLeafUs);
-    }
-
-    private RtGroupBudget budget(CgroupGroup group) {
+    /** The group's realtime runtime, period and what its children hold, as the kernel has them now. */
+    public RtGroupBudget budget(CgroupGroup group) {
         long children = 0;
         for (CgroupGroup child : fs.children(group)) {
             children += Math.max(0, runtime(child));

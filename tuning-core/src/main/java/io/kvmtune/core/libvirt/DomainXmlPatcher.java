@@ -28,14 +28,17 @@ import org.xml.sax.SAXException;
  *       {@code iothreadpin}, {@code vcpusched}, {@code emulatorsched}, {@code iothreadsched})
  *       are replaced; shares, period, quota and cache tuning stay.
  *   <li>{@code <memoryBacking>}: {@code locked} and {@code nosharepages} are set; hugepages stay.
- *   <li>{@code <clock>}: the plan's timers replace timers of the same name; others stay.
+ *   <li>{@code <clock>}: the plan's timers replace timers of the same name; other timers and the
+ *       attributes the domain sets ({@code offset='localtime'}, ...) stay.
  *   <li>{@code <cpu>}: mode, match, model and features become the plan's; topology, NUMA cells and
  *       cache stay.
  *   <li>{@code <metadata>}: kvmtune's tuning element is written (replacing an earlier one), so
  *       that the hook plans the same request at every start.
  * </ul>
- * An {@code <iothreads>1</iothreads>} element is added when the plan pins IO thread 1 and the
- * domain declares none. The original text outside the touched elements is kept as written.
+ * An {@code <iothreads>1</iothreads>} element is added when the domain declares none, and every
+ * IO thread the domain declares is pinned with the emulator threads ({@link IoThreadPins}), so
+ * none floats over realtime pCPUs. The plan must place exactly the domain's vCPUs (its maximum
+ * count, with hotplug). The original text outside the touched elements is kept as written.
  */
 public final class DomainXmlPatcher {
 
@@ -51,11 +54,19 @@ public final class DomainXmlPatcher {
      * @param virtType the host's {@code [libvirt] virt_type} the plan was made for
      * @param request the request to store in the metadata
      * @throws InvalidInputException {@code InvalidDomainXml} for XML that is malformed, has a
-     *     DOCTYPE, or is not a {@code <domain>}
+     *     DOCTYPE, or is not a {@code <domain>}; {@code Invalid} (key {@code vcpus}) when the plan
+     *     places another number of vCPUs than the domain's {@code <vcpu>}
      */
     public static String patch(byte[] domainXml, TuningPlan plan, String virtType, TuningMetadata request) {
         Document doc = parse(domainXml);
         Element domain = doc.getDocumentElement();
+        int vcpus = DomainXmlReader.read(domainXml).vcpus();
+        if (plan.vcpus().size() != vcpus) {
+            throw InvalidInputException.invalid("vcpus", Integer.toString(plan.vcpus().size()), "the plan places "
+                    + plan.vcpus().size() + " vCPUs but the domain's <vcpu> is " + vcpus + ": vCPUs without a pin would"
+                    + " float over every pCPU, the realtime and isolated ones included; plan for " + vcpus + " vCPUs"
+                    + " (kvmtune xml --domain-xml takes the domain's count when --vcpus is left out)");
+        }
         for (Element fragment : PlanXml.fragments(doc, plan, virtType)) {
             Element existing = child(domain, fragment.getTagName());
             if (existing == null) {
@@ -63,13 +74,20 @@ public final class DomainXmlPatcher {
                 continue;
             }
             switch (fragment.getTagName()) {
+                case "iothreads" -> {
+                    // the domain's own IO thread count stays; each of its IO threads is pinned below
+                }
                 case "cputune" -> replaceChildren(existing, fragment, PLANNED_CPUTUNE);
-                case "memoryBacking", "clock" -> mergeByIdentity(existing, fragment);
+                case "memoryBacking" -> mergeByIdentity(existing, fragment);
+                case "clock" -> {
+                    keepExistingAttributes(existing, fragment);
+                    mergeByIdentity(existing, fragment);
+                }
                 case "cpu" -> mergeCpu(existing, fragment);
                 default -> domain.replaceChild(fragment, existing);
             }
         }
-        ensureIoThread(domain);
+        IoThreadPins.pinEach(domain, plan.emulator().pcpus());
         writeMetadata(doc, domain, request);
         return serialize(doc);
     }
@@ -125,14 +143,11 @@ public final class DomainXmlPatcher {
         replaceChildren(existing, fragment, Set.of("model", "feature"));
     }
 
-    private static void ensureIoThread(Element domain) {
-        Element cputune = child(domain, "cputune");
-        boolean pinsIoThread = cputune != null && elements(cputune).stream()
-                .anyMatch(e -> e.getTagName().equals("iothreadpin"));
-        if (pinsIoThread && child(domain, "iothreads") == null) {
-            Element iothreads = domain.getOwnerDocument().createElement("iothreads");
-            iothreads.setTextContent("1");
-            domain.insertBefore(iothreads, cputune);
+    /** Drops from {@code fragment} the attributes {@code existing} sets already: those stay as the operator wrote them. */
+    private static void keepExistingAttributes(Element existing, Element fragment) {
+        var attributes = existing.getAttributes();
+        for (int i = 0; i < attributes.getLength(); i++) {
+            fragment.removeAttribute(attributes.item(i).getNodeName());
         }
     }
 
@@ -171,7 +186,7 @@ public final class DomainXmlPatcher {
         }
     }
 
-    private static Element child(Element parent, String tag) {
+    static Element child(Element parent, String tag) {
         for (Element e : elements(parent)) {
             if (e.getTagName().equals(tag)) {
                 return e;
@@ -180,7 +195,7 @@ public final class DomainXmlPatcher {
         return null;
     }
 
-    private static List<Element> elements(Element parent) {
+    static List<Element> elements(Element parent) {
         List<Element> out = new java.util.ArrayList<>();
         for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
             if (n instanceof Element e) {

@@ -115,6 +115,10 @@ public final class DomainXmlReader {
                 }
                 flavorSpecs = new LinkedHashMap<>();
                 imageProps = new LinkedHashMap<>();
+            } else if (depth == 2 && "metadata".equals(parent) && ns != null
+                    && ns.startsWith(TuningMetadata.NAMESPACE_PREFIX)) {
+                throw metadataError(local, null, "namespace " + ns + " is not one this kvmtune reads ("
+                        + TuningMetadata.NAMESPACE + "); the guest would start untuned");
             } else if (depth == 3 && TuningMetadata.ELEMENT.equals(parent) && TuningMetadata.NAMESPACE.equals(ns)) {
                 entry(local);
                 path.pop();

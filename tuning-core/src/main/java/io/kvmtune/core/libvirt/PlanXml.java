@@ -38,7 +38,7 @@ public final class PlanXml {
     /**
      * {@code <cputune>}: a {@code vcpupin} per vCPU (its dedicated pCPU, or the CPUs it floats
      * on), {@code emulatorpin}, {@code iothreadpin iothread="1"} on the emulator set (Nova 33.0.0+;
-     * the domain needs {@code <iothreads>1</iothreads>}), and one {@code vcpusched} for the
+     * the domain needs {@link #iothreads}), and one {@code vcpusched} for the
      * realtime vCPUs.
      */
     public static Element cputune(Document doc, TuningPlan plan) {
@@ -126,9 +126,21 @@ public final class PlanXml {
         return Optional.of(cpu);
     }
 
+    /**
+     * {@code <iothreads>1</iothreads>}: the IO thread that {@link #cputune} pins, declared, so that
+     * the fragments pasted into a domain without one define (libvirt refuses an
+     * {@code iothreadpin} of an undeclared IO thread: "Cannot find 'iothread' : 1").
+     */
+    public static Element iothreads(Document doc) {
+        Element iothreads = doc.createElement("iothreads");
+        iothreads.setTextContent("1");
+        return iothreads;
+    }
+
     /** Every fragment of the plan, in domain order, each a well-formed element. */
     public static List<Element> fragments(Document doc, TuningPlan plan, String virtType) {
-        List<Element> out = new ArrayList<>(4);
+        List<Element> out = new ArrayList<>(5);
+        out.add(iothreads(doc));
         out.add(cputune(doc, plan));
         memoryBacking(doc, plan).ifPresent(out::add);
         out.add(clock(doc, plan, virtType));

@@ -19,6 +19,8 @@ public record TuningMetadata(Map<String, String> flavorSpecs, Map<String, String
 
     /** The XML namespace of the metadata element; libvirt keys metadata by it. */
     public static final String NAMESPACE = "https://kvmtune.io/xmlns/tuning/1.0";
+    /** What every version of the namespace starts with: another version is refused, not ignored. */
+    public static final String NAMESPACE_PREFIX = "https://kvmtune.io/xmlns/tuning/";
     /** The conventional prefix ({@code virsh metadata --key kvmtune}). */
     public static final String PREFIX = "kvmtune";
     public static final String ELEMENT = "tuning";

@@ -30,7 +30,9 @@ public final class PlanTable {
                 ? Integer.toString(plan.isolatedEmulatorPcpu().getAsInt()) : "none");
         setting(out, "reserved pCPUs", plan.reservedPcpus().isEmpty() ? "none" : plan.reservedPcpus().format());
         setting(out, "memory", memory(plan.memory()));
-        setting(out, "hpet", plan.hpet().map(present -> present ? "present" : "absent").orElse("no hpet timer"));
+        // the JSON's words (true, false, null), with the timer element they stand for
+        setting(out, "hpet", plan.hpet().map(present -> present ? "true (<timer name='hpet' present='yes'/>)"
+                : "false (<timer name='hpet' present='no'/>)").orElse("null (no hpet timer element)"));
         setting(out, "cpu", plan.cpu().map(PlanTable::cpu).orElse("no <cpu> element"));
         if (!plan.reasons().isEmpty()) {
             out.append("\nreasons:\n");

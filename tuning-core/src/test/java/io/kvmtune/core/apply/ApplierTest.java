@@ -137,7 +137,7 @@ class ApplierTest {
         originalFiles = host.files();
 
         assertThatThrownBy(() -> applier().apply(plan, guest, ApplyOptions.defaults().withRtRuntimeUs(100_000)))
-                .isInstanceOf(DoesNotFitException.class).hasMessageContaining("only 50000 us are free");
+                .isInstanceOf(DoesNotFitException.class).hasMessageContaining("other groups hold 900000 us");
         assertExactlyAsBefore();
     }
 
@@ -194,6 +194,29 @@ class ApplierTest {
                 .extracting(RestoreItem::outcome).containsExactly(Outcome.RESTORED);
         assertThat(host.read("cpu/machine/cpu.rt_runtime_us")).isEqualTo("0");
         assertThat(records.load(PID)).isEmpty();
+    }
+
+    @Test
+    void theStateOfAnExitedQemuIsCleanedUpByTheNextRunAndALiveOnesIsLeftAlone() {
+        applier().apply(plan, guest, ApplyOptions.defaults());
+        assertThat(applier().restoreExited()).as("QEMU still running").isEmpty();
+        assertThat(records.load(PID)).isPresent();
+        guest.threads().forEach(t -> threads.exit(t.tid()));
+        host.removeGroup("cpu/" + FakeCgroupHost.V1_GUEST);
+        host.removeGroup("cpuset/" + FakeCgroupHost.V1_GUEST);
+        host.removeGroup("cpuacct/" + FakeCgroupHost.V1_GUEST);
+
+        List<StaleCleanup> cleaned = new StaleState(new Applier(threads, threads, host.fs(),
+                new RecordStore(records.dir())), java.util.Optional.empty()).cleanUp();
+
+        assertThat(cleaned).singleElement().satisfies(c -> {
+            assertThat(c.complete()).isTrue();
+            assertThat(c.subject()).isEqualTo("apply record of QEMU pid " + PID);
+            assertThat(c.toString()).contains("QEMU has exited").contains("removed");
+        });
+        assertThat(host.read("cpu/machine/cpu.rt_runtime_us")).isEqualTo("0");
+        assertThat(records.load(PID)).isEmpty();
+        assertThat(applier().restoreExited()).as("nothing left the second time").isEmpty();
     }
 
     @Test
@@ -363,6 +386,38 @@ class ApplierTest {
     }
 
     @Test
+    void aPlanForMoreVcpusThanPluggedInTunesThosePresentAndReapplyTunesOnesPluggedInLater() {
+        QemuGuest pluggedIn = new QemuGuest(guest.process(), guest.name(), guest.threads().stream()
+                .filter(t -> !(t.role() instanceof ThreadRole.Vcpu v) || v.index() < 2).toList());
+
+        // The realtime runtime is shared anew when vCPUs are plugged in: vCPU 1 has all of it first.
+        ApplyOptions options = ApplyOptions.defaults();
+        applier().apply(plan, pluggedIn, options);
+        assertThat(host.read("cpu/" + VCPU + "1/cpu.rt_runtime_us")).isEqualTo("950000");
+
+        assertThat(ThreadTargets.absentVcpus(plan, pluggedIn)).containsExactly(2, 3);
+        assertThat(applier().verify(plan, pluggedIn)).as("absent vCPUs are no difference").isEmpty();
+        assertThat(threads.state(103)).as("vCPU 2 not plugged in: untouched").isEqualTo(originalThreads.get(103));
+        assertThat(applier().verify(plan, guest)).as("plugged in now, not tuned")
+                .anyMatch(d -> d.startsWith("vcpu2 tid 103 (CPU 2/KVM): affinity is 0-7, plan says 4"));
+
+        applier().reapply(guest, options);
+
+        assertThat(applier().verify(PID, guest)).isEmpty();
+        assertThat(threads.state(104).sched().label()).isEqualTo("fifo:1");
+        assertThat(host.read("cpu/" + VCPU + "1/cpu.rt_runtime_us")).isEqualTo("316666");
+        assertThat(host.read("cpu/" + VCPU + "3/cpu.rt_runtime_us")).isEqualTo("316666");
+        // vCPU 3 unplugged again: restore puts back the rest and reports it gone.
+        threads.exit(104);
+        RestoreReport report = applier().restore(PID);
+        assertThat(report.complete()).isTrue();
+        assertThat(report.items()).filteredOn(i -> i.what().startsWith("vcpu3 "))
+                .extracting(RestoreItem::outcome).containsOnly(Outcome.GONE);
+        originalThreads.remove(104);
+        assertThat(states()).isEqualTo(originalThreads);
+    }
+
+    @Test
     void aPlanForAnotherGuestIsRefusedBeforeAnythingChanges() {
         TuningPlan twoVcpus = TestGuests.realtimePlan(2, 2, CpuSet.of(0), false);
 
@@ -507,7 +562,9 @@ class ApplierTest {
         assertThat(record.qmpSocket()).contains("/tmp/qmp.sock");
         assertThat(record.plan()).isEqualTo(plan);
         assertThat(Json.pretty(record) + "\n").isEqualTo(text);
-        assertThat(record.snapshot().rtRuntimes()).hasSize(5);
+        assertThat(record.snapshot().rtRuntimes()).as("kept in the host-wide book instead").isEmpty();
+        assertThat(Json.parseObject(Files.readString(records.dir().resolve(RtBudgetBook.FILE_NAME)))
+                .objects("baselines")).hasSize(5);
     }
 
     @Test

@@ -159,4 +159,22 @@ class CommandLineCheckTest {
         assertThat(check.differences()).isEmpty();
         assertThat(check.notCompared()).containsExactly("cpu: plan mode maximum is not one kvmtune compares");
     }
+
+    @Test
+    void aModelTheDomainAsksForIsComparedWithQemusAndAHostModelPlanThenDiffers() {
+        io.kvmtune.core.libvirt.StartSettings penryn = new io.kvmtune.core.libvirt.StartSettings(Optional.empty(),
+                Optional.of("custom"), Optional.of("Penryn"), List.of(), false);
+        List<String> argv = List.of(QEMU, "-cpu", "Penryn");
+
+        CommandLineCheck asked = CommandLineCheck.of(cpu("host-model", null), QemuCommandLine.parse(argv),
+                Optional.of(penryn));
+
+        assertThat(asked.notCompared()).as("not a model libvirt derived from the host").isEmpty();
+        assertThat(asked.differences()).containsExactly(
+                "cpu: plan mode host-model, the domain asks for model Penryn (mode custom), so QEMU runs -cpu Penryn");
+        assertThat(CommandLineCheck.of(cpu("custom", "Penryn"), QemuCommandLine.parse(List.of(QEMU, "-cpu", "qemu64")),
+                Optional.of(penryn)).differences()).contains("cpu: the domain asks for model Penryn, QEMU runs with -cpu qemu64");
+        assertThat(CommandLineCheck.of(cpu("custom", "Penryn"), QemuCommandLine.parse(argv), Optional.of(penryn))
+                .differences()).isEmpty();
+    }
 }

@@ -15,11 +15,13 @@ import io.kvmtune.core.plan.TuningPlan;
 import io.kvmtune.core.plan.VcpuPlacement;
 import io.kvmtune.linux.SchedPolicy;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DomainXmlPatcherTest {
 
@@ -77,12 +79,55 @@ class DomainXmlPatcherTest {
     void memoryClockAndCpuKeepWhatThePlanDoesNotDecide() {
         String xml = patched();
         assertThat(xml).contains("<hugepages/>").contains("<nosharepages/>").contains("<locked/>");
-        assertThat(xml).contains("offset=\"utc\"").contains("<timer name=\"kvmclock\" present=\"yes\"/>")
+        assertThat(xml).contains("<clock offset=\"localtime\">").doesNotContain("offset=\"utc\"")
+                .contains("<timer name=\"kvmclock\" present=\"yes\"/>")
                 .contains("<timer name=\"hpet\" present=\"no\"/>").doesNotContain("name=\"hpet\" present=\"yes\"");
         assertThat(xml).contains("<cpu match=\"exact\" mode=\"host-model\">").doesNotContain("Skylake-Client")
                 .doesNotContain("check=").doesNotContain("name=\"hle\"").contains("name=\"pcid\"")
                 .contains("<topology cores=\"2\" sockets=\"1\" threads=\"1\"/>");
         assertThat(xml).contains("<app:owner xmlns:app=\"urn:app\">team-a</app:owner>");
+    }
+
+    /** A domain libvirt accepts: two IO threads, a local-time clock, two vCPUs. */
+    static final String DEFINABLE_DOMAIN = """
+            <domain type='kvm'>
+              <name>io2</name>
+              <memory unit='MiB'>64</memory>
+              <vcpu placement='static'>2</vcpu>
+              <iothreads>2</iothreads>
+              <os><type arch='x86_64' machine='pc'>hvm</type></os>
+              <clock offset='localtime'><timer name='rtc' tickpolicy='catchup' track='guest'/></clock>
+              <on_poweroff>destroy</on_poweroff>
+              <devices><emulator>/usr/bin/qemu-system-x86_64</emulator><memballoon model='none'/></devices>
+            </domain>
+            """;
+
+    @Test
+    void everyDeclaredIoThreadIsPinnedWithTheEmulatorsAndTheClockKeepsItsOffset(@TempDir Path dir) {
+        String xml = DomainXmlPatcher.patch(DEFINABLE_DOMAIN.getBytes(StandardCharsets.UTF_8), PLAN, "kvm", REQUEST);
+
+        assertThat(xml).contains("<iothreads>2</iothreads>").doesNotContain("<iothreads>1</iothreads>")
+                .contains("<iothreadpin cpuset=\"4\" iothread=\"1\"/>")
+                .contains("<iothreadpin cpuset=\"4\" iothread=\"2\"/>")
+                .contains("<clock offset=\"localtime\">").contains("<timer name=\"rtc\" tickpolicy=\"catchup\"/>");
+        VirtXmlValidate.assertValidDomain(xml, dir);
+    }
+
+    @Test
+    void ioThreadsDeclaredByIdArePinnedByTheirIds() {
+        String xml = DomainXmlPatcher.patch(DEFINABLE_DOMAIN.replace("<iothreads>2</iothreads>",
+                "<iothreads>2</iothreads><iothreadids><iothread id='1'/><iothread id='7'/></iothreadids>")
+                .getBytes(StandardCharsets.UTF_8), PLAN, "kvm", REQUEST);
+
+        assertThat(xml).contains("<iothreadpin cpuset=\"4\" iothread=\"7\"/>").doesNotContain("iothread=\"2\"");
+    }
+
+    @Test
+    void aPlanForAnotherVcpuCountThanTheDomainsIsRefused() {
+        assertThatThrownBy(() -> DomainXmlPatcher.patch(DEFINABLE_DOMAIN.replace(">2</vcpu>", ">3</vcpu>")
+                .getBytes(StandardCharsets.UTF_8), PLAN, "kvm", REQUEST))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.key()).isEqualTo("vcpus"))
+                .hasMessageContaining("the plan places 2 vCPUs but the domain's <vcpu> is 3");
     }
 
     @Test

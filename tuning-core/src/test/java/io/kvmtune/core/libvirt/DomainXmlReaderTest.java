@@ -141,4 +141,15 @@ class DomainXmlReaderTest {
                 + "\"/></metadata></domain>");
         assertThat(d.tuning()).isEqualTo(Optional.of(new TuningMetadata(Map.of(), Map.of())));
     }
+
+    @Test
+    void kvmtuneMetadataOfAnotherNamespaceVersionIsRefusedNotIgnored() {
+        String xml = "<domain><name>g</name><uuid>u</uuid><metadata>"
+                + "<k:tuning xmlns:k='https://kvmtune.io/xmlns/tuning/2.0'><k:flavor-spec key='hw:cpu_policy'>dedicated"
+                + "</k:flavor-spec></k:tuning></metadata></domain>";
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DomainXmlReader.read(
+                xml.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .isInstanceOf(io.kvmtune.core.InvalidInputException.class)
+                .hasMessageContaining("namespace https://kvmtune.io/xmlns/tuning/2.0 is not one this kvmtune reads");
+    }
 }

@@ -14,9 +14,11 @@ import io.kvmtune.core.spec.CpuMode;
 import io.kvmtune.core.spec.EmulatorThreadsPolicy;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -34,6 +36,7 @@ class PlanXmlTest {
     @Test
     void realtimeGuestRendersAsNovaWritesIt() {
         assertThat(PlanXml.render(realtimePlan(), "kvm")).isEqualTo("""
+                <iothreads>1</iothreads>
                 <cputune>
                   <vcpupin cpuset="4" vcpu="0"/>
                   <vcpupin cpuset="5" vcpu="1"/>
@@ -66,6 +69,7 @@ class PlanXmlTest {
                 policy("4-7", null), host(1, 8, 1), CpuSet.empty());
 
         assertThat(PlanXml.render(plan, "kvm")).isEqualTo("""
+                <iothreads>1</iothreads>
                 <cputune>
                   <vcpupin cpuset="4" vcpu="0"/>
                   <vcpupin cpuset="5" vcpu="1"/>
@@ -79,6 +83,11 @@ class PlanXmlTest {
                 </clock>
                 <cpu match="exact" mode="host-model"/>
                 """);
+    }
+
+    @Test
+    void theFragmentsPastedIntoADomainAreValidForLibvirt(@TempDir Path dir) {
+        VirtXmlValidate.assertValidFragments(PlanXml.render(realtimePlan(), "kvm"), 4, dir);
     }
 
     @Test

@@ -27,7 +27,7 @@ class PlanTableTest {
                 isolated emulator pCPU: none
                 reserved pCPUs:         none
                 memory:                 locked, nosharepages
-                hpet:                   absent
+                hpet:                   false (<timer name='hpet' present='no'/>)
                 cpu:                    host-model
 
                 reasons:

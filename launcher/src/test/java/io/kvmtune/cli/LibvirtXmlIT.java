@@ -1,0 +1,113 @@
+package io.kvmtune.cli;
+
+import static io.kvmtune.cli.CommandRun.kvmtune;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.kvmtune.cli.hook.TaskState;
+import io.kvmtune.core.apply.LibvirtTestDomain;
+import io.kvmtune.core.cpu.CpuSet;
+import io.kvmtune.core.libvirt.VirtXmlValidate;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What {@code kvmtune xml} writes, defined and started on the real libvirtd (issue 13, items 5 to
+ * 7): every IO thread pinned with the emulator threads and the clock's offset kept, a
+ * {@code --vcpus} that disagrees with the domain refused, and the fragments pasted into a
+ * domain accepted. Every XML is checked with {@code virt-xml-validate} first.
+ */
+class LibvirtXmlIT {
+
+    private static final String DOMAIN = """
+            <domain type='kvm'>
+              <name>xml</name>
+              <memory unit='MiB'>64</memory>
+              <vcpu placement='static'>2</vcpu>
+              <iothreads>2</iothreads>
+              <os><type arch='x86_64' machine='pc'>hvm</type></os>
+              <clock offset='localtime'/>
+              <on_poweroff>destroy</on_poweroff>
+              <devices><emulator>/usr/bin/qemu-system-x86_64</emulator><memballoon model='none'/></devices>
+            </domain>
+            """;
+    private static final List<String> REQUEST = List.of("--flavor-spec", "hw:cpu_policy=mixed",
+            "--flavor-spec", "hw:cpu_dedicated_mask=^0");
+
+    @TempDir
+    Path dir;
+
+    private OperatorHost host;
+    private Path config;
+    private int shared;
+    private int dedicated;
+
+    @BeforeEach
+    void openHost() {
+        host = OperatorHost.open(dir);
+        CpuSet online = OperatorHost.online();
+        assumeTrue(online.size() >= 2, "needs 2 CPUs: one shared, one dedicated");
+        shared = online.first();
+        dedicated = online.last();
+        config = host.config("[compute]\ncpu_shared_set = " + shared + "\ncpu_dedicated_set = " + dedicated + "\n");
+    }
+
+    @AfterEach
+    void closeHost() {
+        if (host != null) {
+            host.close();
+        }
+    }
+
+    private CommandRun xml(String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of("xml", "--config", config.toString(), "--claims", "none"));
+        args.addAll(REQUEST);
+        args.addAll(List.of(more));
+        return kvmtune(args.toArray(String[]::new));
+    }
+
+    @Test
+    void everyIoThreadIsPinnedWithTheEmulatorsAndTheClockKeepsItsLocalTimeOffset() throws Exception {
+        Path file = Files.writeString(dir.resolve("domain.xml"), DOMAIN);
+        CommandRun patched = xml("--domain-xml", file.toString());
+        assertThat(patched.status()).as(patched.err()).isZero();
+        VirtXmlValidate.assertValidDomain(patched.out(), dir);
+
+        LibvirtTestDomain d = host.startXml("xml", patched.out());
+
+        List<TaskState> io = TaskState.all(d.pid()).stream().filter(t -> t.comm().startsWith("IO iothread")).toList();
+        assertThat(io).extracting(TaskState::comm).containsExactlyInAnyOrder("IO iothread1", "IO iothread2");
+        for (TaskState t : io) {
+            assertThat(t.cpusAllowed()).as(t.toString()).isEqualTo(CpuSet.of(shared));
+        }
+        assertThat(LibvirtTestDomain.virsh("dumpxml", d.name()).output()).contains("<clock offset='localtime'>");
+    }
+
+    @Test
+    void aVcpuCountThatDisagreesWithTheDomainIsRefused() throws Exception {
+        Path file = Files.writeString(dir.resolve("domain.xml"), DOMAIN);
+        CommandRun refused = xml("--domain-xml", file.toString(), "--vcpus", "1");
+        assertThat(refused.status()).as(refused.out() + refused.err()).isEqualTo(2);
+        assertThat(refused.err()).contains("the plan places 1 vCPUs but the domain's <vcpu> is 2");
+    }
+
+    @Test
+    void theFragmentsPastedIntoADomainDefineAndStart() throws Exception {
+        CommandRun fragments = xml("--vcpus", "2");
+        assertThat(fragments.status()).as(fragments.err()).isZero();
+        String domain = VirtXmlValidate.pasted(fragments.out(), 2, "paste");
+        VirtXmlValidate.assertValidDomain(domain, dir);
+
+        LibvirtTestDomain d = host.startXml("paste", domain);
+
+
+        TaskState vcpu1 = TaskState.all(d.pid()).stream().filter(t -> t.comm().equals("CPU 1/KVM")).findFirst()
+                .orElseThrow();
+        assertThat(vcpu1.cpusAllowed()).isEqualTo(CpuSet.of(dedicated));
+    }
+}

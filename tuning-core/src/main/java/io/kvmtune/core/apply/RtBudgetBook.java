@@ -1,0 +1,340 @@
+package io.kvmtune.core.apply;
+
+import io.kvmtune.core.InvalidInputException;
+import io.kvmtune.core.apply.RestoreItem.Outcome;
+import io.kvmtune.core.cgroup.CgroupException;
+import io.kvmtune.core.cgroup.CgroupFile;
+import io.kvmtune.core.cgroup.CgroupFs;
+import io.kvmtune.core.cgroup.CgroupGroup;
+import io.kvmtune.core.cgroup.RtBudgets;
+import io.kvmtune.core.cgroup.RtGroupBudget;
+import io.kvmtune.core.cgroup.RtRuntimeAllocator;
+import io.kvmtune.core.cgroup.RtShares;
+import io.kvmtune.core.cgroup.RtWrite;
+import io.kvmtune.core.claims.ProcessProbe;
+import io.kvmtune.core.files.AtomicFile;
+import io.kvmtune.core.json.Json;
+import io.kvmtune.core.json.JsonException;
+import io.kvmtune.core.json.JsonObject;
+import io.kvmtune.core.qemu.ThreadIdentity;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The realtime runtime kvmtune has given to realtime vCPU groups, shared by every kvmtune process
+ * on the host: which QEMU holds which groups, and what each group it raised had before
+ * ({@code rt-budgets.json} beside the apply records).
+ *
+ * <p>Every change re-shares the runtime the hierarchy allows equally among all realtime vCPU
+ * groups of all guests ({@link RtShares}): a guest that starts lowers the others' share, one that
+ * stops raises it, and when the last one goes every group is written back to exactly the value it
+ * had before kvmtune first raised it. Holders whose QEMU has exited are dropped by every change.
+ *
+ * <p>Changes serialise on an advisory lock of {@code rt-budgets.json.lock}, which the kernel
+ * drops if its holder dies; the file is replaced atomically.
+ */
+final class RtBudgetBook {
+
+    static final String FILE_NAME = "rt-budgets.json";
+    private static final int FORMAT = 1;
+    private static final int WRITE_ATTEMPTS = 40;
+    private static final long WRITE_RETRY_MILLIS = 50;
+
+    private final Path file;
+    private final Path lockFile;
+    private final CgroupFs cgroups;
+    private final ProcessProbe probe;
+
+    RtBudgetBook(Path dir, CgroupFs cgroups, ProcessProbe probe) {
+        this.file = dir.resolve(FILE_NAME);
+        this.lockFile = dir.resolve(FILE_NAME + ".lock");
+        this.cgroups = cgroups;
+        this.probe = probe;
+    }
+
+    /** One QEMU's realtime vCPU groups. */
+    private record Holder(ThreadIdentity process, List<CgroupGroup> leaves) {
+    }
+
+    /** The book: the groups' values before kvmtune, and the holders. */
+    private record State(Map<CgroupGroup, Long> baselines, List<Holder> holders) {
+    }
+
+    /**
+     * What a change did.
+     *
+     * @param perLeafUs the runtime each realtime vCPU group on the host has now (0 when none is left)
+     * @param periodUs the period it is measured in
+     * @param writes the {@code cpu.rt_runtime_us} writes done, in order
+     * @param dropped holders whose QEMU had exited, dropped on the way
+     */
+    record Change(long perLeafUs, long periodUs, List<RtWrite> writes, List<ThreadIdentity> dropped) {
+    }
+
+    /** The groups {@code owner} holds, if it holds any. */
+    Optional<List<CgroupGroup>> leavesOf(ThreadIdentity owner) {
+        return read().holders().stream().filter(h -> h.process().equals(owner)).findFirst().map(Holder::leaves);
+    }
+
+    /**
+     * What {@link #hold} would write, without writing: for a dry run, and to refuse a guest that
+     * does not fit before anything is changed.
+     *
+     * @throws io.kvmtune.core.DoesNotFitException when not every group can get runtime
+     */
+    Change preview(ThreadIdentity owner, List<CgroupGroup> leaves, OptionalLong fixedUs) {
+        State state = withHolder(live(read()), owner, leaves);
+        return rebalance(state, fixedUs, false);
+    }
+
+    /**
+     * Makes {@code owner} hold {@code leaves} (replacing what it held) and shares the runtime anew.
+     *
+     * @throws io.kvmtune.core.DoesNotFitException when not every group can get runtime (nothing written)
+     * @throws CgroupException when the kernel refuses a write; the writes done are undone first
+     */
+    Change hold(ThreadIdentity owner, List<CgroupGroup> leaves, OptionalLong fixedUs) {
+        return transact(state -> {
+            State next = withHolder(state, owner, leaves);
+            return new Result(next, rebalance(next, fixedUs, true));
+        });
+    }
+
+    /**
+     * Gives back what {@code owner} held: its groups (those still there) go back to their values
+     * before kvmtune, and the others share the runtime freed.
+     *
+     * @return one item per group written back or found gone
+     */
+    List<RestoreItem> release(ThreadIdentity owner) {
+        Change change = transact(state -> {
+            List<Holder> rest = state.holders().stream().filter(h -> !h.process().equals(owner)).toList();
+            State next = new State(state.baselines(), rest);
+            return new Result(next, rebalance(next, OptionalLong.empty(), true));
+        });
+        List<RestoreItem> items = new ArrayList<>();
+        for (RtWrite w : change.writes()) {
+            items.add(new RestoreItem(w.file().toString(), Outcome.RESTORED, Long.toString(w.toUs())));
+        }
+        return items;
+    }
+
+    /** Drops holders whose QEMU has exited and shares their runtime among the others (or gives it all back). */
+    Change dropExited() {
+        return transact(state -> new Result(state, rebalance(state, OptionalLong.empty(), true)));
+    }
+
+    private record Result(State state, Change change) {
+    }
+
+    private State withHolder(State state, ThreadIdentity owner, List<CgroupGroup> leaves) {
+        List<Holder> holders = new ArrayList<>(state.holders().stream().filter(h -> !h.process().equals(owner)).toList());
+        if (!leaves.isEmpty()) {
+            holders.add(new Holder(owner, List.copyOf(leaves)));
+        }
+        return new State(state.baselines(), holders);
+    }
+
+    /** The state without holders whose QEMU has exited, and without groups that were removed. */
+    private State live(State state) {
+        List<Holder> holders = new ArrayList<>();
+        for (Holder h : state.holders()) {
+            if (probe.isAlive(h.process())) {
+                List<CgroupGroup> present = h.leaves().stream().filter(cgroups::exists).toList();
+                if (!present.isEmpty()) {
+                    holders.add(new Holder(h.process(), present));
+                }
+            }
+        }
+        return new State(state.baselines(), holders);
+    }
+
+    /**
+     * Shares the runtime among the holders' groups; groups no longer held go back to their
+     * baselines. Writes when {@code write}; the state's baselines are completed with the values
+     * of groups raised for the first time (and emptied of groups given back).
+     */
+    private Change rebalance(State state, OptionalLong fixedUs, boolean write) {
+        RtRuntimeAllocator reader = new RtRuntimeAllocator(cgroups);
+        Set<CgroupGroup> leaves = new LinkedHashSet<>();
+        state.holders().forEach(h -> leaves.addAll(h.leaves()));
+        // Groups raised before that no holder needs now go back to their baselines, in the same
+        // computation, so that the runtime they free counts for the others at once.
+        List<CgroupGroup> givenBack = state.baselines().keySet().stream()
+                .filter(g -> !leaves.contains(g) && leaves.stream().noneMatch(l -> isAncestor(g, l))).toList();
+        Map<CgroupGroup, RtGroupBudget> managed = new LinkedHashMap<>();
+        Optional<RtGroupBudget> root = Optional.empty();
+        List<CgroupGroup> starts = new ArrayList<>(leaves);
+        givenBack.stream().filter(cgroups::exists).forEach(starts::add);
+        for (CgroupGroup start : starts) {
+            for (Optional<CgroupGroup> g = Optional.of(start); g.isPresent(); g = g.get().parent()) {
+                if (g.get().isRoot()) {
+                    root = Optional.of(reader.budget(g.get()));
+                } else if (!managed.containsKey(g.get())) {
+                    managed.put(g.get(), reader.budget(g.get()));
+                }
+            }
+        }
+        Map<CgroupGroup, Long> current = new HashMap<>();
+        managed.forEach((g, b) -> current.put(g, b.runtimeUs()));
+        Map<CgroupGroup, Long> targets = new HashMap<>();
+        long perLeaf = 0;
+        long period = root.map(RtGroupBudget::periodUs).orElse(0L);
+        if (root.isPresent()) {
+            RtShares.Shares shares = RtShares.share(root.get(), managed, leaves, state.baselines(), fixedUs);
+            targets.putAll(shares.targets());
+            perLeaf = leaves.isEmpty() ? 0 : shares.perLeafUs();
+        }
+        List<RtWrite> writes = RtShares.ordered(targets, current);
+        if (write) {
+            for (RtWrite w : writes) {
+                state.baselines().putIfAbsent(w.group(), w.fromUs());
+            }
+            givenBack.forEach(state.baselines()::remove);
+            perform(writes);
+        }
+        return new Change(perLeaf, period, writes, List.of());
+    }
+
+    private static boolean isAncestor(CgroupGroup ancestor, CgroupGroup of) {
+        for (Optional<CgroupGroup> g = of.parent(); g.isPresent(); g = g.get().parent()) {
+            if (g.get().equals(ancestor)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Writes in order; on a refusal, undoes the writes done (in reverse) and rethrows. */
+    private void perform(List<RtWrite> writes) {
+        List<RtWrite> done = new ArrayList<>();
+        try {
+            for (RtWrite w : writes) {
+                write(w);
+                done.add(w);
+            }
+        } catch (CgroupException e) {
+            for (RtWrite w : done.reversed()) {
+                try {
+                    cgroups.write(w.file(), Long.toString(w.fromUs()));
+                } catch (CgroupException undo) {
+                    e.addSuppressed(undo);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * One write. A write the kernel refuses is tried again for a while: a group libvirt has just
+     * removed (a guest that stopped) keeps its runtime counted in its parent until the kernel has
+     * taken it offline, a moment after its directory is gone.
+     */
+    private void write(RtWrite w) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                cgroups.write(w.file(), Long.toString(w.toUs()));
+                return;
+            } catch (CgroupException e) {
+                if (e.gone() || attempt >= WRITE_ATTEMPTS) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(WRITE_RETRY_MILLIS);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    e.addSuppressed(interrupted);
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private Change transact(Function<State, Result> change) {
+        try {
+            Files.createDirectories(file.getParent());
+            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    FileLock lock = channel.lock()) {
+                State before = read();
+                State live = live(before);
+                List<ThreadIdentity> dropped = before.holders().stream().map(Holder::process)
+                        .filter(p -> live.holders().stream().noneMatch(h -> h.process().equals(p))).toList();
+                Result result = change.apply(new State(new LinkedHashMap<>(live.baselines()), live.holders()));
+                save(result.state());
+                Change c = result.change();
+                return new Change(c.perLeafUs(), c.periodUs(), c.writes(), dropped);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot update the realtime budget book " + file, e);
+        }
+    }
+
+    private void save(State state) throws IOException {
+        if (state.holders().isEmpty() && state.baselines().isEmpty()) {
+            Files.deleteIfExists(file);
+            return;
+        }
+        List<Object> baselines = new ArrayList<>();
+        state.baselines().forEach((g, v) -> baselines.add(Map.of("file", g.file(RtBudgets.RUNTIME_FILE), "value", v)));
+        List<Object> holders = new ArrayList<>();
+        for (Holder h : state.holders()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("pid", h.process().tid());
+            m.put("start_time", h.process().startTime());
+            m.put("groups", h.leaves().stream().map(g -> g.file(RtBudgets.RUNTIME_FILE)).toList());
+            holders.add(m);
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("format", FORMAT);
+        doc.put("baselines", baselines);
+        doc.put("holders", holders);
+        AtomicFile.write(file, (Json.pretty(doc) + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private State read() {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return new State(new LinkedHashMap<>(), List.of());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the realtime budget book " + file, e);
+        }
+        try {
+            JsonObject doc = Json.parseObject(text);
+            if (doc.intValue("format") != FORMAT) {
+                throw new IllegalArgumentException("format " + doc.intValue("format") + " is not " + FORMAT);
+            }
+            Map<CgroupGroup, Long> baselines = new LinkedHashMap<>();
+            for (JsonObject b : doc.objects("baselines")) {
+                baselines.put(CgroupFile.fromJson(b.object("file")).group(), b.integer("value"));
+            }
+            List<Holder> holders = new ArrayList<>();
+            for (JsonObject h : doc.objects("holders")) {
+                holders.add(new Holder(new ThreadIdentity(h.intValue("pid"), h.integer("start_time")),
+                        h.objects("groups").stream().map(g -> CgroupFile.fromJson(g).group()).toList()));
+            }
+            return new State(baselines, holders);
+        } catch (JsonException | IllegalArgumentException | ClassCastException e) {
+            throw InvalidInputException.invalid("rt-budgets", file.toString(), file + " is not a valid realtime budget"
+                    + " book: " + e.getMessage());
+        }
+    }
+}
