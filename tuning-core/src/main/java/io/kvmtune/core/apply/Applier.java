@@ -29,7 +29,13 @@ import java.util.Set;
  * gets affinity and scheduling only.
  *
  * <p>Threads created after the guest was discovered are not touched: discover again and apply
- * again (applying is idempotent: a second apply of the same plan changes nothing and says so).
+ * again (applying is idempotent: a second apply of the same plan changes nothing and says so), or
+ * {@link #applyToThreads} to just those threads, as the agent does when they are born.
+ *
+ * <p>Whatever calls it (the libvirt hook, {@code kvmtune apply}, the agent), one applier at a time
+ * changes a guest: {@link #apply}, {@link #applyToThreads} and {@link #restore} hold the guest's
+ * lock ({@link GuestLock}) while they work, and a second caller changes nothing and gets
+ * {@link ApplyFailedException#guestBusy()}.
  */
 public final class Applier {
 
@@ -61,7 +67,40 @@ public final class Applier {
      * @throws ApplyFailedException when applying failed; everything changed was put back
      */
     public ApplyReport apply(TuningPlan plan, QemuGuest guest, ApplyOptions options) {
-        return new ApplyRun(threads, memory, cgroups, records, plan, guest, options).run();
+        return run(plan, guest, ThreadTargets.of(plan, guest), options);
+    }
+
+    /**
+     * Applies {@code plan} to the threads {@code guest} lists and to no other: the threads the
+     * agent saw being born (a vCPU named {@code CPU n/KVM} a moment ago, a hot-plugged one) or
+     * found drifted. Unlike {@link #apply}, the plan's other vCPUs need not be among them, nor
+     * exist yet. Everything else is {@link #apply}'s: the guest lock, the survey, the record
+     * (merged into the guest's earlier one, so {@code restore} still goes back to the state before
+     * kvmtune first touched each thread), the changes, the read-back and the rollback.
+     *
+     * @throws InvalidInputException when a listed vCPU is not in the plan (nothing changed)
+     * @throws ApplyFailedException as {@link #apply}
+     */
+    public ApplyReport applyToThreads(TuningPlan plan, QemuGuest guest, ApplyOptions options) {
+        return run(plan, guest, ThreadTargets.ofListed(plan, guest), options);
+    }
+
+    private ApplyReport run(TuningPlan plan, QemuGuest guest, List<ThreadTarget> targets, ApplyOptions options) {
+        ApplyRun run = new ApplyRun(threads, memory, cgroups, records, plan, guest, targets, options);
+        if (options.dryRun()) {
+            return run.run();
+        }
+        try (GuestLock lock = GuestLock.acquire(records.dir(), guest.pid())) {
+            return run.run();
+        }
+    }
+
+    /**
+     * Forgets the per-guest lock file of QEMU {@code pid}, once that process has exited and its
+     * record is gone: no apply can name it any more.
+     */
+    public void forgetExited(int pid) {
+        GuestLock.forget(records.dir(), pid);
     }
 
     /**
@@ -72,12 +111,14 @@ public final class Applier {
      */
     public RestoreReport restore(int pid) {
         ApplyRecord record = requireRecord(pid);
-        RestoreReport report = new Restorer(threads, memory, cgroups)
-                .restore(pid, new LiveThreads(threads).alive(record.process()), record.snapshot());
-        if (report.complete()) {
-            records.delete(pid);
+        try (GuestLock lock = GuestLock.acquire(records.dir(), pid)) {
+            RestoreReport report = new Restorer(threads, memory, cgroups)
+                    .restore(pid, new LiveThreads(threads).alive(record.process()), record.snapshot());
+            if (report.complete()) {
+                records.delete(pid);
+            }
+            return report;
         }
-        return report;
     }
 
     /**

@@ -23,8 +23,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * One attempt to apply a plan to a guest: survey, save the record, change, read back, and on any
- * failure put everything back. Used once, by {@link Applier#apply}.
+ * One attempt to apply a plan to a guest's threads: survey, save the record, change, read back,
+ * and on any failure put everything back. Used once, by {@link Applier#apply} or
+ * {@link Applier#applyToThreads}, under the guest's lock.
  */
 final class ApplyRun {
 
@@ -36,6 +37,7 @@ final class ApplyRun {
     private final RecordStore records;
     private final TuningPlan plan;
     private final QemuGuest guest;
+    private final List<ThreadTarget> targets;
     private final ApplyOptions options;
 
     private final LiveThreads liveThreads;
@@ -77,7 +79,7 @@ final class ApplyRun {
     }
 
     ApplyRun(ThreadControl threads, MemoryControl memory, CgroupFs cgroups, RecordStore records, TuningPlan plan,
-            QemuGuest guest, ApplyOptions options) {
+            QemuGuest guest, List<ThreadTarget> targets, ApplyOptions options) {
         this.threads = threads;
         this.liveThreads = new LiveThreads(threads);
         this.memory = memory;
@@ -85,6 +87,7 @@ final class ApplyRun {
         this.records = records;
         this.plan = plan;
         this.guest = guest;
+        this.targets = targets;
         this.options = options;
     }
 
@@ -97,7 +100,6 @@ final class ApplyRun {
     }
 
     private ApplyReport runPinned() {
-        List<ThreadTarget> targets = ThreadTargets.of(plan, guest);
         try {
             boolean threadGroups = mayUseThreadGroups();
             targets.forEach(t -> survey(t, threadGroups));

@@ -26,6 +26,23 @@ public final class ThreadTargets {
      *     guest's: a plan for another guest must not be half applied
      */
     public static List<ThreadTarget> of(TuningPlan plan, QemuGuest guest) {
+        List<ThreadTarget> targets = ofListed(plan, guest);
+        long vcpus = targets.stream().filter(t -> t.thread().role() instanceof ThreadRole.Vcpu).count();
+        if (vcpus != plan.vcpus().size()) {
+            throw mismatch(plan, guest, "the guest has " + vcpus + " vCPU threads");
+        }
+        return targets;
+    }
+
+    /**
+     * The targets of the threads {@code guest} lists, which may be some of its threads only (new
+     * ones, drifted ones): every listed vCPU must be in the plan, but not every planned vCPU
+     * must be listed.
+     *
+     * @throws InvalidInputException (key {@code plan}) for a vCPU the plan does not place, or
+     *     listed twice
+     */
+    public static List<ThreadTarget> ofListed(TuningPlan plan, QemuGuest guest) {
         List<ThreadTarget> targets = new ArrayList<>(guest.threads().size());
         BitSet seen = new BitSet();
         for (QemuThread t : guest.threads()) {
@@ -43,9 +60,6 @@ public final class ThreadTargets {
                 }
                 case ThreadRole.IoThread _, ThreadRole.Emulator _ -> targets.add(emulator(plan, t));
             }
-        }
-        if (seen.cardinality() != plan.vcpus().size()) {
-            throw mismatch(plan, guest, "the guest has " + seen.cardinality() + " vCPU threads");
         }
         return targets;
     }
