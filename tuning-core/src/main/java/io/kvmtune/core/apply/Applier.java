@@ -9,6 +9,7 @@ import io.kvmtune.core.plan.TuningPlan;
 import io.kvmtune.core.qemu.ProcFs;
 import io.kvmtune.core.qemu.QemuGuest;
 import io.kvmtune.core.qemu.QemuThread;
+import io.kvmtune.core.qemu.ThreadIdentity;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -179,6 +180,15 @@ public final class Applier {
             rows.add(new ThreadRow(t, live.read(t.identity()), group));
         }
         return rows;
+    }
+
+    /**
+     * The affinity and scheduling of thread {@code identity} as the kernel has them now; empty
+     * when it has exited or its id names another thread. Two system calls and a start-time check:
+     * what the agent reads of every tuned thread on each check.
+     */
+    public Optional<ThreadState> state(ThreadIdentity identity) {
+        return new LiveThreads(threads).read(identity);
     }
 
     /** The record saved by the last apply to process {@code pid}, if any. */

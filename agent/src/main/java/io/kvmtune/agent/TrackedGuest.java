@@ -1,0 +1,53 @@
+package io.kvmtune.agent;
+
+import io.kvmtune.core.qemu.QemuGuest;
+import io.kvmtune.core.qemu.QemuThread;
+import io.kvmtune.core.qemu.ThreadIdentity;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * A QEMU with a kept plan, as the agent follows it: the threads it watches, those still to be
+ * tuned, and when each new thread was born. Used by the agent's event thread only.
+ */
+final class TrackedGuest {
+
+    final ThreadIdentity process;
+    final KeptPlan kept;
+    /** Watched threads by tid, in tid order for stable status output. */
+    final Map<Integer, TunedThread> tuned = new TreeMap<>();
+    /** Named threads not tuned yet (another applier held the guest, or applying failed), by tid. */
+    final Map<Integer, QemuThread> pending = new TreeMap<>();
+    /** Fork timestamps ({@code CLOCK_MONOTONIC}) of threads not tuned yet, by tid. */
+    final Map<Integer, Long> bornAtNs = new HashMap<>();
+    /** The last drift seen per tid, so a drift left in place (report mode) is counted once. */
+    final Map<Integer, Drift> lastDrift = new HashMap<>();
+
+    TrackedGuest(ThreadIdentity process, KeptPlan kept) {
+        this.process = process;
+        this.kept = kept;
+    }
+
+    int pid() {
+        return process.tid();
+    }
+
+    String name() {
+        return kept.name();
+    }
+
+    /** The guest as {@code Applier} takes it, listing just {@code threads}. */
+    QemuGuest with(List<QemuThread> threads) {
+        return new QemuGuest(process, Optional.of(kept.name()), threads);
+    }
+
+    void forget(int tid) {
+        tuned.remove(tid);
+        pending.remove(tid);
+        bornAtNs.remove(tid);
+        lastDrift.remove(tid);
+    }
+}
