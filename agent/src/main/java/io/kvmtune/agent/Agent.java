@@ -98,6 +98,9 @@ public final class Agent implements AutoCloseable {
                 ? settings.checkInterval().dividedBy(2) : MAX_RECEIVE_WAIT;
         Agent agent = new Agent(settings, new AgentLog(logTo), ProcConnector.open(wait));
         try {
+            long warm = ApplyWarmup.run(settings.stateDir());
+            agent.log.info("apply path warmed up (" + ApplyWarmup.ROUNDS + " applies to a thread of its own; the last took "
+                    + warm + " us)");
             agent.scan("scan");
             agent.publish();
             agent.statusServer = StatusServer.start(settings.statusSocket(), agent.status::get, agent.log);
