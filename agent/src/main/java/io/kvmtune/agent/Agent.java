@@ -290,7 +290,7 @@ public final class Agent implements AutoCloseable {
     private void tune(TrackedGuest g, List<QemuThread> threads, String trigger) {
         List<ThreadTarget> targets;
         try {
-            targets = ThreadTargets.ofListed(g.kept.plan(), g.with(threads));
+            targets = ThreadTargets.of(g.kept.plan(), g.with(threads));
         } catch (InvalidInputException e) {
             metrics.failures.labelValues("invalid").inc();
             log.warn("guest " + g.name() + ": " + e.getMessage());

@@ -3,10 +3,13 @@ package io.kvmtune.cli;
 import io.kvmtune.cli.hook.HookSettings;
 import io.kvmtune.core.apply.Applier;
 import io.kvmtune.core.apply.ApplyOptions;
+import io.kvmtune.core.claims.ClaimsLedger;
+import io.kvmtune.core.cpu.CpuSet;
 import io.kvmtune.core.plan.TuningPlan;
 import io.kvmtune.core.qemu.DiscoveredGuest;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Function;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,6 +20,9 @@ import picocli.CommandLine.ParameterException;
  * {@code kvmtune apply}: apply a plan to a running QEMU, verify, roll back on failure. The plan is
  * a file, or planned here from request options; without {@code --vcpus} the guest's own vCPU
  * count is used, and the guest's own claim (a libvirt domain's) is not in the way of its plan.
+ * Unless {@code --claims none} or {@code --dry-run}, the plan's pCPUs are claimed in the ledger
+ * for the QEMU (given back if the apply is rolled back), after the state of exited QEMUs was
+ * cleaned up.
  */
 @Command(name = "apply", description = "Apply a plan to a running QEMU; verify; roll back on failure.")
 final class ApplyCommand extends Subcommand {
@@ -49,20 +55,37 @@ final class ApplyCommand extends Subcommand {
                     + " --image-prop) exclude each other");
         }
         HookSettings paths = HookSettings.fromSystemProperties();
+        Optional<Path> claims = request.claimsFileOr(paths.claimsFile());
+        if (!dryRun) {
+            StaleCleanups.run(paths, claims, err());
+        }
         DiscoveredGuest found = target.discover(paths, Optional.ofNullable(qmp), force);
-        TuningPlan chosen = plan != null ? InputFiles.plan("--plan", plan) : planFor(found);
+        Function<CpuSet, TuningPlan> planAround = plan != null ? fixed(InputFiles.plan("--plan", plan))
+                : taken -> planFor(found, taken);
         ApplyOptions options = ApplyOptions.defaults().withStrict(strict).withDryRun(dryRun);
         if (qmp != null) {
             options = options.withQmpSocket(qmp.toAbsolutePath().toString());
         }
-        return ApplyOutput.applyAndReport(Applier.system(paths.records()), chosen, found.guest(), options, format(),
-                out(), err());
+        Applier applier = Applier.system(paths.records());
+        if (dryRun || claims.isEmpty()) {
+            CpuSet others = claims.map(f -> ClaimsLedger.at(f).claimedPcpus(found.commandLine().uuid().orElse(null)))
+                    .orElse(CpuSet.empty());
+            return ApplyOutput.applyAndReport(applier, planAround.apply(others), found.guest(), options, format(),
+                    out(), err());
+        }
+        return ApplyOutput.applyClaimedAndReport(applier, ClaimsLedger.at(claims.get()), found, planAround, options,
+                format(), out(), err());
     }
 
-    private TuningPlan planFor(DiscoveredGuest found) {
+    /** A plan file: checked against the pCPUs others hold when claimed, never re-planned. */
+    private static Function<CpuSet, TuningPlan> fixed(TuningPlan given) {
+        return taken -> given;
+    }
+
+    private TuningPlan planFor(DiscoveredGuest found, CpuSet claimedByOthers) {
         HostInputs host = request.host(global.configFile());
-        int vcpus = request.vcpusOr(found.guest().vcpus().size());
-        return host.plan(host.request(request.flavorSpecs(), request.imageProps(), vcpus),
-                request.claimedByOthers(found.commandLine().uuid()));
+        // Planned for the most vCPUs the QEMU can have, so that those plugged in later have a place.
+        int vcpus = request.vcpusOr(found.commandLine().maxVcpus().orElse(found.guest().vcpus().size()));
+        return host.plan(host.request(request.flavorSpecs(), request.imageProps(), vcpus), claimedByOthers);
     }
 }

@@ -4,11 +4,15 @@ import io.kvmtune.core.apply.Applier;
 import io.kvmtune.core.apply.ApplyFailedException;
 import io.kvmtune.core.apply.ApplyOptions;
 import io.kvmtune.core.apply.ApplyReport;
+import io.kvmtune.core.claims.ClaimsLedger;
+import io.kvmtune.core.cpu.CpuSet;
 import io.kvmtune.core.json.Json;
 import io.kvmtune.core.plan.TuningPlan;
+import io.kvmtune.core.qemu.DiscoveredGuest;
 import io.kvmtune.core.qemu.QemuGuest;
 import java.io.PrintWriter;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * What {@code kvmtune apply} prints: the apply report, or after a failed apply CLI.md's error line
@@ -31,6 +35,28 @@ final class ApplyOutput {
         }
         out.print(format == OutputFormat.JSON ? Json.pretty(report) + "\n" : ThreadTables.apply(report));
         return ExitStatus.OK;
+    }
+
+    /**
+     * Claims the pCPUs of the plan {@code planAround} gives for {@code found} (see
+     * {@link ApplyClaim}), applies it and prints the report; a rolled-back apply gives the claim
+     * back.
+     */
+    static ExitStatus applyClaimedAndReport(Applier applier, ClaimsLedger ledger, DiscoveredGuest found,
+            Function<CpuSet, TuningPlan> planAround, ApplyOptions options, OutputFormat format, PrintWriter out,
+            PrintWriter err) {
+        ApplyClaim.Claimed claimed = ApplyClaim.take(ledger, found, planAround);
+        ExitStatus status;
+        try {
+            status = applyAndReport(applier, claimed.plan(), found.guest(), options, format, out, err);
+        } catch (RuntimeException e) {
+            claimed.claim().undo();
+            throw e;
+        }
+        if (status != ExitStatus.OK) {
+            claimed.claim().undo();
+        }
+        return status;
     }
 
     /**

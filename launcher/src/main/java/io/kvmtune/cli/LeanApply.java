@@ -25,7 +25,8 @@ import java.util.Set;
  * {@code --qmp}, {@code --domain}, request options, {@code --opt=value}, a value it would have to
  * interpret) leaves the arguments to picocli, which parses every form and reports usage errors. The
  * work is {@link ApplyCommand}'s, in the same order (discover, read the plan, apply), through the
- * same {@link ApplyOutput} and {@link Failure#report}, so both ways print and exit alike.
+ * same {@link ApplyOutput} and {@link Failure#report}, so both ways print and exit alike: it
+ * cleans up exited QEMUs' state and claims the plan's pCPUs in the default ledger.
  */
 final class LeanApply {
 
@@ -87,10 +88,17 @@ final class LeanApply {
         NativeWarmup.start();
         try {
             HookSettings paths = HookSettings.fromSystemProperties();
+            if (!dryRun) {
+                StaleCleanups.run(paths, Optional.of(paths.claimsFile()), err);
+            }
             DiscoveredGuest found = paths.discovery().discover(pid, Optional.empty(), force);
             TuningPlan chosen = InputFiles.plan("--plan", plan);
             ApplyOptions options = ApplyOptions.defaults().withStrict(strict).withDryRun(dryRun);
-            return ApplyOutput.applyAndReport(Applier.system(paths.records()), chosen, found.guest(), options, format,
+            Applier applier = Applier.system(paths.records());
+            if (dryRun) {
+                return ApplyOutput.applyAndReport(applier, chosen, found.guest(), options, format, out, err).code();
+            }
+            return ApplyOutput.applyClaimedAndReport(applier, paths.ledger(), found, taken -> chosen, options, format,
                     out, err).code();
         } catch (RuntimeException e) {
             return Failure.report(e, out, err, format == OutputFormat.JSON);

@@ -76,6 +76,11 @@ public final class RequestOptions {
         return claims.equals("none") ? Optional.empty() : Optional.of(Path.of(claims));
     }
 
+    /** The claims ledger to respect: {@code --claims}, else {@code fallback}; empty for {@code --claims none}. */
+    public Optional<Path> claimsFileOr(Path fallback) {
+        return claims == null ? Optional.of(fallback) : claimsFile();
+    }
+
     /** The host this request is planned on: {@code --topology} and the configuration file. */
     public HostInputs host(Optional<Path> config) {
         return HostInputs.read(config, topologyFile(), Path.of("/"));

@@ -4,6 +4,7 @@ import io.kvmtune.cli.hook.HookSettings;
 import io.kvmtune.core.apply.Applier;
 import io.kvmtune.core.apply.ApplyRecord;
 import io.kvmtune.core.apply.CommandLineCheck;
+import io.kvmtune.core.apply.ThreadTargets;
 import io.kvmtune.core.json.Json;
 import io.kvmtune.core.plan.TuningPlan;
 import io.kvmtune.core.qemu.DiscoveredGuest;
@@ -22,9 +23,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code kvmtune verify}: compare a running QEMU with its plan; exit 1 and one line per
- * difference on drift. Without {@code --plan} the plan saved by {@code apply} is used, for the
- * threads apply found; with it, the guest's threads are discovered now (through the QMP socket
- * apply was given, if any). The HPET and guest CPU of the plan are compared with the QEMU's
+ * difference on drift. Without {@code --plan} the plan saved by {@code apply} is used; either
+ * way the guest's threads are discovered now (through the QMP socket apply was given, if any),
+ * so a vCPU plugged in since the apply and not tuned is a difference, and a planned vCPU that is
+ * not plugged in is listed as absent ({@code absent_vcpus}), which is not one. The HPET and guest CPU of the plan are compared with the QEMU's
  * command line ({@link CommandLineCheck}); what that cannot decide is listed under
  * {@code not_compared} in the JSON output.
  */
@@ -42,19 +44,32 @@ final class VerifyCommand extends Subcommand {
         HookSettings paths = HookSettings.fromSystemProperties();
         Applier applier = Applier.system(paths.records());
         int pid = target.pid(paths);
-        List<String> differences;
+        List<String> differences = new ArrayList<>();
         Optional<CommandLineCheck> startup;
+        List<Integer> absent = List.of();
         if (plan == null) {
-            differences = new ArrayList<>(applier.verify(pid));
-            ApplyRecord record = applier.record(pid).orElseThrow();
+            Optional<ApplyRecord> saved = applier.record(pid);
+            if (saved.isEmpty()) {
+                applier.verify(pid); // throws NoApplyRecord
+            }
+            ApplyRecord record = saved.orElseThrow();
             startup = commandLine(new ProcFs(paths.procRoot()), record.process())
                     .map(c -> CommandLineCheck.of(record.plan(), c));
+            if (startup.isPresent()) {
+                // Discovered again, so that vCPUs plugged in since the apply are compared too.
+                DiscoveredGuest now = target.discover(paths, record.qmpSocket().map(Path::of), true);
+                differences.addAll(applier.verify(pid, now.guest()));
+                absent = ThreadTargets.absentVcpus(record.plan(), now.guest());
+            } else {
+                differences.addAll(applier.verify(pid)); // the QEMU has exited: says so
+            }
         } else {
             Optional<Path> qmp = applier.record(pid).flatMap(ApplyRecord::qmpSocket).map(Path::of);
             DiscoveredGuest found = target.discover(paths, qmp, true);
             TuningPlan planned = InputFiles.plan("--plan", plan);
-            differences = new ArrayList<>(applier.verify(planned, found.guest()));
+            differences.addAll(applier.verify(planned, found.guest()));
             startup = Optional.of(CommandLineCheck.of(planned, found.commandLine()));
+            absent = ThreadTargets.absentVcpus(planned, found.guest());
         }
         startup.ifPresent(c -> differences.addAll(c.differences()));
         if (format() == OutputFormat.JSON) {
@@ -62,14 +77,24 @@ final class VerifyCommand extends Subcommand {
             m.put("pid", pid);
             m.put("as_planned", differences.isEmpty());
             m.put("differences", differences);
+            m.put("absent_vcpus", absent);
             m.put("not_compared", startup.map(CommandLineCheck::notCompared).orElse(List.of()));
             out().println(Json.pretty(m));
         } else if (differences.isEmpty()) {
-            out().println("QEMU pid " + pid + " is as planned");
+            out().println("QEMU pid " + pid + " is as planned" + absentNote(absent));
         } else {
             differences.forEach(out()::println);
+            if (!absent.isEmpty()) {
+                out().println(absentNote(absent).strip());
+            }
         }
         return differences.isEmpty() ? ExitStatus.OK : ExitStatus.DIFFERENCE;
+    }
+
+    /** Planned vCPUs that are not plugged in: absent, not a difference. */
+    private static String absentNote(List<Integer> absent) {
+        return absent.isEmpty() ? "" : " (planned vCPU " + absent.stream().map(String::valueOf)
+                .collect(java.util.stream.Collectors.joining(", ")) + " not plugged in: absent, not a difference)";
     }
 
     /**

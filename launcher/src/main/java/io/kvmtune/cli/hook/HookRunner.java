@@ -13,6 +13,7 @@ import io.kvmtune.core.apply.ApplyOptions;
 import io.kvmtune.core.apply.ApplyReport;
 import io.kvmtune.core.apply.CommandLineCheck;
 import io.kvmtune.core.apply.RestoreReport;
+import io.kvmtune.core.apply.StaleState;
 import io.kvmtune.core.claims.Claim;
 import io.kvmtune.core.claims.ClaimResult;
 import io.kvmtune.core.claims.ClaimsLedger;
@@ -39,6 +40,8 @@ import java.util.Optional;
  *   <li>{@code stopped}, {@code release}: put back what the apply record says (realtime runtime
  *       given to libvirt's cgroups, cpusets), give back the claim, forget the plan. Idempotent:
  *       libvirt calls both, and the second finds nothing left to do.
+ *   <li>{@code prepare} and {@code started} (first) and {@code release} (last) clean up what QEMUs
+ *       that exited without a hook left behind ({@link StaleState}), and log each cleanup.
  *   <li>{@code reconnect}: verify and re-apply when something drifted. A failure is logged but does
  *       not fail the hook: libvirt would kill a guest that has been running all along.
  * </ul>
@@ -65,6 +68,7 @@ final class HookRunner {
 
     /** Plans under the ledger's lock, so that concurrent starts never get the same pCPU, and keeps the plan. */
     private PreparedDomain prepare(DomainDescription domain) {
+        cleanUpStale();
         TuningMetadata tuning = domain.tuning().orElseThrow();
         String uuid = domain.uuid().orElseThrow();
         PreparedDomains prepared = settings.prepared();
@@ -84,6 +88,7 @@ final class HookRunner {
     }
 
     private void started(DomainDescription domain) {
+        cleanUpStale();
         PreparedDomain prepared = preparedPlan(domain);
         DiscoveredGuest found = discover(domain);
         ThreadIdentity qemu = found.guest().process();
@@ -150,6 +155,12 @@ final class HookRunner {
         if (decided.isPresent()) {
             prepared.delete(uuid);
         }
+        cleanUpStale();
+    }
+
+    /** The state of QEMUs that exited while no hook put it back (see {@link StaleState}), logged. */
+    private void cleanUpStale() {
+        new StaleState(applier(), Optional.of(settings.ledger())).cleanUp().forEach(c -> log.action("cleaned up " + c));
     }
 
     /** Puts back what the apply record of {@code qemu} says; the process is normally gone by now. */

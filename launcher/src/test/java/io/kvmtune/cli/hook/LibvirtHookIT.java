@@ -22,6 +22,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,10 +49,20 @@ class LibvirtHookIT {
     @TempDir
     Path dir;
 
-    @Test
-    void aDomainWithKvmtuneMetadataIsTunedAtStartAndReleasedAtStop() throws Exception {
-        Path checkout = checkout();
-        Path startLibvirtd = checkout.resolve("scripts/start-libvirtd");
+    private Path checkout;
+    private Path startLibvirtd;
+    private int shared;
+    private int dedicated;
+    private DirectorySnapshot hooksBefore;
+    private DirectorySnapshot etcBefore;
+    private boolean daemonHadHooks;
+    private final List<String> domains = new ArrayList<>();
+
+    /** Installs the hook of this checkout with a host configuration for this host, and restarts libvirtd. */
+    @BeforeEach
+    void installHook() throws Exception {
+        checkout = checkout();
+        startLibvirtd = checkout.resolve("scripts/start-libvirtd");
         assumeTrue(isRoot(), "needs root: installs a libvirt hook and restarts libvirtd");
         assumeTrue(ThrowawayGuest.binary().isPresent(), "qemu-system-x86_64 is not installed");
         assumeTrue(Files.isRegularFile(checkout.resolve("launcher/target/kvmtune.jar")),
@@ -58,66 +70,150 @@ class LibvirtHookIT {
         assumeTrue(LibvirtTestDomain.libvirtAvailable(startLibvirtd), "libvirtd does not answer and cannot be started");
         CpuSet online = CpuSet.parse(Files.readString(Path.of("/sys/devices/system/cpu/online")).strip());
         assumeTrue(online.size() >= 2, "needs at least 2 online CPUs: one shared, one dedicated");
-        int shared = online.first();
-        int dedicated = online.last();
+        shared = online.first();
+        dedicated = online.last();
 
-        DirectorySnapshot hooksBefore = DirectorySnapshot.of(HOOKS);
-        DirectorySnapshot etcBefore = DirectorySnapshot.of(ETC_KVMTUNE);
-        boolean daemonHadHooks = hasExecutableHook();
-        String name = "kvmtune-hook-it-" + ProcessHandle.current().pid();
-        String uuid = UUID.randomUUID().toString();
-        try {
-            Files.createDirectories(ETC_KVMTUNE);
-            Files.writeString(ConfigLocation.KVMTUNE_CONF, "[compute]\ncpu_shared_set = " + shared
-                    + "\ncpu_dedicated_set = " + dedicated + "\n");
-            Run install = run(List.of(checkout.resolve("kvmtune").toString(), "hook", "install"));
-            assertThat(install.status()).as(install.output()).isZero();
-            assertThat(Files.readString(HOOKS.resolve("qemu.d/50-kvmtune"))).contains(checkout.resolve("kvmtune").toString());
-            Run restart = run(List.of(startLibvirtd.toString(), "--restart"));
-            assertThat(restart.status()).as(restart.output()).isZero();
+        hooksBefore = DirectorySnapshot.of(HOOKS);
+        etcBefore = DirectorySnapshot.of(ETC_KVMTUNE);
+        daemonHadHooks = hasExecutableHook();
+        Files.createDirectories(ETC_KVMTUNE);
+        Files.writeString(ConfigLocation.KVMTUNE_CONF, "[compute]\ncpu_shared_set = " + shared
+                + "\ncpu_dedicated_set = " + dedicated + "\n");
+        Run install = run(List.of(checkout.resolve("kvmtune").toString(), "hook", "install"));
+        assertThat(install.status()).as(install.output()).isZero();
+        assertThat(Files.readString(HOOKS.resolve("qemu.d/50-kvmtune"))).contains(checkout.resolve("kvmtune").toString());
+        restartLibvirtd();
+    }
 
-            Path xml = Files.writeString(dir.resolve(name + ".xml"), domainXml(name, uuid));
-            assertThat(virsh("define", xml.toString()).exitCode()).isZero();
-            LibvirtTestDomain.Result started = virsh("start", name, "--paused");
-            assertThat(started.exitCode()).as("virsh start: " + started.output()).isZero();
+    private void restartLibvirtd() throws Exception {
+        Run restart = run(List.of(startLibvirtd.toString(), "--restart"));
+        assertThat(restart.status()).as(restart.output()).isZero();
+    }
 
-            int pid = Integer.parseInt(Files.readString(Path.of("/run/libvirt/qemu/" + name + ".pid")).strip());
-            List<TaskState> tasks = TaskState.all(pid);
-            assertThat(tasks).extracting(TaskState::comm).contains("CPU 0/KVM", "CPU 1/KVM");
-            for (TaskState t : tasks) {
-                if (t.comm().equals("CPU 1/KVM")) {
-                    assertThat(t.cpusAllowed()).as(t.toString()).isEqualTo(CpuSet.of(dedicated));
-                    assertThat(t.policy()).as(t.toString()).isEqualTo(TaskState.SCHED_FIFO);
-                    assertThat(t.rtPriority()).as(t.toString()).isEqualTo(1);
-                } else {
-                    // vCPU 0 and every emulator thread: the shared set, SCHED_OTHER.
-                    assertThat(t.cpusAllowed()).as(t.toString()).isEqualTo(CpuSet.of(shared));
-                    assertThat(t.policy()).as(t.toString()).isEqualTo(TaskState.SCHED_OTHER);
-                }
-            }
-            Claim claim = claimOf(uuid).orElseThrow();
-            assertThat(claim.pcpus()).isEqualTo(CpuSet.of(dedicated));
-            assertThat(claim.process()).map(p -> p.tid()).contains(pid);
-            assertThat(new RecordStore(RecordStore.DEFAULT_DIR).file(pid)).exists();
-
-            LibvirtTestDomain.Result destroyed = virsh("destroy", name);
-            assertThat(destroyed.exitCode()).as(destroyed.output()).isZero();
-            assertThat(claimOf(uuid)).as("the claim is released at stop").isEmpty();
-            assertThat(new RecordStore(RecordStore.DEFAULT_DIR).file(pid)).as("restored at stop").doesNotExist();
-            assertThat(new PreparedDomains(RecordStore.DEFAULT_DIR.resolve("domains")).load(uuid)).isEmpty();
-            assertThat(virsh("undefine", name).exitCode()).isZero();
-        } finally {
+    /** Every domain destroyed and undefined, the hook uninstalled, libvirt's hooks and /etc/kvmtune as found. */
+    @AfterEach
+    void uninstallHook() throws Exception {
+        if (hooksBefore == null) {
+            return;
+        }
+        for (String name : domains) {
             virsh("destroy", name);
             virsh("undefine", name);
-            run(List.of(checkout.resolve("kvmtune").toString(), "hook", "uninstall"));
-            hooksBefore.restore();
-            etcBefore.restore();
-            if (!daemonHadHooks) {
-                run(List.of(startLibvirtd.toString(), "--restart")); // so that the daemon forgets the hook again
-            }
+        }
+        run(List.of(checkout.resolve("kvmtune").toString(), "hook", "uninstall"));
+        hooksBefore.restore();
+        etcBefore.restore();
+        if (!daemonHadHooks) {
+            run(List.of(startLibvirtd.toString(), "--restart")); // so that the daemon forgets the hook again
         }
         assertThat(hooksBefore.unchanged()).as("libvirt's hooks directory is as it was").isTrue();
         assertThat(etcBefore.unchanged()).as("/etc/kvmtune is as it was").isTrue();
+    }
+
+    private String define(String shortName, String xml) throws IOException {
+        String name = "kvmtune-hook-it-" + ProcessHandle.current().pid() + "-" + shortName;
+        domains.add(name);
+        Path file = Files.writeString(dir.resolve(name + ".xml"), xml.replace("@NAME@", name));
+        LibvirtTestDomain.Result defined = virsh("define", file.toString());
+        assertThat(defined.exitCode()).as(defined.output()).isZero();
+        return name;
+    }
+
+    private static int pidOf(String name) throws IOException {
+        return Integer.parseInt(Files.readString(Path.of("/run/libvirt/qemu/" + name + ".pid")).strip());
+    }
+
+    private static TaskState thread(int pid, String comm) throws IOException {
+        return TaskState.all(pid).stream().filter(t -> t.comm().equals(comm)).findFirst()
+                .orElseThrow(() -> new AssertionError("QEMU pid " + pid + " has no thread " + comm));
+    }
+
+    @Test
+    void aDomainWithKvmtuneMetadataIsTunedAtStartAndReleasedAtStop() throws Exception {
+        String uuid = UUID.randomUUID().toString();
+        String name = define("rt", domainXml("@NAME@", uuid));
+        LibvirtTestDomain.Result started = virsh("start", name, "--paused");
+        assertThat(started.exitCode()).as("virsh start: " + started.output()).isZero();
+
+        int pid = pidOf(name);
+        List<TaskState> tasks = TaskState.all(pid);
+        assertThat(tasks).extracting(TaskState::comm).contains("CPU 0/KVM", "CPU 1/KVM");
+        for (TaskState t : tasks) {
+            if (t.comm().equals("CPU 1/KVM")) {
+                assertThat(t.cpusAllowed()).as(t.toString()).isEqualTo(CpuSet.of(dedicated));
+                assertThat(t.policy()).as(t.toString()).isEqualTo(TaskState.SCHED_FIFO);
+                assertThat(t.rtPriority()).as(t.toString()).isEqualTo(1);
+            } else {
+                // vCPU 0 and every emulator thread: the shared set, SCHED_OTHER.
+                assertThat(t.cpusAllowed()).as(t.toString()).isEqualTo(CpuSet.of(shared));
+                assertThat(t.policy()).as(t.toString()).isEqualTo(TaskState.SCHED_OTHER);
+            }
+        }
+        Claim claim = claimOf(uuid).orElseThrow();
+        assertThat(claim.pcpus()).isEqualTo(CpuSet.of(dedicated));
+        assertThat(claim.process()).map(p -> p.tid()).contains(pid);
+        assertThat(new RecordStore(RecordStore.DEFAULT_DIR).file(pid)).exists();
+
+        LibvirtTestDomain.Result destroyed = virsh("destroy", name);
+        assertThat(destroyed.exitCode()).as(destroyed.output()).isZero();
+        assertThat(claimOf(uuid)).as("the claim is released at stop").isEmpty();
+        assertThat(new RecordStore(RecordStore.DEFAULT_DIR).file(pid)).as("restored at stop").doesNotExist();
+        assertThat(new PreparedDomains(RecordStore.DEFAULT_DIR.resolve("domains")).load(uuid)).isEmpty();
+        assertThat(virsh("undefine", name).exitCode()).isZero();
+    }
+
+    /**
+     * Issue 13, items 1 and 2 through the hook: a domain that allows vCPU hotplug starts tuned
+     * (planned for its maximum of 2, applied to the one vCPU it starts with); the vCPU plugged in
+     * later is tuned by the {@code reconnect} hook when libvirtd restarts.
+     */
+    @Test
+    void aHotplugDomainStartsTunedAndReconnectTunesTheVcpuPluggedInSince() throws Exception {
+        String uuid = UUID.randomUUID().toString();
+        String name = define("hot", """
+                <domain type='kvm'>
+                  <name>@NAME@</name>
+                  <uuid>%s</uuid>
+                  <metadata>
+                    <kvmtune:tuning xmlns:kvmtune='%s'>
+                      <kvmtune:flavor-spec key='hw:cpu_policy'>mixed</kvmtune:flavor-spec>
+                      <kvmtune:flavor-spec key='hw:cpu_dedicated_mask'>^0</kvmtune:flavor-spec>
+                    </kvmtune:tuning>
+                  </metadata>
+                  <memory unit='MiB'>64</memory>
+                  <vcpu placement='static' current='1'>2</vcpu>
+                  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+                  <clock offset='utc'><timer name='hpet' present='no'/></clock>
+                  <on_poweroff>destroy</on_poweroff>
+                  <devices>
+                    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+                    <memballoon model='none'/>
+                  </devices>
+                </domain>
+                """.formatted(uuid, NAMESPACE));
+        LibvirtTestDomain.Result started = virsh("start", name, "--paused");
+        assertThat(started.exitCode()).as("virsh start: " + started.output()).isZero();
+        int pid = pidOf(name);
+        assertThat(thread(pid, "CPU 0/KVM").cpusAllowed()).isEqualTo(CpuSet.of(shared));
+        assertThat(claimOf(uuid).orElseThrow().pcpus()).as("the plugged-out vCPU's pCPU is claimed")
+                .isEqualTo(CpuSet.of(dedicated));
+
+        LibvirtTestDomain.Result plugged = virsh("setvcpus", name, "2", "--live");
+        assertThat(plugged.exitCode()).as(plugged.output()).isZero();
+        assertThat(thread(pid, "CPU 1/KVM").cpusAllowed()).as("not tuned yet").isNotEqualTo(CpuSet.of(dedicated));
+
+        restartLibvirtd();
+
+        // libvirtd answers before its reconnect threads (and their hooks) are done.
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!thread(pid, "CPU 1/KVM").cpusAllowed().equals(CpuSet.of(dedicated)) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(thread(pid, "CPU 1/KVM").cpusAllowed()).as("tuned by the reconnect hook").isEqualTo(CpuSet.of(dedicated));
+        assertThat(thread(pid, "CPU 0/KVM").cpusAllowed()).isEqualTo(CpuSet.of(shared));
+        assertThat(virsh("destroy", name).exitCode()).isZero();
+        assertThat(claimOf(uuid)).isEmpty();
+        assertThat(new RecordStore(RecordStore.DEFAULT_DIR).file(pid)).as("restored at stop").doesNotExist();
     }
 
     private static String domainXml(String name, String uuid) {

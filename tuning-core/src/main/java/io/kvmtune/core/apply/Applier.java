@@ -30,8 +30,11 @@ import java.util.Set;
  * gets affinity and scheduling only.
  *
  * <p>Threads created after the guest was discovered are not touched: discover again and apply
- * again (applying is idempotent: a second apply of the same plan changes nothing and says so), or
- * {@link #applyToThreads} to just those threads, as the agent does when they are born.
+ * again (applying is idempotent: a second apply of the same plan changes nothing and says so).
+ * That is how vCPUs plugged in later are tuned: {@link #reapply} applies the saved plan to the
+ * threads the guest has now, {@link #applyToThreads} to just the threads listed, as the agent does
+ * when they are born. A plan covers the guest's maximum vCPU count; vCPUs not plugged in are
+ * absent, not a difference.
  *
  * <p>Whatever calls it (the libvirt hook, {@code kvmtune apply}, the agent), one applier at a time
  * changes a guest: {@link #apply}, {@link #applyToThreads} and {@link #restore} hold the guest's
@@ -83,7 +86,7 @@ public final class Applier {
      * @throws ApplyFailedException as {@link #apply}
      */
     public ApplyReport applyToThreads(TuningPlan plan, QemuGuest guest, ApplyOptions options) {
-        return run(plan, guest, ThreadTargets.ofListed(plan, guest), options);
+        return run(plan, guest, ThreadTargets.of(plan, guest), options);
     }
 
     private ApplyReport run(TuningPlan plan, QemuGuest guest, List<ThreadTarget> targets, ApplyOptions options) {
@@ -105,6 +108,28 @@ public final class Applier {
     }
 
     /**
+     * Applies the plan saved for {@code guest}'s QEMU again, to the threads it has now: vCPUs
+     * plugged in since (and threads changed behind kvmtune's back) are tuned, the rest is
+     * unchanged. The record keeps the state from before the first apply, completed with the new
+     * threads' state, so {@link #restore} still goes back to the start.
+     *
+     * @param guest the guest as discovered now
+     * @throws InvalidInputException (code {@code NoApplyRecord}) when nothing was applied to that
+     *     QEMU process (or its pid names another process now)
+     * @throws ApplyFailedException as {@link #apply}
+     */
+    public ApplyReport reapply(QemuGuest guest, ApplyOptions options) {
+        ApplyRecord record = requireRecord(guest.pid());
+        if (!record.process().equals(guest.process())) {
+            throw new InvalidInputException("NoApplyRecord", "pid", Integer.toString(guest.pid()), "the apply record"
+                    + " of pid " + guest.pid() + " in " + records.dir() + " is of another process (start time "
+                    + record.process().startTime() + ", not " + guest.process().startTime() + ")");
+        }
+        return apply(record.plan(), guest,
+                record.qmpSocket().map(options::withQmpSocket).orElse(options));
+    }
+
+    /**
      * Puts back the state saved before the first apply to process {@code pid} and, when all of
      * it could be put back (threads and groups that are gone count as done), removes the record.
      *
@@ -120,6 +145,58 @@ public final class Applier {
             }
             return report;
         }
+    }
+
+    /**
+     * Restores what was applied to every QEMU that has exited (or whose pid names another process
+     * now) and removes its record once everything still there is put back: the realtime runtime
+     * its vCPU groups were given above all, which would otherwise stay taken from the host.
+     *
+     * @return one entry per record of an exited QEMU; a record that cannot be read is reported
+     *     and left in place
+     */
+    public List<StaleCleanup> restoreExited() {
+        List<StaleCleanup> done = new ArrayList<>();
+        LiveThreads live = new LiveThreads(threads);
+        for (int pid : records.pids()) {
+            String subject = "apply record of QEMU pid " + pid;
+            Optional<ApplyRecord> record;
+            try {
+                record = records.load(pid);
+            } catch (InvalidInputException e) {
+                done.add(new StaleCleanup(subject, "left in place: " + e.getMessage(), false));
+                continue;
+            }
+            if (record.isEmpty() || live.alive(record.get().process())) {
+                continue;
+            }
+            RestoreReport report = restore(pid);
+            done.add(report.complete()
+                    ? new StaleCleanup(subject, "QEMU has exited; put back " + restoredCount(report)
+                            + " saved values still present and removed " + records.file(pid), true)
+                    : new StaleCleanup(subject, "QEMU has exited; could not put back " + report.failures()
+                            + ", the record stays for kvmtune restore --pid " + pid, false));
+        }
+        return done;
+    }
+
+    private static long restoredCount(RestoreReport report) {
+        return report.items().stream().filter(i -> i.outcome() == RestoreItem.Outcome.RESTORED).count();
+    }
+
+    /**
+     * Compares {@code guest}, as discovered now, with the plan saved when it was applied: unlike
+     * {@link #verify(int)} it sees vCPUs plugged in since.
+     *
+     * @return one line per difference; empty when everything is as planned
+     * @throws InvalidInputException (code {@code NoApplyRecord}) when nothing was applied to that pid
+     */
+    public List<String> verify(int pid, QemuGuest guest) {
+        ApplyRecord record = requireRecord(pid);
+        if (!record.process().equals(guest.process())) {
+            return verify(pid);
+        }
+        return verify(record.plan(), guest);
     }
 
     /**

@@ -12,8 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Apply records on disk, one file per QEMU process ({@code qemu-<pid>.json}).
@@ -42,6 +46,8 @@ public final class RecordStore {
 
     /** Where records live on a real host: tmpfs, so they vanish with the guests at reboot. */
     public static final Path DEFAULT_DIR = Path.of("/run/kvmtune");
+
+    private static final Pattern RECORD_NAME = Pattern.compile("qemu-([0-9]{1,9})\\.json");
 
     private final Path dir;
 
@@ -120,6 +126,18 @@ public final class RecordStore {
             return Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /** The pids that have a record here, in ascending order; none when the directory does not exist. */
+    public List<Integer> pids() {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(f -> RECORD_NAME.matcher(f.getFileName().toString()))
+                    .filter(Matcher::matches).map(m -> Integer.parseInt(m.group(1))).sorted().toList();
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the apply records in " + dir, e);
         }
     }
 

@@ -15,6 +15,10 @@ import java.util.List;
  * Maps a plan onto a guest's threads: each vCPU thread gets its placement, IO threads and the
  * other emulator threads get the emulator set under SCHED_OTHER, as libvirt's
  * {@code <emulatorpin>} and Nova's {@code <iothreadpin>} place them. Pure.
+ *
+ * <p>A plan covers the guest's maximum vCPU count, as libvirt's {@code <vcpupin>} does: a guest
+ * that allows vCPU hotplug runs fewer vCPU threads than planned, and the vCPUs not plugged in
+ * are simply absent until they are (then applying again tunes them).
  */
 public final class ThreadTargets {
 
@@ -22,27 +26,10 @@ public final class ThreadTargets {
     }
 
     /**
-     * @throws InvalidInputException (key {@code plan}) when the plan's vCPUs are not exactly the
-     *     guest's: a plan for another guest must not be half applied
+     * @throws InvalidInputException (key {@code plan}) when the guest has a vCPU the plan does not
+     *     place: a plan for another guest must not be half applied
      */
     public static List<ThreadTarget> of(TuningPlan plan, QemuGuest guest) {
-        List<ThreadTarget> targets = ofListed(plan, guest);
-        long vcpus = targets.stream().filter(t -> t.thread().role() instanceof ThreadRole.Vcpu).count();
-        if (vcpus != plan.vcpus().size()) {
-            throw mismatch(plan, guest, "the guest has " + vcpus + " vCPU threads");
-        }
-        return targets;
-    }
-
-    /**
-     * The targets of the threads {@code guest} lists, which may be some of its threads only (new
-     * ones, drifted ones): every listed vCPU must be in the plan, but not every planned vCPU
-     * must be listed.
-     *
-     * @throws InvalidInputException (key {@code plan}) for a vCPU the plan does not place, or
-     *     listed twice
-     */
-    public static List<ThreadTarget> ofListed(TuningPlan plan, QemuGuest guest) {
         List<ThreadTarget> targets = new ArrayList<>(guest.threads().size());
         BitSet seen = new BitSet();
         for (QemuThread t : guest.threads()) {
@@ -62,6 +49,19 @@ public final class ThreadTargets {
             }
         }
         return targets;
+    }
+
+    /** The vCPUs the plan places that the guest has no thread for: not plugged in (hotplug). */
+    public static List<Integer> absentVcpus(TuningPlan plan, QemuGuest guest) {
+        BitSet present = new BitSet();
+        for (QemuThread t : guest.vcpus()) {
+            present.set(((ThreadRole.Vcpu) t.role()).index());
+        }
+        List<Integer> absent = new ArrayList<>();
+        for (int i = present.nextClearBit(0); i < plan.vcpus().size(); i = present.nextClearBit(i + 1)) {
+            absent.add(i);
+        }
+        return absent;
     }
 
     private static ThreadTarget emulator(TuningPlan plan, QemuThread t) {

@@ -158,6 +158,20 @@ public final class ClaimsLedger {
         });
     }
 
+    /**
+     * Drops the claims of guests whose QEMU has exited and pending claims older than the grace
+     * period, without claiming anything.
+     *
+     * @return the claims dropped, for the caller to log
+     */
+    public synchronized List<Claim> reclaimStale() {
+        List<Claim> all = read();
+        if (live(all).size() == all.size()) {
+            return List.of(); // nothing stale: no lock, no write
+        }
+        return transact(this::dropStale);
+    }
+
     private <T> T transact(Function<Map<String, Claim>, T> change) {
         try {
             Files.createDirectories(file.getParent());

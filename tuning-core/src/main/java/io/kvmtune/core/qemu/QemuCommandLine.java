@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * What a running QEMU was told on its command line ({@code /proc/<pid>/cmdline}) about the things
@@ -116,6 +117,32 @@ public record QemuCommandLine(List<String> argv, Optional<String> name, boolean 
                 QemuOptionValue.bool(name.getOrDefault("debug-threads", "off")).orElse(false), uuid, machineType, hpet,
                 cpuOption.model, cpuOption.features, cpuOption.properties,
                 memLock.equals("on-fault") || QemuOptionValue.bool(memLock).orElse(false), qmpSockets);
+    }
+
+    /**
+     * The most vCPUs this QEMU can have: {@code maxcpus} of the last {@code -smp}, else its vCPU
+     * count ({@code -smp N} or {@code cpus=N}); empty without {@code -smp}. libvirt starts a domain
+     * with {@code <vcpu current='1'>2</vcpu>} as {@code -smp 1,maxcpus=2,...}: vCPUs up to the
+     * maximum can be plugged in while it runs.
+     */
+    public OptionalInt maxVcpus() {
+        String smp = null;
+        for (int i = 1; i + 1 < argv.size(); i++) {
+            String option = argv.get(i).startsWith("--") ? argv.get(i).substring(1) : argv.get(i);
+            if (option.equals("-smp")) {
+                smp = argv.get(++i);
+            }
+        }
+        if (smp == null) {
+            return OptionalInt.empty();
+        }
+        QemuOptionValue value = QemuOptionValue.parse(smp);
+        Optional<String> count = value.get("maxcpus", "").or(() -> value.get("cpus", "cpus"));
+        try {
+            return count.map(c -> OptionalInt.of(Integer.parseInt(c))).orElse(OptionalInt.empty());
+        } catch (NumberFormatException e) {
+            return OptionalInt.empty();
+        }
     }
 
     private static void merge(Map<String, String> into, String value, String impliedKey) {

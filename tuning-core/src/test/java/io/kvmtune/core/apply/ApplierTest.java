@@ -197,6 +197,29 @@ class ApplierTest {
     }
 
     @Test
+    void theStateOfAnExitedQemuIsCleanedUpByTheNextRunAndALiveOnesIsLeftAlone() {
+        applier().apply(plan, guest, ApplyOptions.defaults());
+        assertThat(applier().restoreExited()).as("QEMU still running").isEmpty();
+        assertThat(records.load(PID)).isPresent();
+        guest.threads().forEach(t -> threads.exit(t.tid()));
+        host.removeGroup("cpu/" + FakeCgroupHost.V1_GUEST);
+        host.removeGroup("cpuset/" + FakeCgroupHost.V1_GUEST);
+        host.removeGroup("cpuacct/" + FakeCgroupHost.V1_GUEST);
+
+        List<StaleCleanup> cleaned = new StaleState(new Applier(threads, threads, host.fs(),
+                new RecordStore(records.dir())), java.util.Optional.empty()).cleanUp();
+
+        assertThat(cleaned).singleElement().satisfies(c -> {
+            assertThat(c.complete()).isTrue();
+            assertThat(c.subject()).isEqualTo("apply record of QEMU pid " + PID);
+            assertThat(c.toString()).contains("QEMU has exited").contains("removed");
+        });
+        assertThat(host.read("cpu/machine/cpu.rt_runtime_us")).isEqualTo("0");
+        assertThat(records.load(PID)).isEmpty();
+        assertThat(applier().restoreExited()).as("nothing left the second time").isEmpty();
+    }
+
+    @Test
     void ioThreadsGetTheEmulatorSetInTheirOwnLibvirtGroup() {
         QemuThread io = new QemuThread(new ThreadIdentity(200, 7000), "IO iothread1",
                 new ThreadRole.IoThread("iothread1"));
@@ -360,6 +383,35 @@ class ApplierTest {
         assertThat(threads.state(105)).isEqualTo(new ThreadState(ONLINE, SchedSettings.normal()));
         assertThat(report.threads()).filteredOn(t -> t.identity().tid() == 105).singleElement()
                 .satisfies(t -> assertThat(t.gone()).isTrue());
+    }
+
+    @Test
+    void aPlanForMoreVcpusThanPluggedInTunesThosePresentAndReapplyTunesOnesPluggedInLater() {
+        QemuGuest pluggedIn = new QemuGuest(guest.process(), guest.name(), guest.threads().stream()
+                .filter(t -> !(t.role() instanceof ThreadRole.Vcpu v) || v.index() < 2).toList());
+
+        // A fixed realtime runtime per vCPU group leaves room for those plugged in later.
+        ApplyOptions options = ApplyOptions.defaults().withRtRuntimeUs(100_000);
+        applier().apply(plan, pluggedIn, options);
+
+        assertThat(ThreadTargets.absentVcpus(plan, pluggedIn)).containsExactly(2, 3);
+        assertThat(applier().verify(plan, pluggedIn)).as("absent vCPUs are no difference").isEmpty();
+        assertThat(threads.state(103)).as("vCPU 2 not plugged in: untouched").isEqualTo(originalThreads.get(103));
+        assertThat(applier().verify(plan, guest)).as("plugged in now, not tuned")
+                .anyMatch(d -> d.startsWith("vcpu2 tid 103 (CPU 2/KVM): affinity is 0-7, plan says 4"));
+
+        applier().reapply(guest, options);
+
+        assertThat(applier().verify(PID, guest)).isEmpty();
+        assertThat(threads.state(104).sched().label()).isEqualTo("fifo:1");
+        // vCPU 3 unplugged again: restore puts back the rest and reports it gone.
+        threads.exit(104);
+        RestoreReport report = applier().restore(PID);
+        assertThat(report.complete()).isTrue();
+        assertThat(report.items()).filteredOn(i -> i.what().startsWith("vcpu3 "))
+                .extracting(RestoreItem::outcome).containsOnly(Outcome.GONE);
+        originalThreads.remove(104);
+        assertThat(states()).isEqualTo(originalThreads);
     }
 
     @Test

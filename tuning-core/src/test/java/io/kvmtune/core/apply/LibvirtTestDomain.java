@@ -43,12 +43,21 @@ public final class LibvirtTestDomain implements AutoCloseable {
      *     domain is undefined again first
      */
     public static LibvirtTestDomain startPaused(String name, int vcpus, String cputune, Path workDir) {
-        String xml = """
+        return startPaused(name, domainXml(name, "<vcpu placement='static'>" + vcpus + "</vcpu><cputune>" + cputune
+                + "</cputune>"), workDir);
+    }
+
+    /**
+     * The XML of a small domain: no disks, no devices, 64 MiB, with {@code elements} (a
+     * {@code <vcpu>} at least; {@code <uuid>}, {@code <metadata>}, {@code <cputune>},
+     * {@code <clock>} ... as a test needs) after {@code <memory>}.
+     */
+    public static String domainXml(String name, String elements) {
+        return """
                 <domain type='kvm'>
                   <name>%s</name>
                   <memory unit='MiB'>64</memory>
-                  <vcpu placement='static'>%d</vcpu>
-                  <cputune>%s</cputune>
+                  %s
                   <os><type arch='x86_64' machine='pc'>hvm</type></os>
                   <on_poweroff>destroy</on_poweroff>
                   <devices>
@@ -56,24 +65,48 @@ public final class LibvirtTestDomain implements AutoCloseable {
                     <memballoon model='none'/>
                   </devices>
                 </domain>
-                """.formatted(name, vcpus, cputune);
+                """.formatted(name, elements);
+    }
+
+    /** Defines {@code name} from {@code xml} without starting it; {@link #close()} undefines it. */
+    public static LibvirtTestDomain define(String name, String xml, Path workDir) {
         Path file = workDir.resolve(name + ".xml");
         try {
             Files.writeString(file, xml);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        LibvirtTestDomain domain = new LibvirtTestDomain(name);
         Result defined = virsh("define", file.toString());
         if (defined.exitCode() != 0) {
             throw new IllegalStateException("virsh define failed: " + defined.output());
         }
-        Result started = virsh("start", name, "--paused");
+        return new LibvirtTestDomain(name);
+    }
+
+    /**
+     * Defines {@code name} from {@code xml} and starts it paused.
+     *
+     * @throws IllegalStateException with virsh's output when defining or starting fails; the
+     *     domain is undefined again first
+     */
+    public static LibvirtTestDomain startPaused(String name, String xml, Path workDir) {
+        LibvirtTestDomain domain = define(name, xml, workDir);
+        Result started = domain.start();
         if (started.exitCode() != 0) {
             domain.close();
             throw new IllegalStateException("virsh start failed: " + started.output());
         }
         return domain;
+    }
+
+    /** {@code virsh start --paused}: for a domain defined, or destroyed and to be started again. */
+    public Result start() {
+        return virsh("start", name, "--paused");
+    }
+
+    /** {@code virsh destroy}: QEMU is killed; the domain stays defined. */
+    public Result destroy() {
+        return virsh("destroy", name);
     }
 
     public String name() {

@@ -39,6 +39,15 @@ class QemuCommandLineTest {
     }
 
     @Test
+    void theMaximumVcpuCountIsMaxcpusOfTheLastSmpElseItsCount() {
+        assertThat(parse("qemu-system-x86_64", "-smp", "1,maxcpus=2,sockets=2,dies=1,cores=1,threads=1").maxVcpus())
+                .hasValue(2);
+        assertThat(parse("qemu-system-x86_64", "-smp", "4").maxVcpus()).hasValue(4);
+        assertThat(parse("qemu-system-x86_64", "-smp", "cpus=3", "--smp", "cpus=2,maxcpus=8").maxVcpus()).hasValue(8);
+        assertThat(parse("qemu-system-x86_64").maxVcpus()).isEmpty();
+    }
+
+    @Test
     void hpetDefaultsToOnForPcAndQ35AndIsUnknownElsewhere() {
         assertThat(parse("qemu-system-x86_64").hpet()).contains(true);
         assertThat(parse("/usr/bin/qemu-system-x86_64", "-M", "q35").hpet()).contains(true);
