@@ -8,6 +8,8 @@ import io.kvmtune.core.apply.ApplyReport;
 import io.kvmtune.core.apply.FileChange;
 import io.kvmtune.core.apply.PreparedDomains;
 import io.kvmtune.core.apply.RecordStore;
+import io.kvmtune.core.apply.StaleCleanup;
+import io.kvmtune.core.apply.StaleState;
 import io.kvmtune.core.apply.ThreadState;
 import io.kvmtune.core.apply.ThreadTarget;
 import io.kvmtune.core.apply.ThreadTargets;
@@ -63,6 +65,8 @@ public final class Agent implements AutoCloseable {
     private final ProcConnector connector;
     private final AgentMetrics metrics = new AgentMetrics();
     private final Map<Integer, TrackedGuest> guests = new HashMap<>();
+    /** QEMUs that exited but are not reaped yet: a zombie still has its /proc entry, cleanup waits for it to go. */
+    private final List<TrackedGuest> exitedUnreaped = new ArrayList<>();
     private final Map<String, Long> counters = new TreeMap<>();
     private final AtomicReference<AgentStatus> status = new AtomicReference<>();
     private final long startedEpochMillis = System.currentTimeMillis();
@@ -82,7 +86,7 @@ public final class Agent implements AutoCloseable {
         this.plans = new KeptPlans(prepared, records, proc);
         ClaimsLedger ledger = new ClaimsLedger(settings.claimsFile(), proc::stillSame, java.time.Clock.systemUTC(),
                 ClaimsLedger.DEFAULT_PENDING_GRACE);
-        this.cleanup = new ExitedGuestCleanup(applier, ledger, prepared);
+        this.cleanup = new ExitedGuestCleanup(applier, new StaleState(applier, Optional.of(ledger)));
     }
 
     /**
@@ -146,6 +150,9 @@ public final class Agent implements AutoCloseable {
             while (!stopping) {
                 for (ProcEvent e : connector.receive()) {
                     handle(e);
+                }
+                if (!exitedUnreaped.isEmpty()) {
+                    cleanUpReaped();
                 }
                 long now = System.nanoTime();
                 if (now - nextCheck >= 0) {
@@ -385,11 +392,32 @@ public final class Agent implements AutoCloseable {
         metrics.threadsTuned.remove(g.name(), "vcpu");
         metrics.threadsTuned.remove(g.name(), "iothread");
         metrics.threadsTuned.remove(g.name(), "emulator");
+        exitedUnreaped.add(g);
+        cleanUpReaped();
+    }
+
+    /**
+     * Cleans up after the exited QEMUs that are reaped by now (libvirtd or whoever started them
+     * waits for them at once): until then the kernel keeps a zombie under their pid, and the
+     * cleanup would take them for alive.
+     */
+    private void cleanUpReaped() {
+        for (TrackedGuest g : new ArrayList<>(exitedUnreaped)) {
+            if (proc.stillSame(g.process)) {
+                continue;
+            }
+            exitedUnreaped.remove(g);
+            cleanUp(g);
+        }
+    }
+
+    private void cleanUp(TrackedGuest g) {
         try {
-            List<String> done = cleanup.clean(g.process, g.kept.uuid());
+            List<StaleCleanup> done = cleanup.clean(g.process);
             metrics.cleanups.inc();
             log.info("guest " + g.name() + " (QEMU pid " + g.pid() + ") exited"
-                    + (done.isEmpty() ? "; nothing left to give back" : ": " + String.join("; ", done)));
+                    + (done.isEmpty() ? "; nothing left to give back" : ": " + String.join("; ",
+                            done.stream().map(StaleCleanup::toString).toList())));
         } catch (RuntimeException e) {
             log.warn("guest " + g.name() + " (QEMU pid " + g.pid() + ") exited; cleaning up failed: " + e.getMessage());
         }

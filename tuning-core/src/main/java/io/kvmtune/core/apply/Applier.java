@@ -170,7 +170,18 @@ public final class Applier {
             if (record.isEmpty() || live.alive(record.get().process())) {
                 continue;
             }
-            RestoreReport report = restore(pid);
+            RestoreReport report;
+            try {
+                report = restore(pid);
+            } catch (ApplyFailedException e) {
+                if (!e.guestBusy()) {
+                    throw e;
+                }
+                // another cleanup (the release hook, the agent) is restoring it right now
+                done.add(new StaleCleanup(subject, "left to the other kvmtune restoring it now", true));
+                continue;
+            }
+            GuestLock.forget(records.dir(), pid);
             done.add(report.complete()
                     ? new StaleCleanup(subject, "QEMU has exited; put back " + restoredCount(report)
                             + " saved values still present and removed " + records.file(pid), true)
