@@ -55,6 +55,10 @@ public final class Agent implements AutoCloseable {
     /** The backup scan of {@code /proc}: events are the way in, this only catches what they missed. */
     static final Duration SCAN_INTERVAL = Duration.ofSeconds(30);
     private static final Duration MAX_RECEIVE_WAIT = Duration.ofMillis(500);
+    /** How long after a guest's start or a new vCPU the agent keeps checking it closely. */
+    static final Duration SETTLE = Duration.ofSeconds(3);
+    /** How often it checks a settling guest. */
+    static final Duration SETTLE_POLL = Duration.ofMillis(5);
 
     private final AgentSettings settings;
     private final AgentLog log;
@@ -98,9 +102,7 @@ public final class Agent implements AutoCloseable {
      *     (not root, or a kernel without CONFIG_PROC_EVENTS)
      */
     public static Agent start(AgentSettings settings, PrintStream logTo) {
-        Duration wait = settings.checkInterval().dividedBy(2).compareTo(MAX_RECEIVE_WAIT) < 0
-                ? settings.checkInterval().dividedBy(2) : MAX_RECEIVE_WAIT;
-        Agent agent = new Agent(settings, new AgentLog(logTo), ProcConnector.open(wait));
+        Agent agent = new Agent(settings, new AgentLog(logTo), ProcConnector.open(receiveWait(settings.checkInterval())));
         try {
             long warm = ApplyWarmup.run(settings.stateDir());
             agent.log.info("apply path warmed up (" + ApplyWarmup.ROUNDS + " applies to a thread of its own; the last took "
@@ -126,6 +128,50 @@ public final class Agent implements AutoCloseable {
         return agent;
     }
 
+    /** Half the check interval, at most 500 ms: how long the loop waits for events when nothing is due. */
+    private static Duration receiveWait(Duration checkInterval) {
+        Duration half = checkInterval.dividedBy(2);
+        return half.compareTo(MAX_RECEIVE_WAIT) < 0 ? half : MAX_RECEIVE_WAIT;
+    }
+
+    private boolean settling(long now) {
+        for (TrackedGuest g : guests.values()) {
+            if (g.settling(now)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The close watch over starting guests: threads that could not be tuned yet are tried again,
+     * and tuned ones that changed (libvirt moving them into their cgroups resets their affinity on
+     * cgroup v1) are applied again at once. Not counted as drift: nobody changed a running guest.
+     */
+    private void settle() {
+        long now = System.nanoTime();
+        for (TrackedGuest g : new ArrayList<>(guests.values())) {
+            if (!g.settling(now)) {
+                continue;
+            }
+            if (!g.pending.isEmpty()) {
+                tune(g, new ArrayList<>(g.pending.values()), "settle");
+            }
+            List<QemuThread> moved = new ArrayList<>();
+            for (TunedThread t : new ArrayList<>(g.tuned.values())) {
+                Optional<ThreadState> state = applier.state(t.thread().identity());
+                if (state.isEmpty()) {
+                    untrack(g, t.thread().tid());
+                } else if (Drift.of(g.name(), t.target(), state.get(), 0).any()) {
+                    moved.add(t.thread());
+                }
+            }
+            if (!moved.isEmpty()) {
+                tune(g, moved, "settle");
+            }
+        }
+    }
+
     private static String hostPort(java.net.InetSocketAddress a) {
         String host = a.getAddress().getHostAddress();
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
@@ -146,13 +192,18 @@ public final class Agent implements AutoCloseable {
         long interval = settings.checkInterval().toNanos();
         long nextCheck = System.nanoTime() + interval;
         long nextScan = System.nanoTime() + SCAN_INTERVAL.toNanos();
+        Duration wait = receiveWait(settings.checkInterval());
         try {
             while (!stopping) {
-                for (ProcEvent e : connector.receive()) {
+                boolean settling = settling(System.nanoTime());
+                for (ProcEvent e : connector.receive(settling ? SETTLE_POLL : wait)) {
                     handle(e);
                 }
                 if (!exitedUnreaped.isEmpty()) {
                     cleanUpReaped();
+                }
+                if (settling) {
+                    settle();
                 }
                 long now = System.nanoTime();
                 if (now - nextCheck >= 0) {
@@ -263,6 +314,7 @@ public final class Agent implements AutoCloseable {
             return;
         }
         TrackedGuest g = new TrackedGuest(process, kept.get());
+        g.settleUntilNs = System.nanoTime() + SETTLE.toNanos();
         guests.put(pid, g);
         metrics.guests.set(guests.size());
         log.info("following guest " + g.name() + " (QEMU pid " + pid + ", plan from " + kept.get().source() + ")");
@@ -285,8 +337,12 @@ public final class Agent implements AutoCloseable {
             untrack(g, tid);
             return;
         }
-        tune(g, List.of(new QemuThread(new ThreadIdentity(tid, start.getAsLong()), comm, QemuDiscovery.roleOf(comm))),
-                trigger);
+        QemuThread thread = new QemuThread(new ThreadIdentity(tid, start.getAsLong()), comm, QemuDiscovery.roleOf(comm));
+        if (thread.role() instanceof io.kvmtune.core.qemu.ThreadRole.Vcpu) {
+            // a vCPU born into a running guest (hotplug): libvirt is about to place it
+            g.settleUntilNs = Math.max(g.settleUntilNs - System.nanoTime(), SETTLE.toNanos()) + System.nanoTime();
+        }
+        tune(g, List.of(thread), trigger);
     }
 
     /**
@@ -328,14 +384,24 @@ public final class Agent implements AutoCloseable {
                     + (System.nanoTime() - t0) / 1000 + " us");
         } catch (ApplyFailedException e) {
             metrics.failures.labelValues(e.guestBusy() ? "busy" : "failed").inc();
-            listed.forEach(t -> g.pending.put(t.tid(), t));
-            if (!e.guestBusy()) {
-                log.warn("guest " + g.name() + ": " + e.getMessage() + "; trying again on the next check");
-            }
+            pendingAfter(g, listed, e.guestBusy() ? "" : e.getMessage());
         } catch (RuntimeException e) {
             metrics.failures.labelValues("failed").inc();
-            listed.forEach(t -> g.pending.put(t.tid(), t));
-            log.warn("guest " + g.name() + ": applying to " + describe(listed) + " failed: " + e);
+            pendingAfter(g, listed, "applying to " + describe(listed) + " failed: " + e);
+        }
+    }
+
+    /** Keeps {@code threads} to be tried again; logs a failure unless the same one was logged last time. */
+    private void pendingAfter(TrackedGuest g, List<QemuThread> threads, String failure) {
+        boolean fresh = false;
+        for (QemuThread t : threads) {
+            g.pending.put(t.tid(), t);
+            fresh |= !failure.isEmpty() && !failure.equals(g.lastFailure.put(t.tid(), failure));
+        }
+        if (fresh) {
+            log.warn("guest " + g.name() + ": " + failure + "; trying again "
+                    + (g.settling(System.nanoTime()) ? "every " + SETTLE_POLL.toMillis() + " ms while it starts"
+                            : "on the next check"));
         }
     }
 
@@ -344,6 +410,7 @@ public final class Agent implements AutoCloseable {
         TunedThread previous = g.tuned.put(tid, new TunedThread(target, Clock.monotonicNanos()));
         g.pending.remove(tid);
         g.lastDrift.remove(tid);
+        g.lastFailure.remove(tid);
         Long born = g.bornAtNs.remove(tid);
         if (born != null && !trigger.equals("scan")) {
             metrics.untunedWindow.labelValues(AgentMetrics.roleKind(target.thread().role()))

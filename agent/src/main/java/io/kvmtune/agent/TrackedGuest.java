@@ -25,6 +25,15 @@ final class TrackedGuest {
     final Map<Integer, Long> bornAtNs = new HashMap<>();
     /** The last drift seen per tid, so a drift left in place (report mode) is counted once. */
     final Map<Integer, Drift> lastDrift = new HashMap<>();
+    /** The last failure to apply per tid, so a retry that fails alike is not logged again. */
+    final Map<Integer, String> lastFailure = new HashMap<>();
+    /**
+     * Until when ({@code System.nanoTime()}) the guest is starting or got a new vCPU: libvirt
+     * moves threads between its cgroups then, which on cgroup v1 resets their affinity, and
+     * creates the vCPU groups a realtime vCPU needs; the agent checks such a guest every few
+     * milliseconds meanwhile.
+     */
+    long settleUntilNs;
 
     TrackedGuest(ThreadIdentity process, KeptPlan kept) {
         this.process = process;
@@ -49,5 +58,10 @@ final class TrackedGuest {
         pending.remove(tid);
         bornAtNs.remove(tid);
         lastDrift.remove(tid);
+        lastFailure.remove(tid);
+    }
+
+    boolean settling(long nowNs) {
+        return nowNs - settleUntilNs < 0;
     }
 }

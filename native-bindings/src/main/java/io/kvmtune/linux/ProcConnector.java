@@ -33,6 +33,8 @@ public final class ProcConnector implements AutoCloseable {
     private final MemorySegment buffer;
     private final MemorySegment callState;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final MemorySegment timeout;
+    private long timeoutNanos = -1;
 
     private ProcConnector(int fd) {
         this.fd = fd;
@@ -40,6 +42,7 @@ public final class ProcConnector implements AutoCloseable {
         Arena arena = Arena.ofAuto();
         this.buffer = arena.allocate(BUFFER_BYTES, 8);
         this.callState = LinuxCalls.allocateCallState(arena);
+        this.timeout = timeval.allocate(arena);
     }
 
     /**
@@ -77,11 +80,7 @@ public final class ProcConnector implements AutoCloseable {
                 check(LinuxCalls.setsockopt(callState, fd, kvmtune_linux_h.SOL_SOCKET(), kvmtune_linux_h.SO_RCVBUF(),
                         size, (int) kvmtune_linux_h.C_INT.byteSize()), "setsockopt(SO_RCVBUF)");
             }
-            MemorySegment timeout = timeval.allocate(local);
-            timeval.tv_sec(timeout, receiveTimeout.toSeconds());
-            timeval.tv_usec(timeout, receiveTimeout.toNanosPart() / 1000);
-            check(LinuxCalls.setsockopt(callState, fd, kvmtune_linux_h.SOL_SOCKET(), kvmtune_linux_h.SO_RCVTIMEO(),
-                    timeout, (int) timeval.sizeof()), "setsockopt(SO_RCVTIMEO)");
+            setTimeout(receiveTimeout);
 
             MemorySegment address = sockaddr_nl.allocate(local);
             sockaddr_nl.nl_family(address, (short) kvmtune_linux_h.AF_NETLINK());
@@ -89,6 +88,31 @@ public final class ProcConnector implements AutoCloseable {
             check(LinuxCalls.bind(callState, fd, address, (int) sockaddr_nl.sizeof()), "bind");
             control(local, callState, kvmtune_linux_h.PROC_CN_MCAST_LISTEN());
         }
+    }
+
+    private void setTimeout(Duration receiveTimeout) {
+        long nanos = receiveTimeout.toNanos();
+        if (nanos == timeoutNanos) {
+            return;
+        }
+        timeval.tv_sec(timeout, receiveTimeout.toSeconds());
+        // 0 would mean "wait forever" to the kernel: a zero timeout becomes the shortest one
+        timeval.tv_usec(timeout, Math.max(receiveTimeout.toNanosPart() / 1000, receiveTimeout.toSeconds() == 0 ? 1 : 0));
+        check(LinuxCalls.setsockopt(callState, fd, kvmtune_linux_h.SOL_SOCKET(), kvmtune_linux_h.SO_RCVTIMEO(),
+                timeout, (int) timeval.sizeof()), "setsockopt(SO_RCVTIMEO)");
+        timeoutNanos = nanos;
+    }
+
+    /**
+     * {@link #receive()} waiting at most {@code timeout} instead of the timeout given at
+     * {@link #open}, and from now on (one {@code setsockopt} when it changes).
+     */
+    public List<ProcEvent> receive(Duration timeout) {
+        if (closed.get()) {
+            return List.of();
+        }
+        setTimeout(timeout);
+        return receive();
     }
 
     /** Sends {@code op} ({@code enum proc_cn_mcast_op}) to the process events connector. */
