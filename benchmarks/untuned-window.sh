@@ -10,6 +10,8 @@
 # The domain: 2 vCPUs, paused (-S: the SCHED_FIFO vCPU runs no guest code), hw:cpu_policy=mixed,
 # hw:cpu_realtime=yes, mask ^0 on a host configuration with the first CPU shared and the last one
 # dedicated: vCPU 0 on the shared CPU under SCHED_OTHER, vCPU 1 on the dedicated CPU under fifo:1.
+# Then STARTS more without libvirt (mode "bare"): the same QEMU started directly with the same plan
+# kept for its UUID, under the agent alone: the agent's own window, with no libvirt cgroup moves.
 # Prints each window, then per mode the count, median, p99 (nearest rank), max and timeouts, in us.
 # With --hotplug it then starts a guest with 1 of 2 vCPUs under the agent and plugs vCPU 1 in with
 # `virsh setvcpus --live`: its window is printed as mode "hotplug".
@@ -21,6 +23,7 @@
 # Usage: benchmarks/untuned-window.sh [--hotplug] [STARTS]   (default 20; root; gcc, libvirtd, qemu-system-x86)
 set -euo pipefail
 
+args=("$@")
 hotplug=false
 if [ "${1:-}" = --hotplug ]; then hotplug=true; shift; fi
 starts=${1:-20}
@@ -31,11 +34,11 @@ for tool in gcc virsh qemu-system-x86_64 python3; do
   command -v "$tool" >/dev/null || { echo "untuned-window.sh: $tool is missing" >&2; exit 4; }
 done
 if [ -z "${KVMTUNE_HOST_LOCKED:-}" ]; then
-  exec env KVMTUNE_HOST_LOCKED=1 flock /tmp/kvmtune-host.lock "$0" "$@"
+  exec env KVMTUNE_HOST_LOCKED=1 flock /tmp/kvmtune-host.lock "$0" "${args[@]}"
 fi
 
 kvmtune="$root/kvmtune"
-"$kvmtune" --version >/dev/null
+"$kvmtune" --version >/dev/null # builds now: the calls below must all run the same jar
 work=$(mktemp -d /tmp/kvmtune-window.XXXXXX)
 gcc -O2 -Wall -Werror -o "$work/observer" "$here/untuned-window/observer.c"
 
@@ -46,16 +49,20 @@ uuid=3d1f6a0e-8c52-4b7a-9e0d-6a2b5c8f1e47
 agent_pid=
 [ -e "$hooks" ] && cp -a "$hooks" "$work/hooks.before"
 [ -e "$conf" ] && cp -a "$conf" "$work/conf.before"
+conf_dir_existed=false
+[ -d "$(dirname "$conf")" ] && conf_dir_existed=true
 restore() {
   virsh destroy "$name" >/dev/null 2>&1 || true
   [ -n "$agent_pid" ] && kill "$agent_pid" 2>/dev/null && wait "$agent_pid" 2>/dev/null || true
   rm -rf "$hooks"
   [ -e "$work/hooks.before" ] && cp -a "$work/hooks.before" "$hooks"
   if [ -e "$work/conf.before" ]; then cp -a "$work/conf.before" "$conf"; else rm -f "$conf"; fi
+  $conf_dir_existed || rmdir "$(dirname "$conf")" 2>/dev/null || true
   "$root/scripts/start-libvirtd" --restart >/dev/null 2>&1 || true
   echo "logs kept in $work" >&2
 }
 trap restore EXIT
+trap 'exit 130' INT TERM
 
 online=$(cat /sys/devices/system/cpu/online)
 first=${online%%[-,]*}
@@ -141,6 +148,40 @@ for i in $(seq "$starts"); do
   observe agent "$work/domain.xml" "" "${expect[@]}"
   stop_agent
 done
+# The agent's own window, without libvirt's cgroup placement in the way: QEMU started directly
+# (paused, -uuid) with the same plan kept for it as the prepare hook keeps it, under an agent whose
+# state is private to this run.
+plan_json=$("$kvmtune" plan --format json --config "$conf" --claims none --vcpus 2 "${specs[@]}")
+mkdir -p "$work/bare/domains"
+python3 - "$work/bare/domains/$uuid.json" "$uuid" "$name-bare" <<PY
+import json, sys
+json.dump({"format": 1, "uuid": sys.argv[2], "name": sys.argv[3], "plan": json.loads('''$plan_json'''), "qemu": None},
+          open(sys.argv[1], "w"))
+PY
+accel=kvm
+[ -w /dev/kvm ] || accel=tcg,thread=multi
+bare_start() {
+  qemu-system-x86_64 -S -nodefaults -no-user-config -display none -m 64 -smp 2 -accel "$accel" \
+    -name "guest=$name-bare,debug-threads=on" -uuid "$uuid" </dev/null >>"$work/qemu-bare.log" 2>&1 &
+  bare_pid=$!
+}
+export JDK_JAVA_OPTIONS="-Dkvmtune.state=$work/bare -Dkvmtune.claims=$work/bare/claims.json"
+start_agent
+unset JDK_JAVA_OPTIONS
+for i in $(seq "$starts"); do
+  : >"$work/observer.err"
+  "$work/observer" 5000 "${expect[@]}" >"$work/observer.out" 2>"$work/observer.err" &
+  obs=$!
+  for _ in $(seq 200); do grep -q ready "$work/observer.err" && break; sleep 0.01; done
+  bare_start
+  for _ in $(seq 1000); do kill -0 "$obs" 2>/dev/null || break; sleep 0.01; done
+  kill "$obs" 2>/dev/null || true
+  wait "$obs" 2>/dev/null || true
+  kill "$bare_pid"; wait "$bare_pid" 2>/dev/null || true
+  sed "s/^/bare /" "$work/observer.out" | tee -a "$work/windows.txt"
+done
+stop_agent
+
 if $hotplug; then
   start_agent
   # only vCPU 1's window: vCPU 0 is born with the guest
@@ -153,7 +194,7 @@ python3 - "$work/windows.txt" <<'PY'
 import math, sys
 rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
 print("%-8s %6s %10s %10s %10s %9s" % ("mode", "n", "median_us", "p99_us", "max_us", "timeouts"))
-for mode in ("hook", "agent", "hotplug"):
+for mode in ("hook", "agent", "bare", "hotplug"):
     w = sorted(int(r[-1]) for r in rows if r[0] == mode and r[-2] == "window_us")
     t = sum(1 for r in rows if r[0] == mode and r[-1] == "timeout")
     if not w and not t:

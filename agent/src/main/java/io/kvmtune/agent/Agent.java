@@ -57,6 +57,8 @@ public final class Agent implements AutoCloseable {
     private static final Duration MAX_RECEIVE_WAIT = Duration.ofMillis(500);
     /** How long after a guest's start or a new vCPU the agent keeps checking it closely. */
     static final Duration SETTLE = Duration.ofSeconds(3);
+    /** How stale the status's counters may get when no guest changes. */
+    private static final Duration PUBLISH_INTERVAL = Duration.ofSeconds(1);
     /** How often it checks a settling guest. */
     static final Duration SETTLE_POLL = Duration.ofMillis(5);
 
@@ -76,6 +78,8 @@ public final class Agent implements AutoCloseable {
     private final long startedEpochMillis = System.currentTimeMillis();
     private Optional<Drift> lastDrift = Optional.empty();
     private volatile boolean stopping;
+    /** Whether a guest or thread changed since the status was last published. */
+    private boolean dirty;
     private StatusServer statusServer;
     private HTTPServer http;
 
@@ -193,6 +197,7 @@ public final class Agent implements AutoCloseable {
         long nextCheck = System.nanoTime() + interval;
         long nextScan = System.nanoTime() + SCAN_INTERVAL.toNanos();
         Duration wait = receiveWait(settings.checkInterval());
+        long nextPublish = System.nanoTime();
         try {
             while (!stopping) {
                 boolean settling = settling(System.nanoTime());
@@ -215,7 +220,12 @@ public final class Agent implements AutoCloseable {
                     scan("scan");
                     nextScan = now + SCAN_INTERVAL.toNanos();
                 }
-                publish();
+                // not after every event: on a busy host that would be most of the agent's work at rest
+                if (dirty || now - nextPublish >= 0) {
+                    publish();
+                    dirty = false;
+                    nextPublish = now + PUBLISH_INTERVAL.toNanos();
+                }
             }
         } finally {
             close();
@@ -247,27 +257,27 @@ public final class Agent implements AutoCloseable {
         }
         switch (event) {
             case ProcEvent.Fork f -> {
-                count("fork");
+                metrics.forks.inc();
                 TrackedGuest g = f.isThread() ? guests.get(f.childTgid()) : null;
                 if (g != null) {
                     g.bornAtNs.put(f.childPid(), f.timestampNs());
                 }
             }
             case ProcEvent.Exec x -> {
-                count("exec");
+                metrics.execs.inc();
                 if (x.pid() == x.tgid() && !guests.containsKey(x.pid())) {
                     follow(x.pid(), "birth");
                 }
             }
             case ProcEvent.Comm c -> {
-                count("comm");
+                metrics.comms.inc();
                 TrackedGuest g = guests.get(c.tgid());
                 if (g != null && c.pid() != c.tgid()) {
                     tuneNamed(g, c.pid(), c.comm(), "birth");
                 }
             }
             case ProcEvent.Exit x -> {
-                count("exit");
+                metrics.exits.inc();
                 TrackedGuest g = guests.get(x.tgid());
                 if (g != null && x.isProcess()) {
                     exited(g);
@@ -276,17 +286,13 @@ public final class Agent implements AutoCloseable {
                 }
             }
             case ProcEvent.Lost l -> {
-                count("lost");
+                metrics.lost.inc();
                 log.warn("the kernel dropped process events (receive buffer full); scanning /proc for what they said");
                 scan("scan");
             }
             case ProcEvent.Other o -> {
             }
         }
-    }
-
-    private void count(String kind) {
-        metrics.events.labelValues(kind).inc();
     }
 
     /** Starts following QEMU process {@code pid} when it has a kept plan, and tunes its threads that exist. */
@@ -313,6 +319,7 @@ public final class Agent implements AutoCloseable {
                     + " threads carry no names to tell them by, so the agent leaves it to kvmtune apply --qmp");
             return;
         }
+        dirty = true;
         TrackedGuest g = new TrackedGuest(process, kept.get());
         g.settleUntilNs = System.nanoTime() + SETTLE.toNanos();
         guests.put(pid, g);
@@ -393,6 +400,7 @@ public final class Agent implements AutoCloseable {
 
     /** Keeps {@code threads} to be tried again; logs a failure unless the same one was logged last time. */
     private void pendingAfter(TrackedGuest g, List<QemuThread> threads, String failure) {
+        dirty = true;
         boolean fresh = false;
         for (QemuThread t : threads) {
             g.pending.put(t.tid(), t);
@@ -406,6 +414,7 @@ public final class Agent implements AutoCloseable {
     }
 
     private void watch(TrackedGuest g, ThreadTarget target, String trigger) {
+        dirty = true;
         int tid = target.thread().tid();
         TunedThread previous = g.tuned.put(tid, new TunedThread(target, Clock.monotonicNanos()));
         g.pending.remove(tid);
@@ -424,6 +433,7 @@ public final class Agent implements AutoCloseable {
     }
 
     private void untrack(TrackedGuest g, int tid) {
+        dirty = true;
         TunedThread t = g.tuned.get(tid);
         if (t != null) {
             metrics.untracked(g.name(), t.target());
@@ -451,6 +461,7 @@ public final class Agent implements AutoCloseable {
     }
 
     private void exited(TrackedGuest g) {
+        dirty = true;
         guests.remove(g.pid());
         metrics.guests.set(guests.size());
         for (int tid : new ArrayList<>(g.tuned.keySet())) {
@@ -521,6 +532,7 @@ public final class Agent implements AutoCloseable {
                 }
                 d.kinds().forEach(k -> metrics.drift.labelValues(k).inc());
                 lastDrift = Optional.of(d);
+                dirty = true;
                 boolean repair = settings.drift() == DriftMode.REPAIR;
                 log.warn("drift: " + d.describe() + (repair ? "; repairing" : "; left as it is ([agent] drift = report)"));
                 if (repair) {
@@ -597,6 +609,8 @@ public final class Agent implements AutoCloseable {
         c.put("apply_failures", (long) (metrics.failures.labelValues("busy").get() + metrics.failures.labelValues("failed").get()
                 + metrics.failures.labelValues("invalid").get()));
         c.put("events_lost", (long) metrics.events.labelValues("lost").get());
+        c.put("events_received", (long) (metrics.events.labelValues("fork").get() + metrics.events.labelValues("exec").get()
+                + metrics.events.labelValues("comm").get() + metrics.events.labelValues("exit").get()));
         status.set(new AgentStatus(ProcessHandle.current().pid(), startedEpochMillis, settings.drift().label(), list,
                 lastDrift, c));
     }

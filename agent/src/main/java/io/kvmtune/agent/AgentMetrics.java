@@ -2,6 +2,7 @@ package io.kvmtune.agent;
 
 import io.kvmtune.core.apply.ThreadTarget;
 import io.kvmtune.core.qemu.ThreadRole;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -34,26 +35,35 @@ final class AgentMetrics {
             .labelNames("guest", "vcpu", "tid", "policy", "priority", "pcpus").register(registry);
     final Counter events = Counter.builder().name("kvmtune_agent_proc_events_total")
             .help("Process events received from the kernel's connector, by kind (fork, exec, comm, exit, lost)")
-            .labelNames("kind").register(registry);
+            .labelNames("kind").withoutExemplars().register(registry);
     final Counter drift = Counter.builder().name("kvmtune_agent_drift_events_total")
             .help("Tuned threads found other than planned, by what differed (affinity, policy, priority)")
-            .labelNames("kind").register(registry);
+            .labelNames("kind").withoutExemplars().register(registry);
     final Counter repairs = Counter.builder().name("kvmtune_agent_repairs_total")
-            .help("Drifted threads the agent put back as planned").register(registry);
+            .help("Drifted threads the agent put back as planned").withoutExemplars().register(registry);
     final Counter failures = Counter.builder().name("kvmtune_agent_apply_failures_total")
             .help("Applies that changed nothing or were rolled back, by reason (busy, failed, invalid)")
-            .labelNames("reason").register(registry);
+            .labelNames("reason").withoutExemplars().register(registry);
     final Counter cleanups = Counter.builder().name("kvmtune_agent_cleanups_total")
-            .help("Exited QEMUs whose records, claims and realtime runtime the agent gave back").register(registry);
+            .help("Exited QEMUs whose records, claims and realtime runtime the agent gave back").withoutExemplars()
+            .register(registry);
     final Histogram applySeconds = Histogram.builder().name("kvmtune_agent_apply_duration_seconds")
             .help("Time of one apply by the agent (survey, record, change, read-back), by trigger (birth, repair, scan)")
-            .labelNames("trigger").classicOnly().classicUpperBounds(APPLY_BUCKETS).register(registry);
+            .labelNames("trigger").classicOnly().classicUpperBounds(APPLY_BUCKETS).withoutExemplars().register(registry);
     final Histogram untunedWindow = Histogram.builder().name("kvmtune_agent_untuned_window_seconds")
             .help("From a thread's fork (kernel timestamp) to its settings read back as planned")
-            .labelNames("role").classicOnly().classicUpperBounds(WINDOW_BUCKETS).register(registry);
+            .labelNames("role").classicOnly().classicUpperBounds(WINDOW_BUCKETS).withoutExemplars()
+            .register(registry);
     final Gauge rtRuntime = Gauge.builder().name("kvmtune_vcpu_group_rt_runtime_seconds")
             .help("Realtime runtime per period (cpu.rt_runtime_us) granted to each realtime vCPU cgroup of a guest")
             .labelNames("guest", "group").register(registry);
+
+    /** The event counters' data points, looked up once: every process event on the host counts. */
+    final CounterDataPoint forks = events.labelValues("fork");
+    final CounterDataPoint execs = events.labelValues("exec");
+    final CounterDataPoint comms = events.labelValues("comm");
+    final CounterDataPoint exits = events.labelValues("exit");
+    final CounterDataPoint lost = events.labelValues("lost");
 
     PrometheusRegistry registry() {
         return registry;

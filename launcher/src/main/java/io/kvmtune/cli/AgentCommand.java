@@ -38,10 +38,14 @@ final class AgentCommand implements Runnable {
                 + String.join(", ", spec.subcommands().keySet()));
     }
 
-    /** The agent's settings: {@code [agent]} of the host configuration, the hook's state paths. */
-    static AgentSettings settings(Optional<Path> configFile) {
-        IniConfig config = configFile.map(AgentCommand::read).orElse(IniConfig.empty());
+    /**
+     * The agent's settings: {@code [agent]} of the host configuration ({@code --config}, else what
+     * the hook reads: {@code -Dkvmtune.config} or the default chain), and the hook's state paths.
+     */
+    static AgentSettings settings(GlobalOptions global) {
         HookSettings paths = HookSettings.fromSystemProperties();
+        Optional<Path> configFile = global.config != null ? global.configFile() : paths.configFile();
+        IniConfig config = configFile.map(AgentCommand::read).orElse(IniConfig.empty());
         return AgentSettings.of(config, paths.stateDir(), paths.libvirtRunDir(), paths.procRoot(), paths.claimsFile());
     }
 
@@ -58,7 +62,7 @@ final class AgentCommand implements Runnable {
 
         @Override
         ExitStatus run() throws InterruptedException {
-            AgentSettings settings = settings(global.configFile());
+            AgentSettings settings = settings(global);
             Agent agent;
             try {
                 agent = Agent.start(settings, new PrintStream(System.err, true, StandardCharsets.UTF_8));
@@ -86,7 +90,7 @@ final class AgentCommand implements Runnable {
 
         @Override
         ExitStatus run() {
-            String json = StatusClient.status(settings(global.configFile()).statusSocket());
+            String json = StatusClient.status(settings(global).statusSocket());
             if (format() == OutputFormat.JSON) {
                 out().print(json);
             } else {
