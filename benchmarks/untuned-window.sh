@@ -34,7 +34,8 @@ for tool in gcc virsh qemu-system-x86_64 python3; do
   command -v "$tool" >/dev/null || { echo "untuned-window.sh: $tool is missing" >&2; exit 4; }
 done
 if [ -z "${KVMTUNE_HOST_LOCKED:-}" ]; then
-  exec env KVMTUNE_HOST_LOCKED=1 flock /tmp/kvmtune-host.lock "$0" "${args[@]}"
+  # -o: the lock stays with flock itself, so the libvirtd this script restarts does not inherit it
+  exec env KVMTUNE_HOST_LOCKED=1 flock -o /tmp/kvmtune-host.lock "$0" "${args[@]}"
 fi
 
 kvmtune="$root/kvmtune"

@@ -149,7 +149,7 @@ class AgentQemuIT {
         }
     }
 
-    private static List<Integer> vcpuTids(int pid) {
+    static List<Integer> vcpuTids(int pid) {
         try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
             return tasks.map(t -> Integer.parseInt(t.getFileName().toString())).filter(tid -> comm(pid, tid).startsWith("CPU "))
                     .sorted((a, b) -> comm(pid, a).compareTo(comm(pid, b))).toList();
