@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AgentFaultIT {
 
     private static final String UUID = "c0ffee00-1bad-4bad-8bad-00000000f417";
-    private static final int ROUNDS = 5;
+    private static final int ROUNDS = 8;
 
     @TempDir
     Path dir;
@@ -57,10 +57,25 @@ class AgentFaultIT {
         Random random = new Random(16);
         for (int round = 0; round < ROUNDS; round++) {
             Process agent = startAgent(round);
+            Path log = dir.resolve("agent-" + round + ".log");
+            await("round " + round + ": the agent running", () -> read(log).contains("kvmtune-agent info: running"));
+            // the kill lands somewhere in the QEMU's start: before, during or after its vCPUs are tuned
+            Process doomed = agent;
+            int delayMs = random.nextInt(120);
+            Thread killer = Thread.ofPlatform().start(() -> {
+                try {
+                    Thread.sleep(delayMs);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                doomed.destroyForcibly();
+            });
             try (ThrowawayGuest qemu = ThrowawayGuest.start(ThrowawayGuest.Options.defaults().withVcpus(2)
                     .withArguments("-uuid", UUID))) {
-                Thread.sleep(random.nextInt(150));
-                agent.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                killer.join();
+                agent.waitFor(30, TimeUnit.SECONDS);
+                System.out.printf("round %d: SIGKILL %d ms after the QEMU was started; the agent had logged: %s%n", round,
+                        delayMs, read(log).lines().filter(l -> l.contains("tuned") || l.contains("following")).toList());
 
                 agent = startAgent(round);
                 int pid = qemu.pid();
@@ -86,6 +101,14 @@ class AgentFaultIT {
             } finally {
                 agent.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             }
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "";
         }
     }
 
