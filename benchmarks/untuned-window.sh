@@ -38,9 +38,19 @@ if [ -z "${KVMTUNE_HOST_LOCKED:-}" ]; then
   exec env KVMTUNE_HOST_LOCKED=1 flock -o /tmp/kvmtune-host.lock "$0" "${args[@]}"
 fi
 
-kvmtune="$root/kvmtune"
-"$kvmtune" --version >/dev/null # builds now: the calls below must all run the same jar
 work=$(mktemp -d /tmp/kvmtune-window.XXXXXX)
+"$root/kvmtune" --version >/dev/null # builds the launcher if the sources changed
+# Every call below, the hook's included, runs a copy of that jar: a rebuild in the checkout during
+# the run cannot change or break what is measured.
+cp "$root/launcher/target/kvmtune.jar" "$work/kvmtune.jar"
+cat >"$work/kvmtune" <<SH
+#!/bin/sh
+export KVMTUNE_JAR=$work/kvmtune.jar KVMTUNE_FIND_JDK=$root/scripts/find-jdk KVMTUNE_LAUNCHER=$work/kvmtune KVMTUNE_CACHE_DIR=$work
+exec $root/launcher/src/dist/bin/kvmtune "\$@"
+SH
+chmod +x "$work/kvmtune"
+kvmtune="$work/kvmtune"
+"$kvmtune" --version >/dev/null # trains its AOT cache once, before anything is timed
 gcc -O2 -Wall -Werror -o "$work/observer" "$here/untuned-window/observer.c"
 
 hooks=/etc/libvirt/hooks
