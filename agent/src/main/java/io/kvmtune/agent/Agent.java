@@ -10,6 +10,7 @@ import io.kvmtune.core.apply.PreparedDomains;
 import io.kvmtune.core.apply.RecordStore;
 import io.kvmtune.core.apply.StaleCleanup;
 import io.kvmtune.core.apply.StaleState;
+import io.kvmtune.core.apply.ThreadPin;
 import io.kvmtune.core.apply.ThreadState;
 import io.kvmtune.core.apply.ThreadTarget;
 import io.kvmtune.core.apply.ThreadTargets;
@@ -163,7 +164,7 @@ public final class Agent implements AutoCloseable {
             }
             List<QemuThread> moved = new ArrayList<>();
             for (TunedThread t : new ArrayList<>(g.tuned.values())) {
-                Optional<ThreadState> state = applier.state(t.thread().identity());
+                Optional<ThreadState> state = applier.state(t.thread().tid(), t.pin());
                 if (state.isEmpty()) {
                     untrack(g, t.thread().tid());
                 } else if (Drift.of(g.name(), t.target(), state.get(), 0).any()) {
@@ -416,7 +417,13 @@ public final class Agent implements AutoCloseable {
     private void watch(TrackedGuest g, ThreadTarget target, String trigger) {
         dirty = true;
         int tid = target.thread().tid();
-        TunedThread previous = g.tuned.put(tid, new TunedThread(target, Clock.monotonicNanos()));
+        TunedThread previous = g.tuned.get(tid);
+        ThreadPin pin = previous != null && previous.thread().identity().equals(target.thread().identity())
+                ? previous.pin() : applier.pin(target.thread().identity());
+        if (previous != null && previous.pin() != pin) {
+            previous.pin().close();
+        }
+        g.tuned.put(tid, new TunedThread(target, pin, Clock.monotonicNanos()));
         g.pending.remove(tid);
         g.lastDrift.remove(tid);
         g.lastFailure.remove(tid);
@@ -516,7 +523,7 @@ public final class Agent implements AutoCloseable {
         for (TrackedGuest g : new ArrayList<>(guests.values())) {
             List<QemuThread> drifted = new ArrayList<>();
             for (TunedThread t : new ArrayList<>(g.tuned.values())) {
-                Optional<ThreadState> now = applier.state(t.thread().identity());
+                Optional<ThreadState> now = applier.state(t.thread().tid(), t.pin());
                 if (now.isEmpty()) {
                     untrack(g, t.thread().tid());
                     continue;

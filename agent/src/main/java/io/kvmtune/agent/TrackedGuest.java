@@ -54,7 +54,10 @@ final class TrackedGuest {
     }
 
     void forget(int tid) {
-        tuned.remove(tid);
+        TunedThread t = tuned.remove(tid);
+        if (t != null) {
+            t.pin().close();
+        }
         pending.remove(tid);
         bornAtNs.remove(tid);
         lastDrift.remove(tid);

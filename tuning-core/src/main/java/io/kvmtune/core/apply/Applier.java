@@ -279,6 +279,20 @@ public final class Applier {
         return new LiveThreads(threads).read(identity);
     }
 
+    /**
+     * A hold on thread {@code identity} to read its state again and again ({@link #state(int, ThreadPin)}):
+     * on the kernel it keeps {@code /proc/<tid>/stat} open, so each read checks the identity
+     * with one {@code pread} instead of opening the file. Close it when done.
+     */
+    public ThreadPin pin(ThreadIdentity identity) {
+        return threads.pin(identity);
+    }
+
+    /** {@link #state(ThreadIdentity)} through a {@link #pin} held on thread {@code tid}. */
+    public Optional<ThreadState> state(int tid, ThreadPin pin) {
+        return new LiveThreads(threads).read(tid, pin);
+    }
+
     /** The record saved by the last apply to process {@code pid}, if any. */
     public Optional<ApplyRecord> record(int pid) {
         return records.load(pid);
