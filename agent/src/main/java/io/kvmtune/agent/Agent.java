@@ -18,9 +18,11 @@ import io.kvmtune.core.cgroup.RtBudgets;
 import io.kvmtune.core.claims.ClaimsLedger;
 import io.kvmtune.core.qemu.ProcFs;
 import io.kvmtune.core.qemu.ProcStat;
+import io.kvmtune.core.qemu.QemuCommandLine;
 import io.kvmtune.core.qemu.QemuDiscovery;
 import io.kvmtune.core.qemu.QemuThread;
 import io.kvmtune.core.qemu.ThreadIdentity;
+import io.kvmtune.core.qemu.ThreadRole;
 import io.kvmtune.linux.Clock;
 import io.kvmtune.linux.ProcConnector;
 import io.kvmtune.linux.ProcEvent;
@@ -28,6 +30,7 @@ import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -177,7 +180,7 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    private static String hostPort(java.net.InetSocketAddress a) {
+    private static String hostPort(InetSocketAddress a) {
         String host = a.getAddress().getHostAddress();
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
@@ -253,9 +256,6 @@ public final class Agent implements AutoCloseable {
     // ---- events
 
     private void handle(ProcEvent event) {
-        if (System.getenv("KVMTUNE_AGENT_DEBUG") != null && !(event instanceof ProcEvent.Fork)) {
-            log.info("event " + event);
-        }
         switch (event) {
             case ProcEvent.Fork f -> {
                 metrics.forks.inc();
@@ -313,8 +313,8 @@ public final class Agent implements AutoCloseable {
         if (kept.isEmpty()) {
             return;
         }
-        boolean named = proc.cmdline(pid).map(io.kvmtune.core.qemu.QemuCommandLine::parse)
-                .map(io.kvmtune.core.qemu.QemuCommandLine::debugThreads).orElse(false);
+        boolean named = proc.cmdline(pid).map(QemuCommandLine::parse)
+                .map(QemuCommandLine::debugThreads).orElse(false);
         if (!named) {
             log.warn("QEMU pid " + pid + " (" + kept.get().name() + ") runs without -name debug-threads=on: its vCPU"
                     + " threads carry no names to tell them by, so the agent leaves it to kvmtune apply --qmp");
@@ -346,7 +346,7 @@ public final class Agent implements AutoCloseable {
             return;
         }
         QemuThread thread = new QemuThread(new ThreadIdentity(tid, start.getAsLong()), comm, QemuDiscovery.roleOf(comm));
-        if (thread.role() instanceof io.kvmtune.core.qemu.ThreadRole.Vcpu) {
+        if (thread.role() instanceof ThreadRole.Vcpu) {
             // a vCPU born into a running guest (hotplug): libvirt is about to place it
             g.settleUntilNs = Math.max(g.settleUntilNs - System.nanoTime(), SETTLE.toNanos()) + System.nanoTime();
         }

@@ -94,7 +94,7 @@ public final class Applier {
         if (options.dryRun()) {
             return run.run();
         }
-        try (GuestLock lock = GuestLock.acquire(records.dir(), guest.pid())) {
+        try (GuestLock _ = GuestLock.acquire(records.dir(), guest.pid())) {
             return run.run();
         }
     }
@@ -137,7 +137,7 @@ public final class Applier {
      */
     public RestoreReport restore(int pid) {
         ApplyRecord record = requireRecord(pid);
-        try (GuestLock lock = GuestLock.acquire(records.dir(), pid)) {
+        try (GuestLock _ = GuestLock.acquire(records.dir(), pid)) {
             RestoreReport report = new Restorer(threads, memory, cgroups)
                     .restore(pid, new LiveThreads(threads).alive(record.process()), record.snapshot());
             if (report.complete()) {
