@@ -97,6 +97,16 @@ class AgentQemuIT {
             assertThat(Scheduling.get(vcpus.get(0)).policy()).isEqualTo(SchedPolicy.OTHER);
             assertThat(new RecordStore(dir).load(pid)).isPresent();
 
+            // kvmtune agent status: over a root-only UNIX socket, JSON and table
+            Path socket = dir.resolve("agent.sock");
+            assertThat(java.nio.file.Files.getPosixFilePermissions(socket)).containsExactlyInAnyOrder(
+                    java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+            String json = StatusClient.status(socket);
+            assertThat(io.kvmtune.core.json.Json.parseObject(json).objects("guests")).singleElement()
+                    .satisfies(g -> assertThat(g.string("name")).isEqualTo("agent-it"));
+            assertThat(AgentStatusTable.render(json)).contains("agent-it").contains("CPU 1/KVM").contains("fifo:1")
+                    .contains("last drift: none");
+
             String metrics = scrape();
             assertThat(metrics).contains("kvmtune_vcpu_info{guest=\"agent-it\",pcpus=\"1\",policy=\"fifo\",priority=\"1\",tid=\""
                     + vcpus.get(1) + "\",vcpu=\"1\"} 1");
