@@ -20,12 +20,18 @@
 # host configuration for the run, restarts libvirtd, and puts /etc/libvirt/hooks and
 # /etc/kvmtune/kvmtune.conf back as found (restarting libvirtd again).
 #
-# Usage: benchmarks/untuned-window.sh [--hotplug] [STARTS]   (default 20; root; gcc, libvirtd, qemu-system-x86)
+# With --bare-only it runs the bare starts alone: no libvirt, no host files, no host lock (the
+# realtime policy goes to the paused vCPU of its own QEMU in its own cgroup only).
+# The bare agent keeps its state on tmpfs (/dev/shm), as /run is on a systemd host.
+#
+# Usage: benchmarks/untuned-window.sh [--hotplug | --bare-only] [STARTS]   (default 20; root; gcc, libvirtd, qemu-system-x86)
 set -euo pipefail
 
 args=("$@")
 hotplug=false
+bare_only=false
 if [ "${1:-}" = --hotplug ]; then hotplug=true; shift; fi
+if [ "${1:-}" = --bare-only ]; then bare_only=true; shift; fi
 starts=${1:-20}
 here=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
 root=$(dirname "$here")
@@ -33,7 +39,7 @@ root=$(dirname "$here")
 for tool in gcc virsh qemu-system-x86_64 python3; do
   command -v "$tool" >/dev/null || { echo "untuned-window.sh: $tool is missing" >&2; exit 4; }
 done
-if [ -z "${KVMTUNE_HOST_LOCKED:-}" ]; then
+if ! $bare_only && [ -z "${KVMTUNE_HOST_LOCKED:-}" ]; then
   # -o: the lock stays with flock itself, so the libvirtd this script restarts does not inherit it
   exec env KVMTUNE_HOST_LOCKED=1 flock -o /tmp/kvmtune-host.lock "$0" "${args[@]}"
 fi
@@ -55,15 +61,19 @@ gcc -O2 -Wall -Werror -o "$work/observer" "$here/untuned-window/observer.c"
 
 hooks=/etc/libvirt/hooks
 conf=/etc/kvmtune/kvmtune.conf
+$bare_only && conf=$work/kvmtune.conf
 name=kvmtune-window
 uuid=3d1f6a0e-8c52-4b7a-9e0d-6a2b5c8f1e47
 agent_pid=
+shm=
+if ! $bare_only; then
 [ -e "$hooks" ] && cp -a "$hooks" "$work/hooks.before"
 [ -e "$conf" ] && cp -a "$conf" "$work/conf.before"
 conf_dir_existed=false
 [ -d "$(dirname "$conf")" ] && conf_dir_existed=true
 restore() {
   virsh destroy "$name" >/dev/null 2>&1 || true
+  [ -z "$shm" ] || rm -rf "$shm"
   [ -n "$agent_pid" ] && kill "$agent_pid" 2>/dev/null && wait "$agent_pid" 2>/dev/null || true
   rm -rf "$hooks"
   [ -e "$work/hooks.before" ] && cp -a "$work/hooks.before" "$hooks"
@@ -74,16 +84,20 @@ restore() {
 }
 trap restore EXIT
 trap 'exit 130' INT TERM
+fi
 
 online=$(cat /sys/devices/system/cpu/online)
 first=${online%%[-,]*}
 last=${online##*[-,]}
 [ "$first" != "$last" ] || { echo "untuned-window.sh: needs at least 2 online CPUs" >&2; exit 4; }
+$bare_only && trap '[ -n "$agent_pid" ] && kill "$agent_pid" 2>/dev/null; rm -rf "$shm"; echo "logs kept in $work" >&2' EXIT
 mkdir -p "$(dirname "$conf")"
 # metrics off: the run must not collide with an agent a host already runs on 9477
 printf '[compute]\ncpu_shared_set = %s\ncpu_dedicated_set = %s\n\n[agent]\nmetrics_listen =\n' "$first" "$last" >"$conf"
-"$kvmtune" hook install --launcher "$kvmtune" >/dev/null
-"$root/scripts/start-libvirtd" --restart
+if ! $bare_only; then
+  "$kvmtune" hook install --launcher "$kvmtune" >/dev/null
+  "$root/scripts/start-libvirtd" --restart
+fi
 
 specs=(--flavor-spec hw:cpu_policy=mixed --flavor-spec hw:cpu_realtime=yes --flavor-spec hw:cpu_realtime_mask=^0)
 # n=CPULIST:POLICY per vCPU, from the plan the hook will make
@@ -153,7 +167,7 @@ observe() { # $1 = mode, $2 = domain XML, $3 = command run once the guest is up 
 }
 
 : >"$work/windows.txt"
-for i in $(seq "$starts"); do
+$bare_only || for i in $(seq "$starts"); do
   observe hook "$work/domain.xml" "" "${expect[@]}"
   start_agent
   observe agent "$work/domain.xml" "" "${expect[@]}"
@@ -163,8 +177,10 @@ done
 # (paused, -uuid) with the same plan kept for it as the prepare hook keeps it, under an agent whose
 # state is private to this run.
 plan_json=$("$kvmtune" plan --format json --config "$conf" --claims none --vcpus 2 "${specs[@]}")
-mkdir -p "$work/bare/domains"
-python3 - "$work/bare/domains/$uuid.json" "$uuid" "$name-bare" <<PY
+shm=$(mktemp -d /dev/shm/kvmtune-window.XXXXXX)
+bare=$shm/state
+mkdir -p "$bare/domains"
+python3 - "$bare/domains/$uuid.json" "$uuid" "$name-bare" <<PY
 import json, sys
 json.dump({"format": 1, "uuid": sys.argv[2], "name": sys.argv[3], "plan": json.loads('''$plan_json'''), "qemu": None},
           open(sys.argv[1], "w"))
@@ -176,7 +192,7 @@ bare_start() {
     -name "guest=$name-bare,debug-threads=on" -uuid "$uuid" </dev/null >>"$work/qemu-bare.log" 2>&1 &
   bare_pid=$!
 }
-export JDK_JAVA_OPTIONS="-Dkvmtune.state=$work/bare -Dkvmtune.claims=$work/bare/claims.json"
+export JDK_JAVA_OPTIONS="-Dkvmtune.state=$bare -Dkvmtune.claims=$bare/claims.json -Dkvmtune.config=$conf"
 start_agent
 unset JDK_JAVA_OPTIONS
 for i in $(seq "$starts"); do
