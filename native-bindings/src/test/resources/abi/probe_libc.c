@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -30,6 +31,7 @@
 #define ALLOC(n) printf("CPU_ALLOC_SIZE." #n "=%zu\n", (size_t)CPU_ALLOC_SIZE(n))
 
 void print_sched(void);
+void print_netlink(void);
 void print_aarch64_syscalls(void);
 
 int main(void)
@@ -44,6 +46,9 @@ int main(void)
     printf("timespec.sizeof=%zu\n", sizeof(struct timespec));
     FIELD(timespec, tv_sec);
     FIELD(timespec, tv_nsec);
+    printf("timeval.sizeof=%zu\n", sizeof(struct timeval));
+    FIELD(timeval, tv_sec);
+    FIELD(timeval, tv_usec);
     printf("rlimit.sizeof=%zu\n", sizeof(struct rlimit));
     FIELD(rlimit, rlim_cur);
     FIELD(rlimit, rlim_max);
@@ -78,6 +83,7 @@ int main(void)
     CONST(EDEADLK);
     CONST(ENOSYS);
     CONST(EOPNOTSUPP);
+    CONST(ENOBUFS);
 
     ALLOC(1);
     ALLOC(64);
@@ -99,6 +105,7 @@ int main(void)
     SYS(ioctl);
 
     print_sched();
+    print_netlink();
     print_aarch64_syscalls();
     return 0;
 }

@@ -1,7 +1,7 @@
 package io.kvmtune.cli;
 
 import io.kvmtune.cli.hook.HookSettings;
-import io.kvmtune.cli.hook.PreparedDomain;
+import io.kvmtune.core.apply.PreparedDomain;
 import io.kvmtune.core.apply.Applier;
 import io.kvmtune.core.KvmtuneException;
 import io.kvmtune.core.cpu.CpuSet;

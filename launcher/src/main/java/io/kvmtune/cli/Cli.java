@@ -20,7 +20,8 @@ public final class Cli {
     /** Every subcommand, in the order {@code kvmtune --help} lists them. */
     private static final List<Class<?>> SUBCOMMANDS = List.of(PlanCommand.class, ApplyCommand.class,
             ShowCommand.class, VerifyCommand.class, RestoreCommand.class, XmlCommand.class, HookCommand.class,
-            HostprepCommand.class, CpuModelsCommand.class, DemoCommand.class, ProbeCommand.class);
+            HostprepCommand.class, CpuModelsCommand.class, DemoCommand.class, ProbeCommand.class,
+            AgentCommand.class);
 
     private Cli() {
     }

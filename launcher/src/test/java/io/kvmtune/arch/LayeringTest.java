@@ -52,4 +52,19 @@ class LayeringTest {
                 .should().dependOnClassesThat().resideInAPackage("picocli..")
                 .check(kvmtune);
     }
+
+    @Test
+    void theHookPathNeverLoadsTheAgentOrPrometheus() {
+        noClasses().that().resideInAPackage("io.kvmtune.cli.hook..")
+                .or().haveSimpleName("Main").or().haveSimpleName("LeanApply")
+                .should().dependOnClassesThat().resideInAnyPackage("io.kvmtune.agent..", "io.prometheus..")
+                .check(kvmtune);
+    }
+
+    @Test
+    void onlyTheAgentUsesThePrometheusClient() {
+        noClasses().that().resideOutsideOfPackage("io.kvmtune.agent..")
+                .should().dependOnClassesThat().resideInAPackage("io.prometheus..")
+                .check(kvmtune);
+    }
 }

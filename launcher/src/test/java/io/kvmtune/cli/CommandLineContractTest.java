@@ -139,7 +139,7 @@ class CommandLineContractTest {
     void aCommandLineBuiltForOneSubcommandDescribesItExactlyAsTheWholeTreeDoes() {
         PrintWriter none = new PrintWriter(Writer.nullWriter());
         CommandLine whole = Cli.create(none, none);
-        assertThat(whole.getSubcommands()).hasSize(11);
+        assertThat(whole.getSubcommands()).hasSize(12);
         whole.getSubcommands().forEach((name, full) -> {
             CommandLine single = Cli.forArguments(new String[] {name, "--help"}, none, none);
             assertThat(single.getSubcommands()).containsOnlyKeys(name);

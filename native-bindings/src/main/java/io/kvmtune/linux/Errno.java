@@ -26,6 +26,7 @@ public enum Errno {
     EDEADLK(35, "Resource deadlock avoided"),
     ENOSYS(38, "Function not implemented"),
     EOPNOTSUPP(95, "Operation not supported"),
+    ENOBUFS(105, "No buffer space available"),
     /** A number this enum does not list. */
     UNKNOWN(-1, "Unknown error");
 

@@ -9,6 +9,15 @@ import io.kvmtune.linux.lib.kvmtune_linux_h;
 import io.kvmtune.linux.lib.rlimit;
 import io.kvmtune.linux.lib.sched_attr;
 import io.kvmtune.linux.lib.timespec;
+import io.kvmtune.linux.lib.timeval;
+import io.kvmtune.linux.lib.sockaddr_nl;
+import io.kvmtune.linux.lib.nlmsghdr;
+import io.kvmtune.linux.lib.cn_msg;
+import io.kvmtune.linux.lib.proc_event;
+import io.kvmtune.linux.lib.fork_proc_event;
+import io.kvmtune.linux.lib.exec_proc_event;
+import io.kvmtune.linux.lib.comm_proc_event;
+import io.kvmtune.linux.lib.exit_proc_event;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.GroupLayout;
@@ -36,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AbiProbeIT {
 
-    private static final List<String> SOURCES = List.of("probe_libc.c", "probe_sched.c", "probe_aarch64_unistd.c");
+    private static final List<String> SOURCES = List.of("probe_libc.c", "probe_sched.c", "probe_netlink.c",
+            "probe_aarch64_unistd.c");
 
     @Test
     void javaLayoutsConstantsAndSyscallNumbersEqualTheCompilersView(@TempDir Path dir) throws Exception {
@@ -78,6 +88,15 @@ class AbiProbeIT {
         struct(v, sched_attr.layout());
         struct(v, timespec.layout());
         struct(v, rlimit.layout());
+        struct(v, timeval.layout());
+        struct(v, sockaddr_nl.layout());
+        struct(v, nlmsghdr.layout());
+        struct(v, cn_msg.layout());
+        struct(v, proc_event.layout());
+        struct(v, fork_proc_event.layout());
+        struct(v, exec_proc_event.layout());
+        struct(v, comm_proc_event.layout());
+        struct(v, exit_proc_event.layout());
         // the jextract-style accessors the facade uses must agree with the layout
         v.put("sched_attr.sched_util_max.offset", sched_attr.sched_util_max$offset());
 

@@ -1,11 +1,14 @@
 package io.kvmtune.cli.hook;
 
+import io.kvmtune.core.apply.PreparedDomains;
+import io.kvmtune.core.apply.PreparedDomain;
 import io.kvmtune.cli.ExitStatus;
 import io.kvmtune.cli.Failure;
 import io.kvmtune.cli.HostInputs;
 import io.kvmtune.core.DoesNotFitException;
 import io.kvmtune.core.InvalidInputException;
 import io.kvmtune.core.apply.Applier;
+import io.kvmtune.core.apply.ApplyFailedException;
 import io.kvmtune.core.apply.ApplyOptions;
 import io.kvmtune.core.apply.ApplyReport;
 import io.kvmtune.core.apply.CommandLineCheck;
@@ -105,7 +108,18 @@ final class HookRunner {
         holdClaim(prepared, qemu);
         // Saved before applying, so that stopped finds the apply record even if this hook is killed mid-apply.
         settings.prepared().save(prepared.appliedTo(qemu));
-        ApplyReport report = applier().apply(prepared.plan(), found.guest(), ApplyOptions.defaults());
+        ApplyReport report;
+        try {
+            report = applier().apply(prepared.plan(), found.guest(), ApplyOptions.defaults());
+        } catch (ApplyFailedException e) {
+            if (!e.guestBusy()) {
+                throw e;
+            }
+            // The agent tunes the guest's threads as they are born and holds the guest while it does.
+            log.action("another kvmtune (the agent) is applying the plan to QEMU pid " + qemu.tid()
+                    + " right now; the hook changed nothing");
+            return;
+        }
         report.warnings().forEach(w -> log.action("warning: " + w));
         warnAboutStartOptions(prepared.plan(), found);
         log.action("applied the plan to QEMU pid " + qemu.tid() + " and read it back as planned ("

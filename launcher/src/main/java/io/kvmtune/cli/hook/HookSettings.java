@@ -1,5 +1,6 @@
 package io.kvmtune.cli.hook;
 
+import io.kvmtune.core.apply.PreparedDomains;
 import io.kvmtune.cli.ConfigLocation;
 import io.kvmtune.core.apply.RecordStore;
 import io.kvmtune.core.claims.ClaimsLedger;

@@ -1,5 +1,6 @@
 package io.kvmtune.cli.hook;
 
+import io.kvmtune.core.apply.PreparedDomain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvmtune.core.claims.ClaimsLedger;

@@ -1,5 +1,6 @@
 package io.kvmtune.cli.hook;
 
+import io.kvmtune.core.apply.PreparedDomains;
 import static io.kvmtune.core.apply.LibvirtTestDomain.virsh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -418,6 +418,110 @@ public final class LinuxCalls {
         }
     }
 
+    // ---- <sys/socket.h>: the process events connector's socket (the agent only; never linked by a hook)
+
+    private static final class socket {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT);
+        static final MethodHandle HANDLE = LINKER.downcallHandle(findOrThrow("socket"), DESC, CAPTURE_ERRNO);
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int socket(int domain, int type, int protocol)
+     * }
+     */
+    public static int socket(MemorySegment callState, int domain, int type, int protocol) {
+        try {
+            return (int) socket.HANDLE.invokeExact(callState, domain, type, protocol);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex) {
+            throw unreachable(ex);
+        }
+    }
+
+    private static final class bind {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT);
+        static final MethodHandle HANDLE = LINKER.downcallHandle(findOrThrow("bind"), DESC, CAPTURE_ERRNO);
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int bind(int sockfd, const struct sockaddr *addr, socklen_t addrlen)
+     * }
+     */
+    public static int bind(MemorySegment callState, int sockfd, MemorySegment addr, int addrlen) {
+        try {
+            return (int) bind.HANDLE.invokeExact(callState, sockfd, addr, addrlen);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex) {
+            throw unreachable(ex);
+        }
+    }
+
+    private static final class setsockopt {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT, C_POINTER, C_INT);
+        static final MethodHandle HANDLE = LINKER.downcallHandle(findOrThrow("setsockopt"), DESC, CAPTURE_ERRNO);
+    }
+
+    /**
+     * {@snippet lang=c :
+     * int setsockopt(int sockfd, int level, int optname, const void *optval, socklen_t optlen)
+     * }
+     */
+    public static int setsockopt(MemorySegment callState, int sockfd, int level, int optname, MemorySegment optval,
+            int optlen) {
+        try {
+            return (int) setsockopt.HANDLE.invokeExact(callState, sockfd, level, optname, optval, optlen);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex) {
+            throw unreachable(ex);
+        }
+    }
+
+    private static final class send {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_LONG, C_INT, C_POINTER, C_LONG, C_INT);
+        static final MethodHandle HANDLE = LINKER.downcallHandle(findOrThrow("send"), DESC, CAPTURE_ERRNO);
+    }
+
+    /**
+     * {@snippet lang=c :
+     * ssize_t send(int sockfd, const void *buf, size_t len, int flags)
+     * }
+     */
+    public static long send(MemorySegment callState, int sockfd, MemorySegment buf, long len, int flags) {
+        try {
+            return (long) send.HANDLE.invokeExact(callState, sockfd, buf, len, flags);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex) {
+            throw unreachable(ex);
+        }
+    }
+
+    private static final class recv {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_LONG, C_INT, C_POINTER, C_LONG, C_INT);
+        static final MethodHandle HANDLE = LINKER.downcallHandle(findOrThrow("recv"), DESC, CAPTURE_ERRNO);
+    }
+
+    /**
+     * {@snippet lang=c :
+     * ssize_t recv(int sockfd, void *buf, size_t len, int flags)
+     * }
+     * Blocks until a datagram arrives or the socket's {@code SO_RCVTIMEO} passes ({@code EAGAIN}).
+     */
+    public static long recv(MemorySegment callState, int sockfd, MemorySegment buf, long len, int flags) {
+        try {
+            return (long) recv.HANDLE.invokeExact(callState, sockfd, buf, len, flags);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex) {
+            throw unreachable(ex);
+        }
+    }
+
     // ---- <time.h>
 
     private static final class clock_gettime {

@@ -24,6 +24,8 @@ public final class kvmtune_linux_h {
     private kvmtune_linux_h() {
     }
 
+    public static final ValueLayout.OfByte C_CHAR = ValueLayout.JAVA_BYTE;
+    public static final ValueLayout.OfShort C_SHORT = ValueLayout.JAVA_SHORT;
     public static final ValueLayout.OfInt C_INT = ValueLayout.JAVA_INT;
     public static final ValueLayout.OfLong C_LONG =
             (ValueLayout.OfLong) Linker.nativeLinker().canonicalLayouts().get("long");
@@ -196,6 +198,129 @@ public final class kvmtune_linux_h {
     /** {@code TIMER_ABSTIME} from {@code <time.h>}: the request is a deadline, not a duration. */
     public static int TIMER_ABSTIME() {
         return 1;
+    }
+
+    // ---- <sys/socket.h> (bits/socket.h, asm/socket.h)
+
+    /** {@code AF_NETLINK} from {@code <sys/socket.h>}. */
+    public static int AF_NETLINK() {
+        return 16;
+    }
+
+    /** {@code SOCK_DGRAM} from {@code <sys/socket.h>}. */
+    public static int SOCK_DGRAM() {
+        return 2;
+    }
+
+    /** {@code SOCK_CLOEXEC} from {@code <sys/socket.h>}: ORed into the type. */
+    public static int SOCK_CLOEXEC() {
+        return 0x80000;
+    }
+
+    /** {@code SOL_SOCKET} from {@code <sys/socket.h>} ({@code asm/socket.h}). */
+    public static int SOL_SOCKET() {
+        return 1;
+    }
+
+    /** {@code SO_RCVBUF} from {@code <sys/socket.h>} ({@code asm/socket.h}). */
+    public static int SO_RCVBUF() {
+        return 8;
+    }
+
+    /** {@code SO_RCVBUFFORCE} from {@code <sys/socket.h>} ({@code asm/socket.h}): beyond rmem_max, needs CAP_NET_ADMIN. */
+    public static int SO_RCVBUFFORCE() {
+        return 33;
+    }
+
+    /** {@code SO_RCVTIMEO} from {@code <sys/socket.h>}: {@code SO_RCVTIMEO_OLD}, a {@code struct timeval}, on LP64. */
+    public static int SO_RCVTIMEO() {
+        return 20;
+    }
+
+    // ---- <linux/netlink.h>
+
+    /** {@code NETLINK_CONNECTOR} from {@code <linux/netlink.h>}: the kernel connector's protocol. */
+    public static int NETLINK_CONNECTOR() {
+        return 11;
+    }
+
+    /** {@code NLMSG_NOOP} from {@code <linux/netlink.h>}: a message to skip. */
+    public static int NLMSG_NOOP() {
+        return 1;
+    }
+
+    /** {@code NLMSG_ERROR} from {@code <linux/netlink.h>}. */
+    public static int NLMSG_ERROR() {
+        return 2;
+    }
+
+    /** {@code NLMSG_DONE} from {@code <linux/netlink.h>}: the type the connector's messages carry. */
+    public static int NLMSG_DONE() {
+        return 3;
+    }
+
+    /** {@code NLMSG_OVERRUN} from {@code <linux/netlink.h>}: data was lost. */
+    public static int NLMSG_OVERRUN() {
+        return 4;
+    }
+
+    /** {@code NLMSG_HDRLEN} from {@code <linux/netlink.h>}: {@code NLMSG_ALIGN(sizeof(struct nlmsghdr))}. */
+    public static int NLMSG_HDRLEN() {
+        return 16;
+    }
+
+    /** {@code NLMSG_ALIGNTO} from {@code <linux/netlink.h>}: messages start on multiples of it. */
+    public static int NLMSG_ALIGNTO() {
+        return 4;
+    }
+
+    // ---- <linux/connector.h>
+
+    /** {@code CN_IDX_PROC} from {@code <linux/connector.h>}: the process events connector, also its multicast group. */
+    public static int CN_IDX_PROC() {
+        return 1;
+    }
+
+    /** {@code CN_VAL_PROC} from {@code <linux/connector.h>}. */
+    public static int CN_VAL_PROC() {
+        return 1;
+    }
+
+    // ---- <linux/cn_proc.h>
+
+    /** {@code PROC_CN_MCAST_LISTEN} from {@code <linux/cn_proc.h>} ({@code enum proc_cn_mcast_op}). */
+    public static int PROC_CN_MCAST_LISTEN() {
+        return 1;
+    }
+
+    /** {@code PROC_CN_MCAST_IGNORE} from {@code <linux/cn_proc.h>} ({@code enum proc_cn_mcast_op}). */
+    public static int PROC_CN_MCAST_IGNORE() {
+        return 2;
+    }
+
+    /** {@code PROC_EVENT_NONE} from {@code <linux/cn_proc.h>}: the acknowledgement of a listen request. */
+    public static int PROC_EVENT_NONE() {
+        return 0;
+    }
+
+    /** {@code PROC_EVENT_FORK} from {@code <linux/cn_proc.h>}: a process or thread was created. */
+    public static int PROC_EVENT_FORK() {
+        return 0x1;
+    }
+
+    /** {@code PROC_EVENT_EXEC} from {@code <linux/cn_proc.h>}. */
+    public static int PROC_EVENT_EXEC() {
+        return 0x2;
+    }
+
+    /** {@code PROC_EVENT_COMM} from {@code <linux/cn_proc.h>}: a thread was renamed. */
+    public static int PROC_EVENT_COMM() {
+        return 0x200;
+    }
+
+    /** {@code PROC_EVENT_EXIT} from {@code <linux/cn_proc.h>}: {@code 0x80000000}, negative as a Java int. */
+    public static int PROC_EVENT_EXIT() {
+        return 0x80000000;
     }
 
     // ---- functions

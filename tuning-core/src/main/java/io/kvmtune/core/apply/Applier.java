@@ -11,6 +11,7 @@ import io.kvmtune.core.qemu.ProcCgroup;
 import io.kvmtune.core.qemu.ProcFs;
 import io.kvmtune.core.qemu.QemuGuest;
 import io.kvmtune.core.qemu.QemuThread;
+import io.kvmtune.core.qemu.ThreadIdentity;
 import io.kvmtune.core.qemu.ThreadRole;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -35,7 +36,13 @@ import java.util.Set;
  * again (applying is idempotent: a second apply of the same plan changes nothing and says so).
  * That is how vCPUs plugged in later are tuned: {@link #reapply} applies the saved plan to the
  * threads the guest has now. A plan covers the guest's maximum vCPU count; vCPUs not plugged in
- * are absent, not a difference.
+ * are absent, not a difference. The agent applies the same way to the threads it saw being born
+ * (a guest listing just those threads).
+ *
+ * <p>Whatever calls it (the libvirt hook, {@code kvmtune apply}, the agent), one applier at a time
+ * changes a guest: {@link #apply} and {@link #restore} hold the guest's lock ({@link GuestLock})
+ * while they work, and a second caller changes nothing and gets
+ * {@link ApplyFailedException#guestBusy()}.
  */
 public final class Applier {
 
@@ -70,7 +77,21 @@ public final class Applier {
      * @throws ApplyFailedException when applying failed; everything changed was put back
      */
     public ApplyReport apply(TuningPlan plan, QemuGuest guest, ApplyOptions options) {
-        return new ApplyRun(threads, memory, cgroups, records, book, plan, guest, options).run();
+        ApplyRun run = new ApplyRun(threads, memory, cgroups, records, book, plan, guest, options);
+        if (options.dryRun()) {
+            return run.run();
+        }
+        try (GuestLock _ = GuestLock.acquire(records.dir(), guest.pid())) {
+            return run.run();
+        }
+    }
+
+    /**
+     * Forgets the per-guest lock file of QEMU {@code pid}, once that process has exited and its
+     * record is gone: no apply can name it any more.
+     */
+    public void forgetExited(int pid) {
+        GuestLock.forget(records.dir(), pid);
     }
 
     /**
@@ -103,13 +124,15 @@ public final class Applier {
      */
     public RestoreReport restore(int pid) {
         ApplyRecord record = requireRecord(pid);
-        RestoreReport report = new Restorer(threads, memory, cgroups)
-                .restore(pid, new LiveThreads(threads).alive(record.process()), record.snapshot())
-                .with(book.release(record.process()));
-        if (report.complete()) {
-            records.delete(pid);
+        try (GuestLock _ = GuestLock.acquire(records.dir(), pid)) {
+            RestoreReport report = new Restorer(threads, memory, cgroups)
+                    .restore(pid, new LiveThreads(threads).alive(record.process()), record.snapshot())
+                    .with(book.release(record.process()));
+            if (report.complete()) {
+                records.delete(pid);
+            }
+            return report;
         }
-        return report;
     }
 
     /**
@@ -135,7 +158,18 @@ public final class Applier {
             if (record.isEmpty() || live.alive(record.get().process())) {
                 continue;
             }
-            RestoreReport report = restore(pid);
+            RestoreReport report;
+            try {
+                report = restore(pid);
+            } catch (ApplyFailedException e) {
+                if (!e.guestBusy()) {
+                    throw e;
+                }
+                // another cleanup (the release hook, the agent) is restoring it right now
+                done.add(new StaleCleanup(subject, "left to the other kvmtune restoring it now", true));
+                continue;
+            }
+            GuestLock.forget(records.dir(), pid);
             done.add(report.complete()
                     ? new StaleCleanup(subject, "QEMU has exited; put back " + restoredCount(report)
                             + " saved values still present and removed " + records.file(pid), true)
@@ -249,5 +283,28 @@ public final class Applier {
         return records.load(pid).orElseThrow(() -> new InvalidInputException("NoApplyRecord", "pid",
                 Integer.toString(pid), "no apply record for QEMU pid " + pid + " in " + records.dir()
                         + ": nothing was applied to it (or it was restored already)"));
+    }
+
+    /**
+     * The affinity and scheduling of thread {@code identity} as the kernel has them now; empty
+     * when it has exited or its id names another thread. Two system calls and a start-time check:
+     * what the agent reads of every tuned thread on each check.
+     */
+    public Optional<ThreadState> state(ThreadIdentity identity) {
+        return new LiveThreads(threads).read(identity);
+    }
+
+    /**
+     * A hold on thread {@code identity} to read its state again and again ({@link #state(int, ThreadPin)}):
+     * on the kernel it keeps {@code /proc/<tid>/stat} open, so each read checks the identity
+     * with one {@code pread} instead of opening the file. Close it when done.
+     */
+    public ThreadPin pin(ThreadIdentity identity) {
+        return threads.pin(identity);
+    }
+
+    /** {@link #state(ThreadIdentity)} through a {@link #pin} held on thread {@code tid}. */
+    public Optional<ThreadState> state(int tid, ThreadPin pin) {
+        return new LiveThreads(threads).read(tid, pin);
     }
 }

@@ -9,9 +9,11 @@ import java.util.List;
  *
  * <p>Code {@code ApplyFailed}; {@code RollbackIncomplete} when something could not be put back
  * (the message lists it; the apply record stays, so {@code restore} can try again once the
- * cause is fixed).
+ * cause is fixed); {@code GuestBusy} when another applier held the guest and nothing was touched.
  */
 public final class ApplyFailedException extends KvmtuneException {
+
+    private static final String GUEST_BUSY = "GuestBusy";
 
     private final transient RestoreReport rollback;
 
@@ -32,6 +34,20 @@ public final class ApplyFailedException extends KvmtuneException {
     public static ApplyFailedException beforeAnyChange(String message, Throwable cause) {
         return new ApplyFailedException("ApplyFailed", message + "; nothing was changed", new RestoreReport(List.of()),
                 cause);
+    }
+
+    /**
+     * Another applier (the libvirt hook, {@code kvmtune apply}, {@code restore}, the agent) is
+     * changing QEMU {@code pid} right now; this one changed nothing. Code {@code GuestBusy}.
+     */
+    public static ApplyFailedException guestBusy(int pid, java.nio.file.Path lockFile) {
+        return new ApplyFailedException(GUEST_BUSY, "another kvmtune is applying to QEMU pid " + pid + " (it holds "
+                + lockFile + "); nothing was changed", new RestoreReport(List.of()), null);
+    }
+
+    /** Whether this is {@link #guestBusy}: nothing was changed because another applier held the guest. */
+    public boolean guestBusy() {
+        return code().equals(GUEST_BUSY);
     }
 
     /** What the rollback put back, found gone or could not restore; empty when nothing had changed. */

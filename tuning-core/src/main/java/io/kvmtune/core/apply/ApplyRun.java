@@ -23,8 +23,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * One attempt to apply a plan to a guest: survey, save the record, change, read back, and on any
- * failure put everything back. Used once, by {@link Applier#apply}.
+ * One attempt to apply a plan to a guest's threads: survey, save the record, change, read back,
+ * and on any failure put everything back. Used once, by {@link Applier#apply}, under the guest's
+ * lock.
  */
 final class ApplyRun {
 

@@ -220,6 +220,27 @@ public final class QemuDiscovery {
                 + MAX_SCAN_ROUNDS + " reads of /proc/" + pid + "/task");
     }
 
+    /**
+     * The role a thread of a QEMU started with {@code debug-threads=on} has by its name alone:
+     * {@code CPU n/KVM} a vCPU, {@code IO id} an IO thread (the monitor's own excepted), anything
+     * else an emulator thread. For the agent, which sees each name as the kernel sets it; an IO
+     * thread id longer than the name can hold comes out cut, as in the name.
+     */
+    public static ThreadRole roleOf(String comm) {
+        Matcher vcpu = VCPU_NAME.matcher(comm);
+        if (vcpu.matches()) {
+            return new ThreadRole.Vcpu(Integer.parseInt(vcpu.group(1)));
+        }
+        Matcher io = IOTHREAD_NAME.matcher(comm);
+        return io.matches() && !io.group(1).equals(MONITOR_IOTHREAD) ? new ThreadRole.IoThread(io.group(1))
+                : new ThreadRole.Emulator();
+    }
+
+    /** Whether {@code comm}, a process's name, is that of a QEMU system emulator (cut to 15 characters). */
+    public static boolean isQemuName(String comm) {
+        return comm.startsWith("qemu-system-") || comm.equals("qemu-kvm");
+    }
+
     private static SourceReport fromThreadNames(List<ProcStat> tasks) {
         Map<Integer, Integer> vcpus = new TreeMap<>();
         Map<String, Integer> ioThreads = new TreeMap<>();

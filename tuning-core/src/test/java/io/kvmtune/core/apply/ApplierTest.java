@@ -575,4 +575,71 @@ class ApplierTest {
             assertThat(row.state()).contains(new ThreadState(ONLINE, SchedSettings.normal()));
         });
     }
+
+    private QemuGuest only(int... tids) {
+        List<QemuThread> listed = new ArrayList<>();
+        for (int tid : tids) {
+            guest.threads().stream().filter(t -> t.tid() == tid).forEach(listed::add);
+        }
+        return new QemuGuest(guest.process(), guest.name(), listed);
+    }
+
+    @Test
+    void applyToAGuestListingOnlyANewVcpuTunesItAloneAndAddsItToTheRecord() {
+        applier().apply(plan, only(101), ApplyOptions.defaults());
+
+        assertThat(threads.state(101).affinity()).isEqualTo(CpuSet.of(2));
+        assertThat(threads.state(102)).isEqualTo(originalThreads.get(102));
+        assertThat(records.load(PID).orElseThrow().snapshot().threads()).extracting(t -> t.identity().tid())
+                .containsExactly(101);
+
+        applier().apply(plan, only(103), ApplyOptions.defaults());
+
+        assertThat(threads.state(103).affinity()).isEqualTo(CpuSet.of(4));
+        assertThat(threads.state(103).sched().label()).isEqualTo("fifo:1");
+        assertThat(records.load(PID).orElseThrow().snapshot().threads()).extracting(t -> t.identity().tid())
+                .containsExactly(101, 103);
+        applier().restore(PID);
+        assertExactlyAsBefore();
+    }
+
+    @Test
+    void applyRefusesAVcpuThePlanDoesNotPlace() {
+        QemuGuest stranger = new QemuGuest(guest.process(), guest.name(), List.of(
+                new QemuThread(new ThreadIdentity(150, 9000), "CPU 9/KVM", new ThreadRole.Vcpu(9))));
+
+        assertThatThrownBy(() -> applier().apply(plan, stranger, ApplyOptions.defaults()))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("vCPU 9");
+        assertExactlyAsBefore();
+    }
+
+    @Test
+    void whoeverComesSecondWhileTheGuestIsLockedChangesNothing() {
+        try (GuestLock held = GuestLock.acquire(records.dir(), PID)) {
+            assertThatThrownBy(() -> applier().apply(plan, guest, ApplyOptions.defaults()))
+                    .isInstanceOfSatisfying(ApplyFailedException.class, e -> {
+                        assertThat(e.guestBusy()).isTrue();
+                        assertThat(e.code()).isEqualTo("GuestBusy");
+                        assertThat(e.rollback().items()).isEmpty();
+                    });
+            assertThatThrownBy(() -> applier().apply(plan, only(101), ApplyOptions.defaults()))
+                    .isInstanceOfSatisfying(ApplyFailedException.class, e -> assertThat(e.guestBusy()).isTrue());
+            assertExactlyAsBefore();
+            // a dry run changes nothing, so it needs no lock
+            assertThat(applier().apply(plan, guest, ApplyOptions.defaults().withDryRun(true)).dryRun()).isTrue();
+        }
+        applier().apply(plan, guest, ApplyOptions.defaults());
+        assertThat(threads.state(102).sched().label()).isEqualTo("fifo:1");
+    }
+
+    @Test
+    void restoreTakesTheGuestLockToo() {
+        applier().apply(plan, guest, ApplyOptions.defaults());
+        try (GuestLock held = GuestLock.acquire(records.dir(), PID)) {
+            assertThatThrownBy(() -> applier().restore(PID))
+                    .isInstanceOfSatisfying(ApplyFailedException.class, e -> assertThat(e.guestBusy()).isTrue());
+        }
+        applier().restore(PID);
+        assertExactlyAsBefore();
+    }
 }

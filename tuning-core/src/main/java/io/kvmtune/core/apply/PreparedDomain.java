@@ -1,4 +1,4 @@
-package io.kvmtune.cli.hook;
+package io.kvmtune.core.apply;
 
 import io.kvmtune.core.InvalidInputException;
 import io.kvmtune.core.json.Json;
@@ -29,7 +29,7 @@ public record PreparedDomain(String uuid, String name, TuningPlan plan, Optional
     static final int FORMAT = 1;
 
     /** The same decision, now applied to {@code process}. */
-    PreparedDomain appliedTo(ThreadIdentity process) {
+    public PreparedDomain appliedTo(ThreadIdentity process) {
         return new PreparedDomain(uuid, name, plan, Optional.of(process));
     }
 
@@ -45,7 +45,7 @@ public record PreparedDomain(String uuid, String name, TuningPlan plan, Optional
     }
 
     /** @throws InvalidInputException (key {@code prepared}) naming what is wrong with the file */
-    static PreparedDomain fromJson(String text, String source) {
+    public static PreparedDomain fromJson(String text, String source) {
         try {
             JsonObject o = Json.parseObject(text);
             if (o.intValue("format") != FORMAT) {

@@ -1,4 +1,4 @@
-package io.kvmtune.cli.hook;
+package io.kvmtune.core.apply;
 
 import io.kvmtune.core.InvalidInputException;
 import io.kvmtune.core.files.AtomicFile;

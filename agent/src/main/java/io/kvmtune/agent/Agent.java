@@ -1,0 +1,630 @@
+package io.kvmtune.agent;
+
+import io.kvmtune.core.InvalidInputException;
+import io.kvmtune.core.apply.Applier;
+import io.kvmtune.core.apply.ApplyFailedException;
+import io.kvmtune.core.apply.ApplyOptions;
+import io.kvmtune.core.apply.ApplyReport;
+import io.kvmtune.core.apply.FileChange;
+import io.kvmtune.core.apply.PreparedDomains;
+import io.kvmtune.core.apply.RecordStore;
+import io.kvmtune.core.apply.StaleCleanup;
+import io.kvmtune.core.apply.StaleState;
+import io.kvmtune.core.apply.ThreadPin;
+import io.kvmtune.core.apply.ThreadState;
+import io.kvmtune.core.apply.ThreadTarget;
+import io.kvmtune.core.apply.ThreadTargets;
+import io.kvmtune.core.cgroup.RtBudgets;
+import io.kvmtune.core.claims.ClaimsLedger;
+import io.kvmtune.core.qemu.ProcFs;
+import io.kvmtune.core.qemu.ProcStat;
+import io.kvmtune.core.qemu.QemuCommandLine;
+import io.kvmtune.core.qemu.QemuDiscovery;
+import io.kvmtune.core.qemu.QemuThread;
+import io.kvmtune.core.qemu.ThreadIdentity;
+import io.kvmtune.core.qemu.ThreadRole;
+import io.kvmtune.linux.Clock;
+import io.kvmtune.linux.ProcConnector;
+import io.kvmtune.linux.ProcEvent;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The resident service behind {@code kvmtune agent run}. One thread does all the work, in this
+ * order, forever: receive the kernel's process events; for each, follow a QEMU that was just
+ * exec'd and has a kept plan, tune a thread of a followed QEMU as soon as its name says what it is
+ * ({@code CPU 2/KVM}), forget threads and clean up QEMUs that exit; every
+ * {@code check_interval_ms}, read back every tuned thread and repair (or report) drift; every
+ * {@link #SCAN_INTERVAL}, and whenever the kernel says events were lost, scan {@code /proc} for what
+ * the events may have missed. Every change goes through tuning-core's {@link Applier}, the one the
+ * libvirt hook and {@code kvmtune apply} use, under the same per-guest lock.
+ *
+ * <p>Two more threads only read: the status socket and the metrics HTTP server.
+ */
+public final class Agent implements AutoCloseable {
+
+    /** The backup scan of {@code /proc}: events are the way in, this only catches what they missed. */
+    static final Duration SCAN_INTERVAL = Duration.ofSeconds(30);
+    private static final Duration MAX_RECEIVE_WAIT = Duration.ofMillis(500);
+    /** How long after a guest's start or a new vCPU the agent keeps checking it closely. */
+    static final Duration SETTLE = Duration.ofSeconds(3);
+    /** How stale the status's counters may get when no guest changes. */
+    private static final Duration PUBLISH_INTERVAL = Duration.ofSeconds(1);
+    /** How often it checks a settling guest. */
+    static final Duration SETTLE_POLL = Duration.ofMillis(5);
+
+    private final AgentSettings settings;
+    private final AgentLog log;
+    private final ProcFs proc;
+    private final Applier applier;
+    private final KeptPlans plans;
+    private final ExitedGuestCleanup cleanup;
+    private final ProcConnector connector;
+    private final AgentMetrics metrics = new AgentMetrics();
+    private final Map<Integer, TrackedGuest> guests = new HashMap<>();
+    /** QEMUs that exited but are not reaped yet: a zombie still has its /proc entry, cleanup waits for it to go. */
+    private final List<TrackedGuest> exitedUnreaped = new ArrayList<>();
+    private final Map<String, Long> counters = new TreeMap<>();
+    private final AtomicReference<AgentStatus> status = new AtomicReference<>();
+    private final long startedEpochMillis = System.currentTimeMillis();
+    private Optional<Drift> lastDrift = Optional.empty();
+    private volatile boolean stopping;
+    /** Whether a guest or thread changed since the status was last published. */
+    private boolean dirty;
+    private StatusServer statusServer;
+    private HTTPServer http;
+
+    private Agent(AgentSettings settings, AgentLog log, ProcConnector connector) {
+        this.settings = settings;
+        this.log = log;
+        this.connector = connector;
+        this.proc = new ProcFs(settings.procRoot());
+        RecordStore records = new RecordStore(settings.stateDir());
+        PreparedDomains prepared = new PreparedDomains(settings.stateDir().resolve("domains"));
+        this.applier = Applier.system(records);
+        this.plans = new KeptPlans(prepared, records, proc);
+        ClaimsLedger ledger = new ClaimsLedger(settings.claimsFile(), proc::stillSame, java.time.Clock.systemUTC(),
+                ClaimsLedger.DEFAULT_PENDING_GRACE);
+        this.cleanup = new ExitedGuestCleanup(applier, new StaleState(applier, Optional.of(ledger)));
+    }
+
+    /**
+     * Subscribes to process events, then follows every running QEMU with a kept plan (events first,
+     * so nothing born during that scan is missed), then opens the status socket and, when
+     * configured, the metrics endpoint.
+     *
+     * @throws io.kvmtune.linux.LinuxException when the process events connector cannot be opened
+     *     (not root, or a kernel without CONFIG_PROC_EVENTS)
+     */
+    public static Agent start(AgentSettings settings, PrintStream logTo) {
+        Agent agent = new Agent(settings, new AgentLog(logTo), ProcConnector.open(receiveWait(settings.checkInterval())));
+        try {
+            long warm = ApplyWarmup.run(settings.stateDir());
+            agent.log.info("apply path warmed up (" + ApplyWarmup.ROUNDS + " applies to a thread of its own; the last took "
+                    + warm + " us)");
+            agent.scan("scan");
+            agent.publish();
+            agent.statusServer = StatusServer.start(settings.statusSocket(), agent.status::get, agent.log);
+            if (settings.metricsListen().isPresent()) {
+                var at = settings.metricsListen().get();
+                agent.http = HTTPServer.builder().inetAddress(at.getAddress()).port(at.getPort())
+                        .registry(agent.metrics.registry()).buildAndStart();
+            }
+        } catch (IOException e) {
+            agent.close();
+            throw new UncheckedIOException("cannot serve metrics on " + settings.metricsListen().orElseThrow(), e);
+        } catch (RuntimeException e) {
+            agent.close();
+            throw e;
+        }
+        agent.log.info("running: following " + agent.guests.size() + " guests, drift = " + settings.drift().label()
+                + ", check every " + settings.checkInterval().toMillis() + " ms, status on " + settings.statusSocket()
+                + settings.metricsListen().map(a -> ", metrics on http://" + hostPort(a) + "/metrics").orElse(", metrics off"));
+        return agent;
+    }
+
+    /** Half the check interval, at most 500 ms: how long the loop waits for events when nothing is due. */
+    private static Duration receiveWait(Duration checkInterval) {
+        Duration half = checkInterval.dividedBy(2);
+        return half.compareTo(MAX_RECEIVE_WAIT) < 0 ? half : MAX_RECEIVE_WAIT;
+    }
+
+    private boolean settling(long now) {
+        for (TrackedGuest g : guests.values()) {
+            if (g.settling(now)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The close watch over starting guests: threads that could not be tuned yet are tried again,
+     * and tuned ones that changed (libvirt moving them into their cgroups resets their affinity on
+     * cgroup v1) are applied again at once. Not counted as drift: nobody changed a running guest.
+     */
+    private void settle() {
+        long now = System.nanoTime();
+        for (TrackedGuest g : new ArrayList<>(guests.values())) {
+            if (!g.settling(now)) {
+                continue;
+            }
+            if (!g.pending.isEmpty()) {
+                tune(g, new ArrayList<>(g.pending.values()), "settle");
+            }
+            List<QemuThread> moved = new ArrayList<>();
+            for (TunedThread t : new ArrayList<>(g.tuned.values())) {
+                Optional<ThreadState> state = applier.state(t.thread().tid(), t.pin());
+                if (state.isEmpty()) {
+                    untrack(g, t.thread().tid());
+                } else if (Drift.of(g.name(), t.target(), state.get(), 0).any()) {
+                    moved.add(t.thread());
+                }
+            }
+            if (!moved.isEmpty()) {
+                tune(g, moved, "settle");
+            }
+        }
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    /** The port metrics are served on (the bound one when the configuration said port 0). */
+    public OptionalInt metricsPort() {
+        return http == null ? OptionalInt.empty() : OptionalInt.of(http.getPort());
+    }
+
+    /** The latest status snapshot. */
+    public AgentStatus status() {
+        return status.get();
+    }
+
+    /** Works until {@link #stop()}; returns once the event loop has ended and everything is closed. */
+    public void run() {
+        long interval = settings.checkInterval().toNanos();
+        long nextCheck = System.nanoTime() + interval;
+        long nextScan = System.nanoTime() + SCAN_INTERVAL.toNanos();
+        Duration wait = receiveWait(settings.checkInterval());
+        long nextPublish = System.nanoTime();
+        try {
+            while (!stopping) {
+                boolean settling = settling(System.nanoTime());
+                for (ProcEvent e : connector.receive(settling ? SETTLE_POLL : wait)) {
+                    handle(e);
+                }
+                if (!exitedUnreaped.isEmpty()) {
+                    cleanUpReaped();
+                }
+                if (settling) {
+                    settle();
+                }
+                long now = System.nanoTime();
+                if (now - nextCheck >= 0) {
+                    retryPending();
+                    checkDrift();
+                    nextCheck = now + interval;
+                }
+                if (now - nextScan >= 0) {
+                    scan("scan");
+                    nextScan = now + SCAN_INTERVAL.toNanos();
+                }
+                // not after every event: on a busy host that would be most of the agent's work at rest
+                if (dirty || now - nextPublish >= 0) {
+                    publish();
+                    dirty = false;
+                    nextPublish = now + PUBLISH_INTERVAL.toNanos();
+                }
+            }
+        } finally {
+            close();
+        }
+    }
+
+    /** Asks {@link #run()} to end; it does within half a check interval (at most 500 ms). */
+    public void stop() {
+        stopping = true;
+    }
+
+    @Override
+    public void close() {
+        stopping = true;
+        if (http != null) {
+            http.close();
+        }
+        if (statusServer != null) {
+            statusServer.close();
+        }
+        connector.close();
+    }
+
+    // ---- events
+
+    private void handle(ProcEvent event) {
+        switch (event) {
+            case ProcEvent.Fork f -> {
+                metrics.forks.inc();
+                TrackedGuest g = f.isThread() ? guests.get(f.childTgid()) : null;
+                if (g != null) {
+                    g.bornAtNs.put(f.childPid(), f.timestampNs());
+                }
+            }
+            case ProcEvent.Exec x -> {
+                metrics.execs.inc();
+                if (x.pid() == x.tgid() && !guests.containsKey(x.pid())) {
+                    follow(x.pid(), "birth");
+                }
+            }
+            case ProcEvent.Comm c -> {
+                metrics.comms.inc();
+                TrackedGuest g = guests.get(c.tgid());
+                if (g != null && c.pid() != c.tgid()) {
+                    tuneNamed(g, c.pid(), c.comm(), "birth");
+                }
+            }
+            case ProcEvent.Exit x -> {
+                metrics.exits.inc();
+                TrackedGuest g = guests.get(x.tgid());
+                if (g != null && x.isProcess()) {
+                    exited(g);
+                } else if (g != null) {
+                    untrack(g, x.pid());
+                }
+            }
+            case ProcEvent.Lost l -> {
+                metrics.lost.inc();
+                log.warn("the kernel dropped process events (receive buffer full); scanning /proc for what they said");
+                scan("scan");
+            }
+            case ProcEvent.Other o -> {
+            }
+        }
+    }
+
+    /** Starts following QEMU process {@code pid} when it has a kept plan, and tunes its threads that exist. */
+    private void follow(int pid, String trigger) {
+        Optional<ProcStat> stat = proc.stat(pid);
+        if (stat.isEmpty() || !QemuDiscovery.isQemuName(stat.get().comm())) {
+            return;
+        }
+        ThreadIdentity process = stat.get().identity();
+        Optional<KeptPlan> kept;
+        try {
+            kept = plans.of(process);
+        } catch (RuntimeException e) {
+            log.warn("QEMU pid " + pid + ": cannot read its kept plan: " + e.getMessage());
+            return;
+        }
+        if (kept.isEmpty()) {
+            return;
+        }
+        boolean named = proc.cmdline(pid).map(QemuCommandLine::parse)
+                .map(QemuCommandLine::debugThreads).orElse(false);
+        if (!named) {
+            log.warn("QEMU pid " + pid + " (" + kept.get().name() + ") runs without -name debug-threads=on: its vCPU"
+                    + " threads carry no names to tell them by, so the agent leaves it to kvmtune apply --qmp");
+            return;
+        }
+        dirty = true;
+        TrackedGuest g = new TrackedGuest(process, kept.get());
+        g.settleUntilNs = System.nanoTime() + SETTLE.toNanos();
+        guests.put(pid, g);
+        metrics.guests.set(guests.size());
+        log.info("following guest " + g.name() + " (QEMU pid " + pid + ", plan from " + kept.get().source() + ")");
+        List<QemuThread> present = new ArrayList<>();
+        for (int tid : proc.taskIds(pid)) {
+            proc.taskStat(pid, tid).ifPresent(s -> present.add(new QemuThread(s.identity(), s.comm(),
+                    QemuDiscovery.roleOf(s.comm()))));
+        }
+        tune(g, present, trigger);
+    }
+
+    private void tuneNamed(TrackedGuest g, int tid, String comm, String trigger) {
+        TunedThread known = g.tuned.get(tid);
+        if (known != null && known.thread().comm().equals(comm)) {
+            // a rename already seen (a scan found the thread before its event arrived): nothing new
+            return;
+        }
+        OptionalLong start = proc.startTime(tid);
+        if (start.isEmpty()) {
+            untrack(g, tid);
+            return;
+        }
+        QemuThread thread = new QemuThread(new ThreadIdentity(tid, start.getAsLong()), comm, QemuDiscovery.roleOf(comm));
+        if (thread.role() instanceof ThreadRole.Vcpu) {
+            // a vCPU born into a running guest (hotplug): libvirt is about to place it
+            g.settleUntilNs = Math.max(g.settleUntilNs - System.nanoTime(), SETTLE.toNanos()) + System.nanoTime();
+        }
+        tune(g, List.of(thread), trigger);
+    }
+
+    /**
+     * Applies the guest's plan to those of {@code threads} that are not as planned, and watches
+     * all of them from then on. An emulator thread is born with its creator's placement, which is
+     * usually the plan's already: it costs two reads and no apply.
+     */
+    private void tune(TrackedGuest g, List<QemuThread> threads, String trigger) {
+        List<ThreadTarget> targets;
+        try {
+            targets = ThreadTargets.of(g.kept.plan(), g.with(threads));
+        } catch (InvalidInputException e) {
+            metrics.failures.labelValues("invalid").inc();
+            log.warn("guest " + g.name() + ": " + e.getMessage());
+            return;
+        }
+        List<ThreadTarget> toApply = new ArrayList<>();
+        for (ThreadTarget target : targets) {
+            Optional<ThreadState> now = applier.state(target.thread().identity());
+            if (now.isEmpty()) {
+                untrack(g, target.thread().tid());
+            } else if (Drift.of(g.name(), target, now.get(), 0).any()) {
+                toApply.add(target);
+            } else {
+                watch(g, target, trigger);
+            }
+        }
+        if (toApply.isEmpty()) {
+            return;
+        }
+        List<QemuThread> listed = toApply.stream().map(ThreadTarget::thread).toList();
+        long t0 = System.nanoTime();
+        try {
+            ApplyReport report = applier.apply(g.kept.plan(), g.with(listed), ApplyOptions.defaults());
+            metrics.applySeconds.labelValues(trigger).observe((System.nanoTime() - t0) / 1e9);
+            toApply.forEach(t -> watch(g, t, trigger));
+            grantedRuntime(g, report);
+            log.info("tuned " + describe(listed) + " of guest " + g.name() + " (" + trigger + ") in "
+                    + (System.nanoTime() - t0) / 1000 + " us");
+        } catch (ApplyFailedException e) {
+            metrics.failures.labelValues(e.guestBusy() ? "busy" : "failed").inc();
+            pendingAfter(g, listed, e.guestBusy() ? "" : e.getMessage());
+        } catch (RuntimeException e) {
+            metrics.failures.labelValues("failed").inc();
+            pendingAfter(g, listed, "applying to " + describe(listed) + " failed: " + e);
+        }
+    }
+
+    /** Keeps {@code threads} to be tried again; logs a failure unless the same one was logged last time. */
+    private void pendingAfter(TrackedGuest g, List<QemuThread> threads, String failure) {
+        dirty = true;
+        boolean fresh = false;
+        for (QemuThread t : threads) {
+            g.pending.put(t.tid(), t);
+            fresh |= !failure.isEmpty() && !failure.equals(g.lastFailure.put(t.tid(), failure));
+        }
+        if (fresh) {
+            log.warn("guest " + g.name() + ": " + failure + "; trying again "
+                    + (g.settling(System.nanoTime()) ? "every " + SETTLE_POLL.toMillis() + " ms while it starts"
+                            : "on the next check"));
+        }
+    }
+
+    private void watch(TrackedGuest g, ThreadTarget target, String trigger) {
+        dirty = true;
+        int tid = target.thread().tid();
+        TunedThread previous = g.tuned.get(tid);
+        ThreadPin pin = previous != null && previous.thread().identity().equals(target.thread().identity())
+                ? previous.pin() : applier.pin(target.thread().identity());
+        if (previous != null && previous.pin() != pin) {
+            previous.pin().close();
+        }
+        g.tuned.put(tid, new TunedThread(target, pin, Clock.monotonicNanos()));
+        g.pending.remove(tid);
+        g.lastDrift.remove(tid);
+        g.lastFailure.remove(tid);
+        Long born = g.bornAtNs.remove(tid);
+        if (born != null && !trigger.equals("scan")) {
+            metrics.untunedWindow.labelValues(AgentMetrics.roleKind(target.thread().role()))
+                    .observe((Clock.monotonicNanos() - born) / 1e9);
+        }
+        if (previous != null) {
+            metrics.untracked(g.name(), previous.target());
+        }
+        metrics.tuned(g.name(), target);
+        countThreads(g);
+    }
+
+    private void untrack(TrackedGuest g, int tid) {
+        dirty = true;
+        TunedThread t = g.tuned.get(tid);
+        if (t != null) {
+            metrics.untracked(g.name(), t.target());
+        }
+        g.forget(tid);
+        countThreads(g);
+    }
+
+    private void countThreads(TrackedGuest g) {
+        Map<String, Integer> byRole = new TreeMap<>(Map.of("vcpu", 0, "iothread", 0, "emulator", 0));
+        g.tuned.values().forEach(t -> byRole.merge(AgentMetrics.roleKind(t.thread().role()), 1, Integer::sum));
+        byRole.forEach((role, n) -> metrics.threadsTuned.labelValues(g.name(), role).set(n));
+    }
+
+    private void grantedRuntime(TrackedGuest g, ApplyReport report) {
+        for (FileChange f : report.cgroupFiles()) {
+            if (f.file().name().equals(RtBudgets.RUNTIME_FILE) && f.file().group().path().matches(".*/vcpu\\d+")) {
+                try {
+                    metrics.rtRuntime.labelValues(g.name(), f.file().group().path()).set(Long.parseLong(f.after()) / 1e6);
+                } catch (NumberFormatException e) {
+                    // a value the kernel would not write; the gauge keeps its last one
+                }
+            }
+        }
+    }
+
+    private void exited(TrackedGuest g) {
+        dirty = true;
+        guests.remove(g.pid());
+        metrics.guests.set(guests.size());
+        for (int tid : new ArrayList<>(g.tuned.keySet())) {
+            untrack(g, tid);
+        }
+        metrics.threadsTuned.remove(g.name(), "vcpu");
+        metrics.threadsTuned.remove(g.name(), "iothread");
+        metrics.threadsTuned.remove(g.name(), "emulator");
+        exitedUnreaped.add(g);
+        cleanUpReaped();
+    }
+
+    /**
+     * Cleans up after the exited QEMUs that are reaped by now (libvirtd or whoever started them
+     * waits for them at once): until then the kernel keeps a zombie under their pid, and the
+     * cleanup would take them for alive.
+     */
+    private void cleanUpReaped() {
+        for (TrackedGuest g : new ArrayList<>(exitedUnreaped)) {
+            if (proc.stillSame(g.process)) {
+                continue;
+            }
+            exitedUnreaped.remove(g);
+            cleanUp(g);
+        }
+    }
+
+    private void cleanUp(TrackedGuest g) {
+        try {
+            List<StaleCleanup> done = cleanup.clean(g.process);
+            metrics.cleanups.inc();
+            log.info("guest " + g.name() + " (QEMU pid " + g.pid() + ") exited"
+                    + (done.isEmpty() ? "; nothing left to give back" : ": " + String.join("; ",
+                            done.stream().map(StaleCleanup::toString).toList())));
+        } catch (RuntimeException e) {
+            log.warn("guest " + g.name() + " (QEMU pid " + g.pid() + ") exited; cleaning up failed: " + e.getMessage());
+        }
+    }
+
+    // ---- periodic work
+
+    private void retryPending() {
+        for (TrackedGuest g : new ArrayList<>(guests.values())) {
+            if (!g.pending.isEmpty()) {
+                tune(g, new ArrayList<>(g.pending.values()), "retry");
+            }
+        }
+    }
+
+    /** Reads every watched thread back; drift is counted once per change, logged, and repaired unless reporting. */
+    private void checkDrift() {
+        for (TrackedGuest g : new ArrayList<>(guests.values())) {
+            List<QemuThread> drifted = new ArrayList<>();
+            for (TunedThread t : new ArrayList<>(g.tuned.values())) {
+                Optional<ThreadState> now = applier.state(t.thread().tid(), t.pin());
+                if (now.isEmpty()) {
+                    untrack(g, t.thread().tid());
+                    continue;
+                }
+                Drift d = Drift.of(g.name(), t.target(), now.get(), System.currentTimeMillis());
+                if (!d.any()) {
+                    g.lastDrift.remove(t.thread().tid());
+                    continue;
+                }
+                Drift seen = g.lastDrift.put(t.thread().tid(), d);
+                if (d.sameAs(seen)) {
+                    continue;
+                }
+                d.kinds().forEach(k -> metrics.drift.labelValues(k).inc());
+                lastDrift = Optional.of(d);
+                dirty = true;
+                boolean repair = settings.drift() == DriftMode.REPAIR;
+                log.warn("drift: " + d.describe() + (repair ? "; repairing" : "; left as it is ([agent] drift = report)"));
+                if (repair) {
+                    drifted.add(t.thread());
+                }
+            }
+            if (!drifted.isEmpty()) {
+                repair(g, drifted);
+            }
+        }
+    }
+
+    private void repair(TrackedGuest g, List<QemuThread> drifted) {
+        long t0 = System.nanoTime();
+        try {
+            applier.apply(g.kept.plan(), g.with(drifted), ApplyOptions.defaults());
+            metrics.applySeconds.labelValues("repair").observe((System.nanoTime() - t0) / 1e9);
+            metrics.repairs.inc(drifted.size());
+            drifted.forEach(t -> g.lastDrift.remove(t.tid()));
+            log.info("repaired " + describe(drifted) + " of guest " + g.name());
+        } catch (ApplyFailedException e) {
+            metrics.failures.labelValues(e.guestBusy() ? "busy" : "failed").inc();
+            // left in lastDrift: the same state is not counted again; a new one is
+            log.warn("guest " + g.name() + ": repairing failed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The backup of the events: follow QEMUs with kept plans that are not followed yet, tune
+     * named threads of followed ones that are not watched, and clean up after followed QEMUs that
+     * are gone.
+     */
+    private void scan(String trigger) {
+        for (TrackedGuest g : new ArrayList<>(guests.values())) {
+            if (!proc.stillSame(g.process)) {
+                exited(g);
+                continue;
+            }
+            List<QemuThread> unwatched = new ArrayList<>();
+            for (int tid : proc.taskIds(g.pid())) {
+                if (!g.tuned.containsKey(tid)) {
+                    proc.taskStat(g.pid(), tid).ifPresent(s -> unwatched.add(new QemuThread(s.identity(), s.comm(),
+                            QemuDiscovery.roleOf(s.comm()))));
+                }
+            }
+            if (!unwatched.isEmpty()) {
+                tune(g, unwatched, trigger);
+            }
+        }
+        for (int pid : proc.pids()) {
+            if (!guests.containsKey(pid)) {
+                follow(pid, trigger);
+            }
+        }
+    }
+
+    private void publish() {
+        List<AgentStatus.Guest> list = new ArrayList<>();
+        for (TrackedGuest g : new TreeMap<>(guests).values()) {
+            List<AgentStatus.Thread> threads = g.tuned.values().stream().map(t -> new AgentStatus.Thread(
+                    t.thread().tid(), t.thread().comm(), t.thread().role().label(), t.target().cpus().format(),
+                    t.target().policy().isRealtime() ? t.target().policy().label() + ":" + t.target().priority()
+                            : t.target().policy().label())).toList();
+            list.add(new AgentStatus.Guest(g.name(), g.pid(), g.kept.uuid().orElse(""), g.kept.source(), threads,
+                    List.copyOf(g.pending.keySet())));
+        }
+        Map<String, Long> c = new TreeMap<>(counters);
+        c.put("guests", (long) guests.size());
+        c.put("threads_tuned", guests.values().stream().mapToLong(g -> g.tuned.size()).sum());
+        c.put("drift_events", (long) metrics.drift.labelValues("affinity").get() + (long) metrics.drift.labelValues("policy").get()
+                + (long) metrics.drift.labelValues("priority").get());
+        c.put("repairs", (long) metrics.repairs.get());
+        c.put("cleanups", (long) metrics.cleanups.get());
+        c.put("apply_failures", (long) (metrics.failures.labelValues("busy").get() + metrics.failures.labelValues("failed").get()
+                + metrics.failures.labelValues("invalid").get()));
+        c.put("events_lost", (long) metrics.events.labelValues("lost").get());
+        c.put("events_received", (long) (metrics.events.labelValues("fork").get() + metrics.events.labelValues("exec").get()
+                + metrics.events.labelValues("comm").get() + metrics.events.labelValues("exit").get()));
+        status.set(new AgentStatus(ProcessHandle.current().pid(), startedEpochMillis, settings.drift().label(), list,
+                lastDrift, c));
+    }
+
+    private static String describe(List<QemuThread> threads) {
+        List<String> parts = new ArrayList<>();
+        threads.forEach(t -> parts.add(t.role().label() + " tid " + t.tid()));
+        return String.join(", ", parts);
+    }
+}

@@ -1,0 +1,86 @@
+package io.kvmtune.agent;
+
+import io.kvmtune.core.InvalidInputException;
+import io.kvmtune.core.spec.IniConfig;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * How the agent runs: the {@code [agent]} section of the host configuration, and where host state
+ * lives (the same paths the libvirt hook uses).
+ *
+ * @param metricsListen where {@code /metrics} is served ({@code metrics_listen}, default
+ *     {@code 127.0.0.1:9477}); empty when metrics are disabled ({@code metrics_listen =})
+ * @param drift what to do about drift ({@code drift}, default {@code repair})
+ * @param checkInterval how often every tuned thread is read back ({@code check_interval_ms},
+ *     default 1000)
+ * @param stateDir apply records, kept plans ({@code domains/}), locks and the status socket
+ * @param libvirtRunDir libvirt's QEMU status directory
+ * @param procRoot the proc mount
+ * @param claimsFile the claims ledger
+ */
+public record AgentSettings(Optional<InetSocketAddress> metricsListen, DriftMode drift, Duration checkInterval,
+        Path stateDir, Path libvirtRunDir, Path procRoot, Path claimsFile) {
+
+    public static final String SECTION = "agent";
+    static final String DEFAULT_LISTEN = "127.0.0.1:9477";
+    private static final long MIN_INTERVAL_MS = 10;
+    private static final long MAX_INTERVAL_MS = 3_600_000;
+
+    /** The root-only UNIX socket {@code kvmtune agent status} asks. */
+    public Path statusSocket() {
+        return stateDir.resolve("agent.sock");
+    }
+
+    /**
+     * The settings {@code config}'s {@code [agent]} section gives, with the state paths.
+     *
+     * @throws InvalidInputException naming the key for a value that cannot be used
+     */
+    public static AgentSettings of(IniConfig config, Path stateDir, Path libvirtRunDir, Path procRoot,
+            Path claimsFile) {
+        String listen = config.get(SECTION, "metrics_listen").orElse(DEFAULT_LISTEN).strip();
+        DriftMode drift = config.get(SECTION, "drift").map(DriftMode::of).orElse(DriftMode.REPAIR);
+        String interval = config.get(SECTION, "check_interval_ms").orElse("1000").strip();
+        long ms;
+        try {
+            ms = Long.parseLong(interval);
+        } catch (NumberFormatException e) {
+            throw InvalidInputException.invalid("[agent] check_interval_ms", interval, "must be a whole number of milliseconds");
+        }
+        if (ms < MIN_INTERVAL_MS || ms > MAX_INTERVAL_MS) {
+            throw InvalidInputException.invalid("[agent] check_interval_ms", interval,
+                    "must be between " + MIN_INTERVAL_MS + " and " + MAX_INTERVAL_MS);
+        }
+        return new AgentSettings(listen.isEmpty() ? Optional.empty() : Optional.of(listenAddress(listen)), drift,
+                Duration.ofMillis(ms), stateDir, libvirtRunDir, procRoot, claimsFile);
+    }
+
+    /** {@code host:port}, {@code [v6addr]:port}; the host must be a literal address, never a name to resolve. */
+    static InetSocketAddress listenAddress(String value) {
+        int colon = value.lastIndexOf(':');
+        if (colon <= 0 || colon == value.length() - 1) {
+            throw InvalidInputException.invalid("[agent] metrics_listen", value, "must be host:port, e.g. " + DEFAULT_LISTEN);
+        }
+        String host = value.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(value.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw InvalidInputException.invalid("[agent] metrics_listen", value, "the port is not a number");
+        }
+        if (port < 1 || port > 65535) {
+            throw InvalidInputException.invalid("[agent] metrics_listen", value, "the port must be 1..65535");
+        }
+        if (!host.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+            throw InvalidInputException.invalid("[agent] metrics_listen", value,
+                    "the host must be an IP address (127.0.0.1, ::1, or an address of this host), not a name");
+        }
+        return new InetSocketAddress(host, port);
+    }
+}

@@ -1,0 +1,70 @@
+package io.kvmtune.agent;
+
+import io.kvmtune.core.qemu.QemuGuest;
+import io.kvmtune.core.qemu.QemuThread;
+import io.kvmtune.core.qemu.ThreadIdentity;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * A QEMU with a kept plan, as the agent follows it: the threads it watches, those still to be
+ * tuned, and when each new thread was born. Used by the agent's event thread only.
+ */
+final class TrackedGuest {
+
+    final ThreadIdentity process;
+    final KeptPlan kept;
+    /** Watched threads by tid, in tid order for stable status output. */
+    final Map<Integer, TunedThread> tuned = new TreeMap<>();
+    /** Named threads not tuned yet (another applier held the guest, or applying failed), by tid. */
+    final Map<Integer, QemuThread> pending = new TreeMap<>();
+    /** Fork timestamps ({@code CLOCK_MONOTONIC}) of threads not tuned yet, by tid. */
+    final Map<Integer, Long> bornAtNs = new HashMap<>();
+    /** The last drift seen per tid, so a drift left in place (report mode) is counted once. */
+    final Map<Integer, Drift> lastDrift = new HashMap<>();
+    /** The last failure to apply per tid, so a retry that fails alike is not logged again. */
+    final Map<Integer, String> lastFailure = new HashMap<>();
+    /**
+     * Until when ({@code System.nanoTime()}) the guest is starting or got a new vCPU: libvirt
+     * moves threads between its cgroups then, which on cgroup v1 resets their affinity, and
+     * creates the vCPU groups a realtime vCPU needs; the agent checks such a guest every few
+     * milliseconds meanwhile.
+     */
+    long settleUntilNs;
+
+    TrackedGuest(ThreadIdentity process, KeptPlan kept) {
+        this.process = process;
+        this.kept = kept;
+    }
+
+    int pid() {
+        return process.tid();
+    }
+
+    String name() {
+        return kept.name();
+    }
+
+    /** The guest as {@code Applier} takes it, listing just {@code threads}. */
+    QemuGuest with(List<QemuThread> threads) {
+        return new QemuGuest(process, Optional.of(kept.name()), threads);
+    }
+
+    void forget(int tid) {
+        TunedThread t = tuned.remove(tid);
+        if (t != null) {
+            t.pin().close();
+        }
+        pending.remove(tid);
+        bornAtNs.remove(tid);
+        lastDrift.remove(tid);
+        lastFailure.remove(tid);
+    }
+
+    boolean settling(long nowNs) {
+        return nowNs - settleUntilNs < 0;
+    }
+}

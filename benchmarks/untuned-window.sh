@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# The untuned window of a vCPU thread: from its birth (the kernel's fork event) to the moment its
+# affinity and scheduling policy are as planned, measured by benchmarks/untuned-window/observer.c,
+# a C program independent of kvmtune that listens on the process events connector itself and
+# polls each new "CPU n/KVM" thread with sched_getaffinity/sched_getscheduler until it is as planned.
+#
+# STARTS guest starts through the host's libvirtd, alternating, in one run:
+#   hook   kvmtune's libvirt hook only (prepare keeps the plan, started applies it)
+#   agent  the same hook, plus `kvmtune agent run` (started before the guest, warmed up, stopped after)
+# The domain: 2 vCPUs, paused (-S: the SCHED_FIFO vCPU runs no guest code), hw:cpu_policy=mixed,
+# hw:cpu_realtime=yes, mask ^0 on a host configuration with the first CPU shared and the last one
+# dedicated: vCPU 0 on the shared CPU under SCHED_OTHER, vCPU 1 on the dedicated CPU under fifo:1.
+# Then STARTS more without libvirt (mode "bare"): the same QEMU started directly with the same plan
+# kept for its UUID, under the agent alone: the agent's own window, with no libvirt cgroup moves.
+# Prints each window, then per mode the count, median, p99 (nearest rank), max and timeouts, in us.
+# With --hotplug it then starts a guest with 1 of 2 vCPUs under the agent and plugs vCPU 1 in with
+# `virsh setvcpus --live`: its window is printed as mode "hotplug".
+#
+# Runs under the host lock (flock /tmp/kvmtune-host.lock), installs this checkout's hook and a
+# host configuration for the run, restarts libvirtd, and puts /etc/libvirt/hooks and
+# /etc/kvmtune/kvmtune.conf back as found (restarting libvirtd again).
+#
+# With --bare-only it runs the bare starts alone: no libvirt, no host files, no host lock (the
+# realtime policy goes to the paused vCPU of its own QEMU in its own cgroup only).
+# The bare agent keeps its state on tmpfs (/dev/shm), as /run is on a systemd host.
+#
+# Usage: benchmarks/untuned-window.sh [--hotplug | --bare-only] [STARTS]   (default 20; root; gcc, libvirtd, qemu-system-x86)
+set -euo pipefail
+
+args=("$@")
+hotplug=false
+bare_only=false
+if [ "${1:-}" = --hotplug ]; then hotplug=true; shift; fi
+if [ "${1:-}" = --bare-only ]; then bare_only=true; shift; fi
+starts=${1:-20}
+here=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
+root=$(dirname "$here")
+[ "$(id -u)" = 0 ] || { echo "untuned-window.sh: run as root" >&2; exit 4; }
+for tool in gcc virsh qemu-system-x86_64 python3; do
+  command -v "$tool" >/dev/null || { echo "untuned-window.sh: $tool is missing" >&2; exit 4; }
+done
+if ! $bare_only && [ -z "${KVMTUNE_HOST_LOCKED:-}" ]; then
+  # -o: the lock stays with flock itself, so the libvirtd this script restarts does not inherit it
+  exec env KVMTUNE_HOST_LOCKED=1 flock -o /tmp/kvmtune-host.lock "$0" "${args[@]}"
+fi
+
+work=$(mktemp -d /tmp/kvmtune-window.XXXXXX)
+"$root/kvmtune" --version >/dev/null # builds the launcher if the sources changed
+# Every call below, the hook's included, runs a copy of that jar: a rebuild in the checkout during
+# the run cannot change or break what is measured.
+cp "$root/launcher/target/kvmtune.jar" "$work/kvmtune.jar"
+cat >"$work/kvmtune" <<SH
+#!/bin/sh
+export KVMTUNE_JAR=$work/kvmtune.jar KVMTUNE_FIND_JDK=$root/scripts/find-jdk KVMTUNE_LAUNCHER=$work/kvmtune KVMTUNE_CACHE_DIR=$work
+exec $root/launcher/src/dist/bin/kvmtune "\$@"
+SH
+chmod +x "$work/kvmtune"
+kvmtune="$work/kvmtune"
+"$kvmtune" --version >/dev/null # trains its AOT cache once, before anything is timed
+gcc -O2 -Wall -Werror -o "$work/observer" "$here/untuned-window/observer.c"
+
+hooks=/etc/libvirt/hooks
+conf=/etc/kvmtune/kvmtune.conf
+$bare_only && conf=$work/kvmtune.conf
+name=kvmtune-window
+uuid=3d1f6a0e-8c52-4b7a-9e0d-6a2b5c8f1e47
+agent_pid=
+shm=
+if ! $bare_only; then
+[ -e "$hooks" ] && cp -a "$hooks" "$work/hooks.before"
+[ -e "$conf" ] && cp -a "$conf" "$work/conf.before"
+conf_dir_existed=false
+[ -d "$(dirname "$conf")" ] && conf_dir_existed=true
+restore() {
+  virsh destroy "$name" >/dev/null 2>&1 || true
+  [ -z "$shm" ] || rm -rf "$shm"
+  [ -n "$agent_pid" ] && kill "$agent_pid" 2>/dev/null && wait "$agent_pid" 2>/dev/null || true
+  rm -rf "$hooks"
+  [ -e "$work/hooks.before" ] && cp -a "$work/hooks.before" "$hooks"
+  if [ -e "$work/conf.before" ]; then cp -a "$work/conf.before" "$conf"; else rm -f "$conf"; fi
+  $conf_dir_existed || rmdir "$(dirname "$conf")" 2>/dev/null || true
+  "$root/scripts/start-libvirtd" --restart >/dev/null 2>&1 || true
+  echo "logs kept in $work" >&2
+}
+trap restore EXIT
+trap 'exit 130' INT TERM
+fi
+
+online=$(cat /sys/devices/system/cpu/online)
+first=${online%%[-,]*}
+last=${online##*[-,]}
+[ "$first" != "$last" ] || { echo "untuned-window.sh: needs at least 2 online CPUs" >&2; exit 4; }
+$bare_only && trap '[ -n "$agent_pid" ] && kill "$agent_pid" 2>/dev/null; rm -rf "$shm"; echo "logs kept in $work" >&2' EXIT
+mkdir -p "$(dirname "$conf")"
+# metrics off: the run must not collide with an agent a host already runs on 9477
+printf '[compute]\ncpu_shared_set = %s\ncpu_dedicated_set = %s\n\n[agent]\nmetrics_listen =\n' "$first" "$last" >"$conf"
+if ! $bare_only; then
+  "$kvmtune" hook install --launcher "$kvmtune" >/dev/null
+  "$root/scripts/start-libvirtd" --restart
+fi
+
+specs=(--flavor-spec hw:cpu_policy=mixed --flavor-spec hw:cpu_realtime=yes --flavor-spec hw:cpu_realtime_mask=^0)
+# n=CPULIST:POLICY per vCPU, from the plan the hook will make
+mapfile -t expect < <("$kvmtune" plan --format json --config "$conf" --claims none --vcpus 2 "${specs[@]}" |
+  python3 -c 'import json,sys
+for v in json.load(sys.stdin)["vcpus"]:
+    print("%d=%s:%s" % (v["vcpu"], ",".join(map(str, v["pcpus"])), v["policy"]))')
+
+domain_xml() { # $1 = current vCPUs
+  cat <<XML
+<domain type='kvm'>
+  <name>$name</name>
+  <uuid>$uuid</uuid>
+  <metadata>
+    <kvmtune:tuning xmlns:kvmtune='https://kvmtune.io/xmlns/tuning/1.0'>
+      <kvmtune:flavor-spec key='hw:cpu_policy'>mixed</kvmtune:flavor-spec>
+      <kvmtune:flavor-spec key='hw:cpu_realtime'>yes</kvmtune:flavor-spec>
+      <kvmtune:flavor-spec key='hw:cpu_realtime_mask'>^0</kvmtune:flavor-spec>
+    </kvmtune:tuning>
+  </metadata>
+  <memory unit='MiB'>64</memory>
+  <vcpu placement='static' current='$1'>2</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <on_poweroff>destroy</on_poweroff>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <memballoon model='none'/>
+  </devices>
+</domain>
+XML
+}
+domain_xml 2 >"$work/domain.xml"
+domain_xml 1 >"$work/domain-hotplug.xml"
+
+start_agent() {
+  : >"$work/agent.out"
+  "$kvmtune" agent run 2>>"$work/agent.log" >"$work/agent.out" &
+  agent_pid=$!
+  for _ in $(seq 600); do
+    grep -q "kvmtune-agent info: running" "$work/agent.log" 2>/dev/null && tail -1 "$work/agent.log" | grep -q running && return 0
+    kill -0 "$agent_pid" 2>/dev/null || { echo "the agent died; see $work/agent.log" >&2; exit 1; }
+    sleep 0.05
+  done
+  echo "the agent did not start within 30 s" >&2
+  exit 1
+}
+stop_agent() {
+  kill -TERM "$agent_pid"
+  wait "$agent_pid" || true
+  agent_pid=
+}
+
+observe() { # $1 = mode, $2 = domain XML, $3 = command run once the guest is up (or empty), rest = expectations
+  local mode=$1 xml=$2 then=$3 obs
+  shift 3
+  : >"$work/observer.err"
+  "$work/observer" 5000 "$@" >"$work/observer.out" 2>"$work/observer.err" &
+  obs=$!
+  for _ in $(seq 200); do grep -q ready "$work/observer.err" && break; sleep 0.01; done
+  virsh create "$xml" --paused >/dev/null
+  [ -z "$then" ] || eval "$then"
+  for _ in $(seq 1000); do kill -0 "$obs" 2>/dev/null || break; sleep 0.01; done
+  kill "$obs" 2>/dev/null || true
+  wait "$obs" 2>/dev/null || true
+  virsh destroy "$name" >/dev/null
+  sed "s/^/$mode /" "$work/observer.out" | tee -a "$work/windows.txt"
+}
+
+: >"$work/windows.txt"
+$bare_only || for i in $(seq "$starts"); do
+  observe hook "$work/domain.xml" "" "${expect[@]}"
+  start_agent
+  observe agent "$work/domain.xml" "" "${expect[@]}"
+  stop_agent
+done
+# The agent's own window, without libvirt's cgroup placement in the way: QEMU started directly
+# (paused, -uuid) with the same plan kept for it as the prepare hook keeps it, under an agent whose
+# state is private to this run.
+plan_json=$("$kvmtune" plan --format json --config "$conf" --claims none --vcpus 2 "${specs[@]}")
+shm=$(mktemp -d /dev/shm/kvmtune-window.XXXXXX)
+bare=$shm/state
+mkdir -p "$bare/domains"
+python3 - "$bare/domains/$uuid.json" "$uuid" "$name-bare" <<PY
+import json, sys
+json.dump({"format": 1, "uuid": sys.argv[2], "name": sys.argv[3], "plan": json.loads('''$plan_json'''), "qemu": None},
+          open(sys.argv[1], "w"))
+PY
+accel=kvm
+[ -w /dev/kvm ] || accel=tcg,thread=multi
+bare_start() {
+  qemu-system-x86_64 -S -nodefaults -no-user-config -display none -m 64 -smp 2 -accel "$accel" \
+    -name "guest=$name-bare,debug-threads=on" -uuid "$uuid" </dev/null >>"$work/qemu-bare.log" 2>&1 &
+  bare_pid=$!
+}
+export JDK_JAVA_OPTIONS="-Dkvmtune.state=$bare -Dkvmtune.claims=$bare/claims.json -Dkvmtune.config=$conf"
+start_agent
+unset JDK_JAVA_OPTIONS
+for i in $(seq "$starts"); do
+  : >"$work/observer.err"
+  "$work/observer" 5000 "${expect[@]}" >"$work/observer.out" 2>"$work/observer.err" &
+  obs=$!
+  for _ in $(seq 200); do grep -q ready "$work/observer.err" && break; sleep 0.01; done
+  bare_start
+  for _ in $(seq 1000); do kill -0 "$obs" 2>/dev/null || break; sleep 0.01; done
+  kill "$obs" 2>/dev/null || true
+  wait "$obs" 2>/dev/null || true
+  kill "$bare_pid"; wait "$bare_pid" 2>/dev/null || true
+  sed "s/^/bare /" "$work/observer.out" | tee -a "$work/windows.txt"
+done
+stop_agent
+
+if $hotplug; then
+  start_agent
+  # only vCPU 1's window: vCPU 0 is born with the guest
+  observe hotplug "$work/domain-hotplug.xml" 'sleep 1; virsh setvcpus '"$name"' 2 --live >/dev/null' "${expect[1]}"
+  stop_agent
+fi
+
+echo
+python3 - "$work/windows.txt" <<'PY'
+import math, sys
+rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
+print("%-8s %6s %10s %10s %10s %9s" % ("mode", "n", "median_us", "p99_us", "max_us", "timeouts"))
+for mode in ("hook", "agent", "bare", "hotplug"):
+    w = sorted(int(r[-1]) for r in rows if r[0] == mode and r[-2] == "window_us")
+    t = sum(1 for r in rows if r[0] == mode and r[-1] == "timeout")
+    if not w and not t:
+        continue
+    med = (w[(len(w) - 1) // 2] + w[len(w) // 2]) / 2 if w else float("nan")
+    p99 = w[max(0, math.ceil(0.99 * len(w)) - 1)] if w else float("nan")
+    print("%-8s %6d %10.0f %10.0f %10.0f %9d" % (mode, len(w), med, p99, w[-1] if w else float("nan"), t))
+PY
