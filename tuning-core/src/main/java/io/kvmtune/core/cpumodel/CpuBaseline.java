@@ -20,7 +20,9 @@ import java.util.TreeSet;
  * {@code cpu_models} must name a model every host can run as it stands. Among the models whose
  * every feature all hosts have (of the hosts' common vendor, or generic, when they share one; of
  * any vendor when they do not, as QEMU runs a model on any vendor's CPU that has its features),
- * one whose signature is the hosts' common family and model wins; then the one leaving the
+ * and that libvirt uses to describe hosts (not {@code cpu64-rhel5}/{@code cpu64-rhel6}, RHEL's own
+ * models, which upstream QEMU does not define and libvirt would pick for a pool that lacks
+ * everything newer), one whose signature is the hosts' common family and model wins; then the one leaving the
  * fewest shared features to add; then the later in map order, as libvirt looks from the newest
  * model back. The shared features the model lacks are {@code cpu_model_extra_flags}, but for those
  * libvirt will not live-migrate ({@code invtsc}) and those QEMU never gives a guest through its
@@ -83,7 +85,7 @@ public record CpuBaseline(
                 boolean signature = family.isPresent() && modelNumber.isPresent()
                         && candidate.hasSignature(family.get(), modelNumber.get());
                 // Later models win ties: the candidates come oldest first.
-                if (vendorFits(candidate, vendor) && (best == null || (signature && !bestSignature)
+                if (candidate.decodeHost() && vendorFits(candidate, vendor) && (best == null || (signature && !bestSignature)
                         || (signature == bestSignature && candidate.features().size() >= best.features().size()))) {
                     best = candidate;
                     bestSignature = signature;

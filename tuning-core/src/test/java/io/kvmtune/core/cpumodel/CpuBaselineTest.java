@@ -105,6 +105,18 @@ class CpuBaselineTest extends StandardMapFixture {
     }
 
     @Test
+    void aModelLibvirtNeverUsesForHostsIsRunnableButNotChosen() throws Exception {
+        CpuMap rhel = CpuMapReader.read(FakeCpuMap.write(java.nio.file.Files.createDirectories(dir.resolve("rhel")),
+                "<model name='basic'><feature name='fpu'/><feature name='sse2'/></model>",
+                "<model name='cpu64-rhel6'><decode host='off' guest='on'/><feature name='fpu'/><feature name='sse2'/>"
+                        + "<feature name='pni'/></model>"), "x86");
+        CpuBaseline b = CpuBaseline.of(rhel, hosts("a", cpu("AMD", 25, 17, "fpu", "sse2", "pni")));
+        assertThat(b.runnableOnAll()).containsExactly("basic", "cpu64-rhel6");
+        assertThat(b.model()).contains("basic");
+        assertThat(b.extraFlags()).containsExactly("pni");
+    }
+
+    @Test
     void aBaselineNeedsAHost() {
         assertThatThrownBy(() -> CpuBaseline.of(map, Map.of())).isInstanceOf(IllegalArgumentException.class);
     }
