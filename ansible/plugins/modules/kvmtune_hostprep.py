@@ -10,8 +10,8 @@ DOCUMENTATION = r'''
 module: kvmtune_hostprep
 short_description: Prepare a KVM host's runtime tunables for realtime guests, or put them back
 description:
-  - With I(state=present), runs C(kvmtune hostprep apply) for the host's partition: sysctls, IRQ
-    affinities, workqueue masks, realtime budgets and the like, each previous value recorded in a
+  - With I(state=present), runs C(kvmtune hostprep apply) for the host's partition (sysctls, IRQ
+    affinities, workqueue masks, realtime budgets and the like), each previous value recorded in a
     backup first. A failed write is rolled back by kvmtune and fails the task.
   - With I(state=restored), runs C(kvmtune hostprep restore), which writes back every value the
     backup holds and removes the backup.
