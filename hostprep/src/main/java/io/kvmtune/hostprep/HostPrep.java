@@ -86,10 +86,10 @@ public final class HostPrep {
     /**
      * The partition from {@code --dedicated}/{@code --housekeeping}, else from the host
      * configuration's {@code cpu_dedicated_set}/{@code cpu_shared_set}; housekeeping defaults to
-     * the online CPUs outside the dedicated set.
+     * the online CPUs outside the dedicated set. With no dedicated CPU given anywhere the
+     * dedicated set is empty: {@link #check} reports it, {@link #plan} and {@link #suggest} reject it.
      *
-     * @throws io.kvmtune.core.InvalidInputException when no dedicated CPU is given anywhere, or none
-     *     is left for housekeeping
+     * @throws io.kvmtune.core.InvalidInputException when no CPU is left for housekeeping
      */
     public Partition partition(Optional<CpuSet> dedicated, Optional<CpuSet> housekeeping, HostPolicy policy) {
         CpuSet online = Fact.read(reader.fs(), "/sys/devices/system/cpu/online", CpuSet::parse).value()
@@ -103,7 +103,7 @@ public final class HostPrep {
 
     /** The diff {@code apply} would make ({@code --check}): reads only. */
     public TunablePlan plan(Partition partition, TunableOptions options) {
-        return TunablePlanner.plan(reader.readForChecks(), partition, options, reader.fs());
+        return TunablePlanner.plan(reader.readForChecks(), partition.requireDedicated(), options, reader.fs());
     }
 
     /** Plans and applies, recording originals in {@code backup} first. */
@@ -126,6 +126,7 @@ public final class HostPrep {
     }
 
     public Suggestions suggest(Partition partition) {
+        partition.requireDedicated();
         HostInventory inv = reader.readForChecks();
         return new Suggestions(BootParameters.suggest(inv, partition), NovaConfSuggestion.suggest(inv, partition));
     }

@@ -6,6 +6,7 @@ import io.kvmtune.core.text.TextTable;
 import io.kvmtune.hostprep.check.CheckReport;
 import io.kvmtune.hostprep.check.CheckResult;
 import io.kvmtune.hostprep.check.CheckStatus;
+import io.kvmtune.hostprep.check.Partition;
 import io.kvmtune.hostprep.inventory.GuestProcess;
 import io.kvmtune.hostprep.inventory.HostInventory;
 import io.kvmtune.hostprep.inventory.IrqInfo.Irq;
@@ -86,8 +87,10 @@ public final class HostPrepTables {
             t.row(r.status().name().toLowerCase(Locale.ROOT), r.id(), r.outcome().finding(), r.outcome().remedy());
         }
         StringBuilder out = new StringBuilder(t.render());
-        out.append('\n').append("partition: dedicated ").append(report.partition().dedicated())
-                .append(", housekeeping ").append(report.partition().housekeeping()).append('\n');
+        Partition partition = report.partition();
+        out.append('\n').append("partition: dedicated ")
+                .append(partition.dedicated().isEmpty() ? "none" : partition.dedicated())
+                .append(", housekeeping ").append(partition.housekeeping()).append('\n');
         report.counts().forEach((s, n) -> out.append(s.name().toLowerCase(Locale.ROOT)).append(' ').append(n)
                 .append(s == CheckStatus.UNSUPPORTED ? "\n" : ", "));
         return out.toString();

@@ -11,7 +11,16 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = KvmtuneCommand.VersionLine.class,
         scope = picocli.CommandLine.ScopeType.INHERIT,
-        description = "Host-side tuning of KVM/QEMU guests: Nova-compatible realtime and pinning plans.")
+        description = "Host-side tuning of KVM/QEMU guests: Nova-compatible realtime and pinning plans.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:success",
+            "1:a check or verify found a difference; restore could not put everything back",
+            "2:invalid input: usage, flavor spec, configuration or XML",
+            "3:apply failed and everything was rolled back",
+            "4:missing permission or component",
+            "5:the request does not fit the host",
+            "70:internal error (a bug in kvmtune; the stack trace is on stderr)"})
 final class KvmtuneCommand implements Runnable {
 
     @Spec

@@ -188,8 +188,25 @@ class HostprepCommandTest {
     }
 
     @Test
-    void noDedicatedSetAnywhereIsInvalidInputSayingWhereToGiveOne() {
-        CommandRun run = hostprep("check", "--config", emptyConfig.toString());
+    void checkOnAnUnconfiguredHostReportsTheMissingDedicatedSetAndRunsEveryOtherCheck() {
+        CommandRun run = hostprep("check", "--config", emptyConfig.toString(), "--format", "json");
+
+        assertThat(run.status()).as(run.err()).isEqualTo(1);
+        JsonObject report = json(run);
+        assertThat(report.object("partition").string("dedicated")).isEmpty();
+        assertThat(report.object("partition").string("housekeeping")).isEqualTo("0-7");
+        JsonObject dedicated = report.objects("checks").stream()
+                .filter(c -> c.string("id").equals("partition.dedicated")).findFirst().orElseThrow();
+        assertThat(dedicated.string("status")).isEqualTo("fail");
+        assertThat(dedicated.string("remedy")).contains("--dedicated", "[compute] cpu_dedicated_set");
+        assertThat(report.objects("checks")).extracting(c -> c.string("id"))
+                .hasSize(io.kvmtune.hostprep.check.ReadinessChecks.all().size())
+                .contains("rt.throttling", "isolation.nohz-full");
+    }
+
+    @Test
+    void preparingTheHostWithNoDedicatedSetAnywhereIsInvalidInputSayingWhereToGiveOne() {
+        CommandRun run = hostprep("plan", "--config", emptyConfig.toString());
         assertThat(run.status()).isEqualTo(2);
         assertThat(run.err()).contains("give --dedicated or set [compute] cpu_dedicated_set");
     }

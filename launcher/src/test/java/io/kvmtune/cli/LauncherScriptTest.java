@@ -196,6 +196,44 @@ class LauncherScriptTest {
     }
 
     @Test
+    void aDistributionWithItsOwnRuntimeUsesItAndItsShippedCacheAndWritesNothing() throws Exception {
+        // The Debian package's layout: /usr/lib/kvmtune/{bin/kvmtune, lib/kvmtune.jar, lib/kvmtune.aot,
+        // runtime/}, called through the /usr/bin/kvmtune link.
+        Path dist = dir.resolve("usr/lib/kvmtune");
+        Files.createDirectories(dist.resolve("bin"));
+        Files.createDirectories(dist.resolve("lib"));
+        Files.copy(LAUNCHER, dist.resolve("bin/kvmtune"));
+        Files.writeString(dist.resolve("lib/kvmtune.jar"), "not really a jar");
+        Files.writeString(dist.resolve("lib/kvmtune.aot"), "made when the package was built");
+        Path runtime = fakeJdk("usr/lib/kvmtune/runtime", "25.0.3");
+        Path command = Files.createDirectories(dir.resolve("usr/bin")).resolve("kvmtune");
+        Files.createSymbolicLink(command, Path.of("../lib/kvmtune/bin/kvmtune"));
+        List<Path> before = files(dir.resolve("usr"));
+
+        ProcessBuilder pb = new ProcessBuilder(command.toString(), "--version").redirectErrorStream(true);
+        pb.environment().clear();
+        pb.environment().put("PATH", "/usr/bin:/bin");
+        pb.environment().put("FAKE_LOG", log.toString());
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(output).isZero();
+
+        assertThat(Files.readAllLines(log)).singleElement().asString()
+                .startsWith(dir.relativize(runtime) + " ")
+                .contains("-XX:AOTCache=" + dist.resolve("lib/kvmtune.aot"))
+                .contains("-Dkvmtune.launcher=" + command)
+                .endsWith("-jar " + dist.resolve("lib/kvmtune.jar") + " --version");
+        assertThat(files(dir.resolve("usr"))).isEqualTo(before);
+    }
+
+    private static List<Path> files(Path root) throws IOException {
+        try (var walk = Files.walk(root)) {
+            return walk.sorted().toList();
+        }
+    }
+
+    @Test
     void findJdkReadsTheFeatureReleaseAndSkipsTooOldJdks() throws Exception {
         Path old = fakeJdk("jdk-8", "1.8.0_392");
 

@@ -15,6 +15,7 @@ final class PartitionChecks {
 
     static List<ReadinessCheck> all() {
         return List.of(
+                new ReadinessCheck("partition.dedicated", "dedicated CPUs are configured", PartitionChecks::dedicated),
                 new ReadinessCheck("partition.disjoint", "dedicated and housekeeping sets do not overlap",
                         PartitionChecks::disjoint),
                 new ReadinessCheck("partition.online", "every partition CPU is online", PartitionChecks::online),
@@ -26,6 +27,16 @@ final class PartitionChecks {
 
     private static Evidence partitionEvidence(Partition p) {
         return new Evidence("partition", "dedicated=" + p.dedicated() + " housekeeping=" + p.housekeeping());
+    }
+
+    private static Outcome dedicated(HostInventory inv, Partition p) {
+        if (!p.dedicated().isEmpty()) {
+            return Outcome.pass("dedicated " + p.dedicated(), partitionEvidence(p));
+        }
+        // The checks about dedicated CPUs below then have none to look at: their verdicts hold for
+        // the host-wide settings only.
+        return Outcome.fail("no dedicated CPUs: the checks about them have nothing to check",
+                "give --dedicated SET or set [compute] cpu_dedicated_set in the host configuration", partitionEvidence(p));
     }
 
     private static Outcome disjoint(HostInventory inv, Partition p) {

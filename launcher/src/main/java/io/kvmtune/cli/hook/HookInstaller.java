@@ -100,7 +100,7 @@ public final class HookInstaller {
      * The hook script. libvirt gives hooks a minimal environment, so the launcher is called by its
      * absolute path; {@code exec} leaves no shell in between holding libvirt's pipes.
      */
-    static String script(Path launcher) {
+    public static String script(Path launcher) {
         return "#!/bin/sh\n"
                 + MARKER + "\n"
                 + "# libvirt runs this for every QEMU domain with DOMAIN OP SUBOP EXTRA and the domain XML on stdin.\n"

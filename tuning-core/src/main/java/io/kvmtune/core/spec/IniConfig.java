@@ -119,6 +119,11 @@ public final class IniConfig {
         return e == null ? Optional.empty() : Optional.of(e.value());
     }
 
+    /** True when {@code [section]} sets at least one key. */
+    public boolean sets(String section) {
+        return !sections.getOrDefault(section, Map.of()).isEmpty();
+    }
+
     /** Where {@code [section] key} is set ({@code file:line}), or the file name when it is not. */
     public String where(String section, String key) {
         Entry e = sections.getOrDefault(section, Map.of()).get(key);

@@ -55,6 +55,8 @@ class ApplyQemuIT {
         assumeTrue(ProcessHandle.current().info().user().map("root"::equals).orElse(false),
                 "changing other processes' scheduling needs root");
         assumeTrue(NativeAccess.isEnabled(), "native access is off: run with " + NativeAccess.enablingFlag());
+        assumeTrue(ThrowawayGuest.binary().isPresent(),
+                "qemu-system-x86_64 is not on the PATH (Debian package " + ThrowawayGuest.QEMU_PACKAGE + ")");
         applier = Applier.system(new RecordStore(records));
     }
 

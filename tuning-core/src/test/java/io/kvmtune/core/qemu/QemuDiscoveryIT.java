@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kvmtune.core.InvalidInputException;
 import io.kvmtune.core.plan.CpuFeature;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -20,8 +19,8 @@ class QemuDiscoveryIT {
 
     @BeforeAll
     static void qemuIsInstalled() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/qemu-system-x86_64")),
-                "qemu-system-x86_64 is not installed (Debian package " + ThrowawayGuest.QEMU_PACKAGE + ")");
+        org.junit.jupiter.api.Assumptions.assumeTrue(ThrowawayGuest.binary().isPresent(),
+                "qemu-system-x86_64 is not on the PATH (Debian package " + ThrowawayGuest.QEMU_PACKAGE + ")");
     }
 
     private static String vcpuName(ThrowawayGuest guest, int index) {
