@@ -12,9 +12,12 @@ EXIT_OK = 0
 EXIT_DIFFERENCE = 1
 EXIT_ROLLED_BACK = 3
 
+# The options of the doc fragment kvmtune.host.kvmtune.
 COMMON_ARGS = dict(
     binary=dict(type='str', default='kvmtune'),
     config=dict(type='path'),
+    dedicated=dict(type='str'),
+    housekeeping=dict(type='str'),
 )
 
 

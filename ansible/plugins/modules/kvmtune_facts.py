@@ -18,20 +18,9 @@ description:
 version_added: 0.1.0
 author:
   - kvmtune developers
+extends_documentation_fragment:
+  - kvmtune.host.kvmtune
 options:
-  binary:
-    description: The kvmtune command, by name on the PATH or by path.
-    type: str
-    default: kvmtune
-  config:
-    description: The host configuration (nova.conf syntax); kvmtune's default is /etc/kvmtune/kvmtune.conf.
-    type: path
-  dedicated:
-    description: pCPUs for pinned guest vCPUs the checks judge; default the configuration's C(cpu_dedicated_set).
-    type: str
-  housekeeping:
-    description: pCPUs for the host's own work; default C(cpu_shared_set), else the CPUs outside the dedicated set.
-    type: str
   gather:
     description: Which reports to gather.
     type: list
@@ -104,8 +93,6 @@ def failures(check):
 
 def main():
     argument_spec = dict(
-        dedicated=dict(type='str'),
-        housekeeping=dict(type='str'),
         gather=dict(type='list', elements='str', choices=['inventory', 'check'], default=['inventory', 'check']),
     )
     argument_spec.update(COMMON_ARGS)

@@ -22,25 +22,14 @@ description:
 version_added: 0.1.0
 author:
   - kvmtune developers
+extends_documentation_fragment:
+  - kvmtune.host.kvmtune
 options:
   state:
     description: Whether the tunables should be prepared or put back as the backup recorded them.
     type: str
     choices: [present, restored]
     default: present
-  binary:
-    description: The kvmtune command, by name on the PATH or by path.
-    type: str
-    default: kvmtune
-  config:
-    description: The host configuration (nova.conf syntax); kvmtune's default is /etc/kvmtune/kvmtune.conf.
-    type: path
-  dedicated:
-    description: pCPUs for pinned guest vCPUs; default the configuration's C(cpu_dedicated_set).
-    type: str
-  housekeeping:
-    description: pCPUs for the host's own work; default C(cpu_shared_set), else the CPUs outside the dedicated set.
-    type: str
   only:
     description: Only these settings, by the ids C(kvmtune hostprep plan) prints (such as C(sysctl.vm.stat_interval)); all when empty.
     type: list
@@ -110,8 +99,6 @@ def diff_text(settings, side):
 def main():
     argument_spec = dict(
         state=dict(type='str', choices=['present', 'restored'], default='present'),
-        dedicated=dict(type='str'),
-        housekeeping=dict(type='str'),
         only=dict(type='list', elements='str', default=[]),
         backup=dict(type='path'),
     )

@@ -3,6 +3,7 @@ package io.kvmtune.packaging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvmtune.core.json.Json;
+import io.kvmtune.packaging.AnsibleTools.Run;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -44,7 +44,7 @@ class AnsibleCollectionIT {
             "sysctl.kernel.hung_task_timeout_secs", "/proc/sys/kernel/hung_task_timeout_secs",
             "sysctl.kernel.timer_migration", "/proc/sys/kernel/timer_migration");
 
-    static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+    static final Path REPO = AnsibleTools.REPO;
     static final Path HOOKS = Path.of("/etc/libvirt/hooks");
     static final Path ETC = Path.of("/etc/kvmtune");
 
@@ -60,10 +60,8 @@ class AnsibleCollectionIT {
     @BeforeEach
     void componentsAndCollection() throws Exception {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "the collection installs a package: needs root");
-        for (String command : List.of("ansible-playbook", "ansible-galaxy", "dpkg-query", "/usr/bin/python3")) {
-            Assumptions.assumeTrue(run(List.of("sh", "-c", "command -v " + command)).status() == 0, command + " is not installed");
-        }
-        Assumptions.assumeTrue(run(List.of("/usr/bin/python3", "-c", "import apt")).status() == 0,
+        AnsibleTools.assumeInstalled("ansible-playbook", "ansible-galaxy", "dpkg-query", "/usr/bin/python3");
+        Assumptions.assumeTrue(AnsibleTools.run(List.of("/usr/bin/python3", "-c", "import apt")).status() == 0,
                 "python3-apt is not installed (Ansible's apt module needs it)");
         Assumptions.assumeFalse(packageState().contains("installed"),
                 "kvmtune is already installed on this host; the test installs and purges it");
@@ -75,20 +73,11 @@ class AnsibleCollectionIT {
         int cpus = Runtime.getRuntime().availableProcessors();
         Assumptions.assumeTrue(cpus >= 2, "a partition needs two CPUs, one dedicated and one for housekeeping");
 
-        Path built = Files.createDirectories(tmp.resolve("built"));
-        collections = tmp.resolve("collections");
-        assertThat(run(List.of("ansible-galaxy", "collection", "build", REPO.resolve("ansible").toString(),
-                "--output-path", built.toString())).status()).isZero();
-        Path tarball;
-        try (Stream<Path> files = Files.list(built)) {
-            tarball = files.findFirst().orElseThrow();
-        }
-        assertThat(run(List.of("ansible-galaxy", "collection", "install", tarball.toString(), "-p", collections.toString()))
-                .status()).isZero();
+        collections = AnsibleTools.install(tmp);
 
         // The inventory and its fixtures as an operator keeps them, with the pool's group_vars beside.
         Path tests = tmp.resolve("tests");
-        copyTree(REPO.resolve("ansible/tests"), tests);
+        AnsibleTools.copyTree(REPO.resolve("ansible/tests"), tests);
         inventory = tests.resolve("inventory/fleet.yml");
         Path poolVars = Files.createDirectories(tests.resolve("inventory/group_vars/kvmtune_pool")).resolve("kvmtune_cpu.yml");
         vars = tmp.resolve("vars.yml");
@@ -109,6 +98,30 @@ class AnsibleCollectionIT {
 
     @Test
     void checkModeChangesNothingTheFirstRunChangesTheSecondChangesNothingAndRestoreGivesBackEverything() throws Exception {
+        // An empty /etc/kvmtune that another run left behind becomes the package's, and its purge
+        // removes it: the test takes it away first and puts it back at the end, as it found it.
+        boolean emptyEtc = Files.isDirectory(ETC, LinkOption.NOFOLLOW_LINKS) && isEmpty(ETC);
+        String etcMode = emptyEtc ? AnsibleTools.run(List.of("stat", "-c", "%a", ETC.toString())).output().strip() : null;
+        if (emptyEtc) {
+            Files.delete(ETC);
+        }
+        try {
+            prepareCheckRestore();
+        } finally {
+            if (emptyEtc && !Files.exists(ETC, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectory(ETC);
+                AnsibleTools.run(List.of("chmod", etcMode, ETC.toString()));
+            }
+        }
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        }
+    }
+
+    private void prepareCheckRestore() throws Exception {
         Map<String, String> before = hostState();
         try {
             Playbook check = playbook("site", "--check", "--diff");
@@ -208,22 +221,22 @@ class AnsibleCollectionIT {
     }
 
     private static String packageState() throws Exception {
-        return run(List.of("dpkg-query", "-W", "-f=${Status}", "kvmtune")).output().strip();
+        return AnsibleTools.run(List.of("dpkg-query", "-W", "-f=${Status}", "kvmtune")).output().strip();
     }
 
     /** After a failure: the package purged (its hook and conffile with it), /etc/kvmtune and the tunables as they were. */
     private void putBack(Map<String, String> before) throws Exception {
         playbook("restore", "-e", "kvmtune_remove_package=true");
         if (packageState().contains("installed")) {
-            run(List.of("dpkg", "--purge", "kvmtune"));
+            AnsibleTools.run(List.of("dpkg", "--purge", "kvmtune"));
         }
         for (String path : TUNABLES.values()) {
             Files.writeString(Path.of(path), before.get(path) + "\n");
         }
         if ("absent".equals(before.get(ETC.toString())) && Files.exists(ETC)) {
-            run(List.of("rm", "-rf", ETC.toString()));
+            AnsibleTools.run(List.of("rm", "-rf", ETC.toString()));
         }
-        run(List.of(REPO.resolve("scripts/start-libvirtd").toString(), "--restart"));
+        AnsibleTools.run(List.of(REPO.resolve("scripts/start-libvirtd").toString(), "--restart"));
     }
 
     /** One run of a collection playbook over the test inventory; its output is appended to the evidence. */
@@ -236,7 +249,7 @@ class AnsibleCollectionIT {
         pb.environment().put("ANSIBLE_LOCAL_TEMP", tmp.resolve("ansible-tmp").toString());
         pb.environment().put("ANSIBLE_NOCOLOR", "1");
         pb.environment().remove("ANSIBLE_FORCE_COLOR");
-        Run run = run(pb);
+        Run run = AnsibleTools.run(pb);
         Playbook playbook = new Playbook(run.status(), run.output());
         Files.writeString(evidence, "$ " + String.join(" ", command) + "\n" + run.output() + "exit " + run.status() + "\n\n",
                 StandardOpenOption.APPEND);
@@ -295,39 +308,6 @@ class AnsibleCollectionIT {
             String prefix = "fatal: [" + host + "]: FAILED! => ";
             return output.lines().filter(l -> l.startsWith(prefix)).findFirst()
                     .map(l -> Json.parseObject(l.substring(prefix.length())).string("msg")).orElse("");
-        }
-    }
-
-    record Run(int status, String output) {
-    }
-
-    private static Run run(List<String> command) throws Exception {
-        return run(new ProcessBuilder(command));
-    }
-
-    private static Run run(ProcessBuilder pb) throws Exception {
-        if (!pb.redirectErrorStream()) {
-            pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-        }
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(10, TimeUnit.MINUTES)) {
-            p.destroyForcibly().waitFor();
-            throw new IllegalStateException(pb.command() + " did not finish in 10 minutes");
-        }
-        return new Run(p.exitValue(), out);
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path p : files.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
         }
     }
 }
