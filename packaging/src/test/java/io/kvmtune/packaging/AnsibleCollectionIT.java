@@ -98,26 +98,22 @@ class AnsibleCollectionIT {
 
     @Test
     void checkModeChangesNothingTheFirstRunChangesTheSecondChangesNothingAndRestoreGivesBackEverything() throws Exception {
-        // An empty /etc/kvmtune that another run left behind becomes the package's, and its purge
-        // removes it: the test takes it away first and puts it back at the end, as it found it.
-        boolean emptyEtc = Files.isDirectory(ETC, LinkOption.NOFOLLOW_LINKS) && isEmpty(ETC);
-        String etcMode = emptyEtc ? AnsibleTools.run(List.of("stat", "-c", "%a", ETC.toString())).output().strip() : null;
-        if (emptyEtc) {
-            Files.delete(ETC);
+        // The package owns /etc/kvmtune and its purge removes it: a configuration another run left
+        // there is set aside first, so that the run starts from a host without kvmtune, and put back
+        // at the end exactly as it was.
+        Path aside = tmp.resolve("etc-kvmtune-aside");
+        boolean setAside = Files.exists(ETC, LinkOption.NOFOLLOW_LINKS);
+        if (setAside) {
+            assertThat(AnsibleTools.run(List.of("cp", "-a", ETC.toString(), aside.toString())).status()).isZero();
+            assertThat(AnsibleTools.run(List.of("rm", "-rf", ETC.toString())).status()).isZero();
         }
         try {
             prepareCheckRestore();
         } finally {
-            if (emptyEtc && !Files.exists(ETC, LinkOption.NOFOLLOW_LINKS)) {
-                Files.createDirectory(ETC);
-                AnsibleTools.run(List.of("chmod", etcMode, ETC.toString()));
+            if (setAside) {
+                AnsibleTools.run(List.of("rm", "-rf", ETC.toString()));
+                assertThat(AnsibleTools.run(List.of("cp", "-a", aside.toString(), ETC.toString())).status()).isZero();
             }
-        }
-    }
-
-    private static boolean isEmpty(Path dir) throws IOException {
-        try (Stream<Path> entries = Files.list(dir)) {
-            return entries.findAny().isEmpty();
         }
     }
 
