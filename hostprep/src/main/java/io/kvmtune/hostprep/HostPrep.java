@@ -120,6 +120,11 @@ public final class HostPrep {
         return new HostTuner(reader.fs()).restore(backup);
     }
 
+    /** What {@link #restore} would put back; writes nothing. */
+    public TuneResult restoreCheck(Path backup) throws IOException {
+        return new HostTuner(reader.fs()).restoreCheck(backup);
+    }
+
     public Suggestions suggest(Partition partition) {
         partition.requireDedicated();
         HostInventory inv = reader.readForChecks();

@@ -99,6 +99,29 @@ class HostTunerTest {
         assertThat(prep.restore(backup).changed()).isFalse();
     }
 
+    @Test
+    void restoreCheckListsWhatRestoreWouldPutBackAndWritesNothing() throws Exception {
+        assertThat(prep.restoreCheck(backup).changed()).isFalse();
+        TunablePlan plan = prep.plan(PARTITION, TunableOptions.defaults())
+                .only(java.util.Set.of("sysctl.kernel.timer_migration", "sysctl.vm.stat_interval"));
+        prep.apply(plan, backup);
+        Map<String, String> tuned = snapshot(plan);
+        String recorded = Files.readString(backup);
+
+        TuneResult check = prep.restoreCheck(backup);
+
+        assertThat(check.changed()).isTrue();
+        assertThat(check.failed()).isFalse();
+        assertThat(check.msg()).startsWith("check mode: 2 setting(s) would be restored");
+        assertThat(check.diff()).extracting(TunableChange::id)
+                .containsExactly("sysctl.vm.stat_interval", "sysctl.kernel.timer_migration");
+        assertThat(check.diff()).allSatisfy(c -> assertThat(c.after()).isEqualTo(
+                plan.changes().stream().filter(p -> p.id().equals(c.id())).findFirst().orElseThrow().before()));
+        assertThat(snapshot(plan)).isEqualTo(tuned);
+        assertThat(Files.readString(backup)).isEqualTo(recorded);
+        assertThat(prep.restore(backup).diff()).isEqualTo(check.diff());
+    }
+
     /** A choice file reads "[always] madvise never" but is restored by writing "always". */
     private static String normalizeChoice(String v) {
         return v.contains("[") ? v.substring(v.indexOf('[') + 1, v.indexOf(']')) : v;

@@ -88,6 +88,18 @@ public final class HostTuner {
     }
 
     public TuneResult restore(Path backupFile) throws IOException {
+        return restore(backupFile, true);
+    }
+
+    /**
+     * What {@link #restore} would write back, reading the current values and writing nothing; the
+     * backup stays as it is. The automation shape of {@code hostprep restore --check}.
+     */
+    public TuneResult restoreCheck(Path backupFile) throws IOException {
+        return restore(backupFile, false);
+    }
+
+    private TuneResult restore(Path backupFile, boolean write) throws IOException {
         Optional<TuningBackup> backup = TuningBackup.load(backupFile);
         if (backup.isEmpty() || backup.get().isEmpty()) {
             return new TuneResult(false, List.of(), false, "no backup at " + backupFile + "; nothing to restore",
@@ -102,13 +114,21 @@ public final class HostTuner {
             try {
                 String now = readNow(e.path()).orElseThrow(() -> new IOException("No such file or directory"));
                 if (!e.format().same(now, e.before())) {
-                    fs.write(e.path(), e.format().toWrite(now, e.before()));
+                    if (write) {
+                        fs.write(e.path(), e.format().toWrite(now, e.before()));
+                    }
                     restored.add(new TunableChange(e.id(), e.path(), e.format(), e.format().normalize(now), e.before()));
                 }
             } catch (IOException ex) {
                 errors.add(e.path() + ": " + KernelWriteErrors.reason(ex));
                 left.addFirst(e);
             }
+        }
+        if (!write) {
+            String msg = errors.isEmpty()
+                    ? "check mode: " + restored.size() + " setting(s) would be restored; nothing written"
+                    : "check mode: could not read " + errors + "; restore would leave those entries in the backup";
+            return new TuneResult(!restored.isEmpty(), restored, !errors.isEmpty(), msg, List.of(), backupFile.toString());
         }
         new TuningBackup(left).save(backupFile);
         if (!errors.isEmpty()) {
