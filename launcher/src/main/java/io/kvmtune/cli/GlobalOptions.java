@@ -13,8 +13,8 @@ public final class GlobalOptions {
     OutputFormat format;
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "Host configuration in nova.conf syntax (default: /etc/kvmtune/kvmtune.conf, else "
-                    + "/etc/nova/nova.conf, else built-in defaults).")
+            description = "Host configuration in nova.conf syntax (default: /etc/kvmtune/kvmtune.conf when it sets a "
+                    + "[DEFAULT], [compute] or [libvirt] key, else /etc/nova/nova.conf, else built-in defaults).")
     Path config;
 
     public OutputFormat format() {

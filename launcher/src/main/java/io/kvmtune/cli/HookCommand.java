@@ -136,13 +136,16 @@ final class HookCommand extends Subcommand {
             ProcessBuilder pb = new ProcessBuilder(command.toString(), "--version")
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
             pb.environment().keySet().removeIf(name -> name.startsWith("KVMTUNE_"));
+            Process run = pb.start();
             try {
-                if (!pb.start().waitFor(5, TimeUnit.MINUTES)) {
+                if (!run.waitFor(5, TimeUnit.MINUTES)) {
                     err().println("kvmtune: " + command + " --version did not finish in 5 minutes; its first hook call "
                             + "makes its AOT cache");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } finally {
+                run.destroy();
             }
         }
 

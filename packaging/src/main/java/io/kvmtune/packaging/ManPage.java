@@ -1,8 +1,11 @@
 package io.kvmtune.packaging;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,6 +18,9 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  * AsciiDoc, which would need Asciidoctor on JRuby in the build to become a man page.)
  */
 final class ManPage {
+
+    /** The name under which every subcommand mixes in the global options ({@code Subcommand.global}). */
+    private static final String GLOBAL_MIXIN = "global";
 
     private final CommandLine root;
     private final String version;
@@ -42,9 +48,19 @@ final class ManPage {
                         + "and the host's settings, validates them with Nova's rules, computes an explainable plan and applies it\n"
                         + "to a running QEMU through Linux system calls and libvirt's cgroups: verified, and rolled back on any\n"
                         + "failure. It runs as a libvirt hook, as a command on a bare QEMU, and as a Java library.\n");
+        // The options every command mixes in (--format, --config) once, not under each command.
+        Set<String> global = new HashSet<>();
+        spec.subcommands().values().stream().map(c -> c.getCommandSpec().mixins().get(GLOBAL_MIXIN))
+                .filter(Objects::nonNull).findFirst().ifPresent(mixin -> {
+                    out.append(".SH OPTIONS\nEvery command takes:\n");
+                    for (OptionSpec o : mixin.options()) {
+                        option(o, out);
+                        global.add(o.longestName());
+                    }
+                });
         out.append(".SH COMMANDS\n");
         for (CommandLine sub : spec.subcommands().values()) {
-            command(sub, out);
+            command(sub, global, out);
         }
         out.append(".SH EXIT STATUS\n");
         for (Map.Entry<String, String> code : spec.usageMessage().exitCodeList().entrySet()) {
@@ -61,7 +77,7 @@ final class ManPage {
         return out.toString();
     }
 
-    private static void command(CommandLine command, StringBuilder out) {
+    private static void command(CommandLine command, Set<String> global, StringBuilder out) {
         CommandSpec spec = command.getCommandSpec();
         if (spec.usageMessage().hidden()) {
             return;
@@ -74,22 +90,25 @@ final class ManPage {
             }
         }
         for (OptionSpec o : spec.options()) {
-            if (o.hidden() || o.usageHelp() || o.versionHelp()) {
-                continue;
+            if (!o.hidden() && !o.usageHelp() && !o.versionHelp() && !global.contains(o.longestName())) {
+                option(o, out);
             }
-            out.append(".TP\n");
-            List<String> names = List.of(o.names());
-            for (int i = 0; i < names.size(); i++) {
-                out.append(i == 0 ? "" : ", ").append("\\fB").append(escape(names.get(i))).append("\\fR");
-            }
-            if (o.arity().max() > 0) {
-                out.append(" \\fI").append(escape(o.paramLabel())).append("\\fR");
-            }
-            out.append('\n').append(description(o)).append('\n');
         }
         for (CommandLine sub : spec.subcommands().values()) {
-            command(sub, out);
+            command(sub, global, out);
         }
+    }
+
+    private static void option(OptionSpec o, StringBuilder out) {
+        out.append(".TP\n");
+        List<String> names = List.of(o.names());
+        for (int i = 0; i < names.size(); i++) {
+            out.append(i == 0 ? "" : ", ").append("\\fB").append(escape(names.get(i))).append("\\fR");
+        }
+        if (o.arity().max() > 0) {
+            out.append(" \\fI").append(escape(o.paramLabel())).append("\\fR");
+        }
+        out.append('\n').append(description(o)).append('\n');
     }
 
     private static String description(ArgSpec arg) {

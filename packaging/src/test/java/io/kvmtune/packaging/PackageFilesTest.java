@@ -57,6 +57,10 @@ class PackageFilesTest {
         assertThat(page).contains(".SS \"kvmtune hostprep check\"", ".SS \"kvmtune hook install\"");
         Arrays.stream(ExitStatus.values()).forEach(s -> assertThat(page).contains(".TP\n.B " + s.code() + "\n"));
         assertThat(page).contains("\\fB\\-\\-vcpus\\fR");
+        // --format and --config once, in OPTIONS, not under each of the commands
+        String format = "\\fB\\-\\-format\\fR";
+        assertThat(page.indexOf(format)).isPositive().isEqualTo(page.lastIndexOf(format))
+                .isGreaterThan(page.indexOf(".SH OPTIONS")).isLessThan(page.indexOf(".SH COMMANDS"));
         assertThat(page.lines()).noneMatch(line -> line.startsWith(".") && line.contains("${"));
     }
 
