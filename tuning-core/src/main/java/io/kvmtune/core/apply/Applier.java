@@ -138,10 +138,14 @@ public final class Applier {
     public RestoreReport restore(int pid) {
         ApplyRecord record = requireRecord(pid);
         try (GuestLock _ = GuestLock.acquire(records.dir(), pid)) {
-            RestoreReport report = new Restorer(threads, memory, cgroups)
-                    .restore(pid, new LiveThreads(threads).alive(record.process()), record.snapshot());
+            boolean alive = new LiveThreads(threads).alive(record.process());
+            RestoreReport report = new Restorer(threads, memory, cgroups).restore(pid, alive, record.snapshot());
             if (report.complete()) {
                 records.delete(pid);
+                if (!alive) {
+                    // the QEMU is gone (the release hook's case): nothing will apply to its pid again
+                    GuestLock.forget(records.dir(), pid);
+                }
             }
             return report;
         }
