@@ -125,11 +125,15 @@ public final class Applier {
     public RestoreReport restore(int pid) {
         ApplyRecord record = requireRecord(pid);
         try (GuestLock _ = GuestLock.acquire(records.dir(), pid)) {
-            RestoreReport report = new Restorer(threads, memory, cgroups)
-                    .restore(pid, new LiveThreads(threads).alive(record.process()), record.snapshot())
+            boolean alive = new LiveThreads(threads).alive(record.process());
+            RestoreReport report = new Restorer(threads, memory, cgroups).restore(pid, alive, record.snapshot())
                     .with(book.release(record.process()));
             if (report.complete()) {
                 records.delete(pid);
+                if (!alive) {
+                    // the QEMU is gone (the release hook's case): nothing will apply to its pid again
+                    GuestLock.forget(records.dir(), pid);
+                }
             }
             return report;
         }

@@ -19,7 +19,8 @@ import java.nio.file.StandardOpenOption;
  * <p>The lock is a POSIX record lock ({@code fcntl}, what {@link FileChannel#tryLock()} takes on
  * Linux), so the kernel drops it when its holder dies, SIGKILL included: a killed applier never
  * leaves a guest locked. Within one JVM a second taker is refused the same way. The empty lock
- * file stays while the QEMU runs; {@link #forget} removes it once the QEMU has exited.
+ * file stays while the QEMU runs; {@link #forget} removes it once the QEMU has exited and its
+ * record is restored (by {@code restore}, the release hook, the stale-state cleanup or the agent).
  */
 final class GuestLock implements AutoCloseable {
 

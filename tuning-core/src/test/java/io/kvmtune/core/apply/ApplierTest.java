@@ -642,4 +642,15 @@ class ApplierTest {
         applier().restore(PID);
         assertExactlyAsBefore();
     }
+
+    @Test
+    void restoringAnExitedGuestAlsoRemovesItsLockFile() {
+        applier().apply(plan, guest, ApplyOptions.defaults());
+        assertThat(GuestLock.file(records.dir(), PID)).exists();
+        guest.threads().forEach(t -> threads.exit(t.tid()));
+
+        assertThat(applier().restore(PID).complete()).isTrue();
+
+        assertThat(GuestLock.file(records.dir(), PID)).doesNotExist();
+    }
 }
