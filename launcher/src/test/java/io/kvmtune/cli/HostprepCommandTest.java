@@ -53,6 +53,10 @@ class HostprepCommandTest {
         List<String> all = new ArrayList<>(List.of("hostprep"));
         all.addAll(List.of(args));
         all.addAll(List.of("--host-root", host.root().toString()));
+        if (!all.contains("--config")) {
+            // The fake host's configuration is the empty one: this machine's /etc/kvmtune never leaks in.
+            all.addAll(List.of("--config", emptyConfig.toString()));
+        }
         return kvmtune(all.toArray(String[]::new));
     }
 
