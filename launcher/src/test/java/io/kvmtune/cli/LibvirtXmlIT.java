@@ -54,9 +54,10 @@ class LibvirtXmlIT {
         assumeTrue(online.size() >= 2, "needs 2 CPUs: one shared, one dedicated");
         shared = online.first();
         dedicated = online.last();
-        // libvirt's default CPU model: QEMU under nested KVM here cannot start host-model's (MSR 0x10a)
+        // libvirt's default CPU model without svm, which this host lacks: QEMU under nested KVM here
+        // cannot start host-model's (MSR 0x10a)
         config = host.config("[compute]\ncpu_shared_set = " + shared + "\ncpu_dedicated_set = " + dedicated
-                + "\n[libvirt]\ncpu_mode = custom\ncpu_models = qemu64\n");
+                + "\n[libvirt]\ncpu_mode = custom\ncpu_models = qemu64\ncpu_model_extra_flags = -svm\n");
     }
 
     @AfterEach
