@@ -94,13 +94,13 @@ class LibvirtHookIT {
     }
 
     /**
-     * The host configuration: the guest CPU is libvirt's default model without the AMD svm flag
-     * this Intel host lacks (QEMU under nested KVM here cannot start host-model's: MSR 0x10a),
-     * then {@code more}.
+     * The host configuration: the guest CPU is a named model KVM offers in full on any x86 host
+     * (Nova's start-up rules refuse one it does not; QEMU under nested KVM here cannot start
+     * host-model's: MSR 0x10a), then {@code more}.
      */
     private void writeConfig(String more) throws IOException {
         Files.writeString(ConfigLocation.KVMTUNE_CONF, "[compute]\ncpu_shared_set = " + shared
-                + "\ncpu_dedicated_set = " + dedicated + "\n[libvirt]\ncpu_mode = custom\ncpu_models = qemu64\ncpu_model_extra_flags = -svm\n" + more);
+                + "\ncpu_dedicated_set = " + dedicated + "\n[libvirt]\ncpu_mode = custom\ncpu_models = pentium3\n" + more);
     }
 
     private void restartLibvirtd() throws Exception {
@@ -203,7 +203,7 @@ class LibvirtHookIT {
                   <memory unit='MiB'>64</memory>
                   <vcpu placement='static' current='1'>2</vcpu>
                   <os><type arch='x86_64' machine='pc'>hvm</type></os>
-                  <cpu mode='custom' match='exact'><model>qemu64</model><feature policy='disable' name='svm'/></cpu>
+                  <cpu mode='custom' match='exact'><model>pentium3</model></cpu>
                   <clock offset='utc'><timer name='hpet' present='no'/></clock>
                   <on_poweroff>destroy</on_poweroff>
                   <devices>
@@ -328,7 +328,7 @@ class LibvirtHookIT {
                   <memory unit='MiB'>64</memory>
                   <vcpu placement='static'>2</vcpu>
                   <os><type arch='x86_64' machine='pc'>hvm</type></os>
-                  <cpu mode='custom' match='exact'><model>qemu64</model><feature policy='disable' name='svm'/></cpu>
+                  <cpu mode='custom' match='exact'><model>pentium3</model></cpu>
                   <clock offset='utc'><timer name='hpet' present='no'/></clock>
                   <on_poweroff>destroy</on_poweroff>
                   <devices>
