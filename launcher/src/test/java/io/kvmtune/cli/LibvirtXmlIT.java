@@ -36,8 +36,9 @@ class LibvirtXmlIT {
               <devices><emulator>/usr/bin/qemu-system-x86_64</emulator><memballoon model='none'/></devices>
             </domain>
             """;
+    /** Emulator threads (and so IO threads) on the shared pCPU only, not on all of the guest's. */
     private static final List<String> REQUEST = List.of("--flavor-spec", "hw:cpu_policy=mixed",
-            "--flavor-spec", "hw:cpu_dedicated_mask=^0");
+            "--flavor-spec", "hw:cpu_dedicated_mask=^0", "--flavor-spec", "hw:emulator_threads_policy=share");
 
     @TempDir
     Path dir;
