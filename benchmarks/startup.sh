@@ -85,8 +85,13 @@ cat >"$work/libvirt/$name.xml" <<EOF
   <domain type='kvm'><name>$name</name><uuid>$uuid</uuid></domain>
 </domstatus>
 EOF
+cpu_model=${STARTUP_CPU_MODEL:-}
+# What the plan decides at start is in the domain XML, as prepare requires (the QEMU above is the
+# script's own: this XML is only what libvirt would hand the hook).
+if [ -n "$cpu_model" ]; then cpu="<cpu mode='custom' match='exact'><model>$cpu_model</model></cpu>"; else cpu="<cpu mode='host-model'/>"; fi
 cat >"$work/domain.xml" <<EOF
-<domain type='kvm'><name>$name</name><uuid>$uuid</uuid><vcpu>2</vcpu><metadata>
+<domain type='kvm'><name>$name</name><uuid>$uuid</uuid><vcpu>2</vcpu>
+  <memoryBacking><locked/></memoryBacking>$cpu<clock offset='utc'><timer name='hpet' present='no'/></clock><metadata>
   <kvmtune:tuning xmlns:kvmtune='https://kvmtune.io/xmlns/tuning/1.0'>
     <kvmtune:flavor-spec key='hw:cpu_policy'>mixed</kvmtune:flavor-spec>
     <kvmtune:flavor-spec key='hw:cpu_realtime'>yes</kvmtune:flavor-spec>
@@ -94,7 +99,6 @@ cat >"$work/domain.xml" <<EOF
   </kvmtune:tuning></metadata></domain>
 EOF
 printf '[compute]\ncpu_shared_set = %s\ncpu_dedicated_set = %s\n' "$first" "$last" >"$work/kvmtune.conf"
-cpu_model=${STARTUP_CPU_MODEL:-}
 [ -z "$cpu_model" ] || printf '[libvirt]\ncpu_mode = custom\ncpu_models = %s\n' "$cpu_model" >>"$work/kvmtune.conf"
 
 # The hook's paths, redirected into $work (the java launcher reads JDK_JAVA_OPTIONS; its NOTE goes to
