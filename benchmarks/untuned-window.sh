@@ -93,7 +93,11 @@ last=${online##*[-,]}
 $bare_only && trap '[ -n "$agent_pid" ] && kill "$agent_pid" 2>/dev/null; rm -rf "$shm"; echo "logs kept in $work" >&2' EXIT
 mkdir -p "$(dirname "$conf")"
 # metrics off: the run must not collide with an agent a host already runs on 9477
-printf '[compute]\ncpu_shared_set = %s\ncpu_dedicated_set = %s\n\n[agent]\nmetrics_listen =\n' "$first" "$last" >"$conf"
+# The hook's prepare refuses a domain XML that would start QEMU otherwise than the plan: the guest CPU is
+# a model KVM offers in full here (host-model's cannot start under nested KVM), and locked memory,
+# which libvirt cannot set up on this machine kind, is only warned about.
+printf '[compute]\ncpu_shared_set = %s\ncpu_dedicated_set = %s\n\n[libvirt]\ncpu_mode = custom\ncpu_models = pentium3\n\n[hook]\nstart_settings_warn_only = locked_memory\n\n[agent]\nmetrics_listen =\n' \
+  "$first" "$last" >"$conf"
 if ! $bare_only; then
   "$kvmtune" hook install --launcher "$kvmtune" >/dev/null
   "$root/scripts/start-libvirtd" --restart
@@ -121,6 +125,8 @@ domain_xml() { # $1 = current vCPUs
   <memory unit='MiB'>64</memory>
   <vcpu placement='static' current='$1'>2</vcpu>
   <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <cpu mode='custom' match='exact'><model>pentium3</model></cpu>
+  <clock offset='utc'><timer name='hpet' present='no'/></clock>
   <on_poweroff>destroy</on_poweroff>
   <devices>
     <emulator>/usr/bin/qemu-system-x86_64</emulator>
