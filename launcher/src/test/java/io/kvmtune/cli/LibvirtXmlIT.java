@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What {@code kvmtune xml} writes, defined and started on the real libvirtd (issue 13, items 5 to
- * 7): every IO thread pinned with the emulator threads and the clock's offset kept, a
+ * 7): every IO thread pinned with the emulator threads (exactly the ids the domain declares) and
+ * the clock's offset kept, a
  * {@code --vcpus} that disagrees with the domain refused, and the fragments pasted into a
  * domain accepted. Every XML is checked with {@code virt-xml-validate} first.
  */
@@ -95,6 +96,24 @@ class LibvirtXmlIT {
             assertThat(t.cpusAllowed()).as(t.toString()).isEqualTo(CpuSet.of(shared));
         }
         assertThat(LibvirtTestDomain.virsh("dumpxml", d.name()).output()).contains("<clock offset='localtime'>");
+    }
+
+    @Test
+    void ioThreadsDeclaredByIdWithoutId1AreEachPinnedAndNoPinForIoThread1IsWritten() throws Exception {
+        Path file = Files.writeString(dir.resolve("domain.xml"), DOMAIN.replace("<iothreads>2</iothreads>",
+                "<iothreads>2</iothreads><iothreadids><iothread id='2'/><iothread id='5'/></iothreadids>"));
+        CommandRun patched = xml("--domain-xml", file.toString());
+        assertThat(patched.status()).as(patched.err()).isZero();
+        assertThat(patched.out()).doesNotContain("iothread=\"1\"");
+        VirtXmlValidate.assertValidDomain(patched.out(), dir);
+
+        LibvirtTestDomain d = host.startXml("ioids", patched.out());
+
+        List<TaskState> io = TaskState.all(d.pid()).stream().filter(t -> t.comm().startsWith("IO iothread")).toList();
+        assertThat(io).extracting(TaskState::comm).containsExactlyInAnyOrder("IO iothread2", "IO iothread5");
+        for (TaskState t : io) {
+            assertThat(t.cpusAllowed()).as(t.toString()).isEqualTo(CpuSet.of(shared));
+        }
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
 import javax.xml.transform.OutputKeys;
 import javax.xml.transform.TransformerException;
 import javax.xml.transform.TransformerFactory;
@@ -35,9 +36,9 @@ import org.xml.sax.SAXException;
  *   <li>{@code <metadata>}: kvmtune's tuning element is written (replacing an earlier one), so
  *       that the hook plans the same request at every start.
  * </ul>
- * An {@code <iothreads>1</iothreads>} element is added when the domain declares none, and every
- * IO thread the domain declares is pinned with the emulator threads ({@link IoThreadPins}), so
- * none floats over realtime pCPUs. The plan must place exactly the domain's vCPUs (its maximum
+ * Exactly the IO threads the domain declares ({@link DeclaredIoThreads}) are pinned with the
+ * emulator threads, so none floats over realtime pCPUs; a domain that declares none gets
+ * {@code <iothreads>1</iothreads>} and IO thread 1's pin, as Nova writes it. The plan must place exactly the domain's vCPUs (its maximum
  * count, with hotplug). The original text outside the touched elements is kept as written.
  */
 public final class DomainXmlPatcher {
@@ -67,16 +68,16 @@ public final class DomainXmlPatcher {
                     + " float over every pCPU, the realtime and isolated ones included; plan for " + vcpus + " vCPUs"
                     + " (kvmtune xml --domain-xml takes the domain's count when --vcpus is left out)");
         }
-        for (Element fragment : PlanXml.fragments(doc, plan, virtType)) {
+        SortedSet<Integer> ioThreads = DeclaredIoThreads.of(domain);
+        List<Element> fragments = ioThreads.isEmpty() ? PlanXml.fragments(doc, plan, virtType)
+                : PlanXml.fragments(doc, plan, virtType, ioThreads);
+        for (Element fragment : fragments) {
             Element existing = child(domain, fragment.getTagName());
             if (existing == null) {
                 domain.appendChild(fragment);
                 continue;
             }
             switch (fragment.getTagName()) {
-                case "iothreads" -> {
-                    // the domain's own IO thread count stays; each of its IO threads is pinned below
-                }
                 case "cputune" -> replaceChildren(existing, fragment, PLANNED_CPUTUNE);
                 case "memoryBacking" -> mergeByIdentity(existing, fragment);
                 case "clock" -> {
@@ -87,7 +88,6 @@ public final class DomainXmlPatcher {
                 default -> domain.replaceChild(fragment, existing);
             }
         }
-        IoThreadPins.pinEach(domain, plan.emulator().pcpus());
         writeMetadata(doc, domain, request);
         return serialize(doc);
     }

@@ -8,8 +8,12 @@ import io.kvmtune.core.plan.TuningPlan;
 import io.kvmtune.core.plan.VcpuPlacement;
 import java.io.StringWriter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
 import javax.xml.transform.OutputKeys;
@@ -32,16 +36,18 @@ import org.w3c.dom.Element;
  */
 public final class PlanXml {
 
+    private static final SortedSet<Integer> FIRST_IO_THREAD = Collections.unmodifiableSortedSet(new TreeSet<>(Set.of(1)));
+
     private PlanXml() {
     }
 
     /**
      * {@code <cputune>}: a {@code vcpupin} per vCPU (its dedicated pCPU, or the CPUs it floats
-     * on), {@code emulatorpin}, {@code iothreadpin iothread="1"} on the emulator set (Nova 33.0.0+;
-     * the domain needs {@link #iothreads}), and one {@code vcpusched} for the
-     * realtime vCPUs.
+     * on), {@code emulatorpin}, an {@code iothreadpin} on the emulator set for each of
+     * {@code ioThreadIds} (Nova 33.0.0+ pins IO thread 1 so; the domain must declare each id), and
+     * one {@code vcpusched} for the realtime vCPUs.
      */
-    public static Element cputune(Document doc, TuningPlan plan) {
+    public static Element cputune(Document doc, TuningPlan plan, SortedSet<Integer> ioThreadIds) {
         Element cputune = doc.createElement("cputune");
         for (VcpuPlacement v : plan.vcpus()) {
             Element pin = child(cputune, "vcpupin");
@@ -50,9 +56,11 @@ public final class PlanXml {
         }
         String emulator = plan.emulator().pcpus().format();
         child(cputune, "emulatorpin").setAttribute("cpuset", emulator);
-        Element iothread = child(cputune, "iothreadpin");
-        iothread.setAttribute("iothread", "1");
-        iothread.setAttribute("cpuset", emulator);
+        for (int id : ioThreadIds) {
+            Element iothread = child(cputune, "iothreadpin");
+            iothread.setAttribute("iothread", Integer.toString(id));
+            iothread.setAttribute("cpuset", emulator);
+        }
         if (plan.realtime().isPresent()) {
             RealtimePlan rt = plan.realtime().get();
             Element sched = child(cputune, "vcpusched");
@@ -127,21 +135,35 @@ public final class PlanXml {
     }
 
     /**
-     * {@code <iothreads>1</iothreads>}: the IO thread that {@link #cputune} pins, declared, so that
-     * the fragments pasted into a domain without one define (libvirt refuses an
+     * {@code <iothreads>1</iothreads>}: the IO thread that the fragments pin, declared, so that
+     * they define when pasted into a domain without IO threads (libvirt refuses an
      * {@code iothreadpin} of an undeclared IO thread: "Cannot find 'iothread' : 1").
      */
     public static Element iothreads(Document doc) {
         Element iothreads = doc.createElement("iothreads");
-        iothreads.setTextContent("1");
+        iothreads.setTextContent(Integer.toString(FIRST_IO_THREAD.first()));
         return iothreads;
     }
 
-    /** Every fragment of the plan, in domain order, each a well-formed element. */
+    /**
+     * Every fragment of the plan for a domain without IO threads, in domain order, each a
+     * well-formed element: {@link #iothreads} declares IO thread 1 and {@code <cputune>} pins it.
+     */
     public static List<Element> fragments(Document doc, TuningPlan plan, String virtType) {
         List<Element> out = new ArrayList<>(5);
         out.add(iothreads(doc));
-        out.add(cputune(doc, plan));
+        out.addAll(fragments(doc, plan, virtType, FIRST_IO_THREAD));
+        return out;
+    }
+
+    /**
+     * Every fragment of the plan for a domain that declares the IO threads {@code ioThreadIds}
+     * itself, in domain order: {@code <cputune>} pins exactly those.
+     */
+    public static List<Element> fragments(Document doc, TuningPlan plan, String virtType,
+            SortedSet<Integer> ioThreadIds) {
+        List<Element> out = new ArrayList<>(4);
+        out.add(cputune(doc, plan, ioThreadIds));
         memoryBacking(doc, plan).ifPresent(out::add);
         out.add(clock(doc, plan, virtType));
         cpu(doc, plan).ifPresent(out::add);

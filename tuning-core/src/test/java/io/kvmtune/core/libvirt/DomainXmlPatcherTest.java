@@ -123,6 +123,37 @@ class DomainXmlPatcherTest {
     }
 
     @Test
+    void aDomainDeclaringIoThreadsWithoutId1GetsNoPinForIoThread1(@TempDir Path dir) {
+        String xml = DomainXmlPatcher.patch(DEFINABLE_DOMAIN.replace("<iothreads>2</iothreads>",
+                "<iothreads>2</iothreads><iothreadids><iothread id='2'/><iothread id='5'/></iothreadids>")
+                .getBytes(StandardCharsets.UTF_8), PLAN, "kvm", REQUEST);
+
+        assertThat(xml).contains("<iothreadpin cpuset=\"4\" iothread=\"2\"/>")
+                .contains("<iothreadpin cpuset=\"4\" iothread=\"5\"/>").doesNotContain("iothread=\"1\"")
+                .contains("<iothreads>2</iothreads>").doesNotContain("<iothreads>1</iothreads>");
+        VirtXmlValidate.assertValidDomain(xml, dir);
+    }
+
+    @Test
+    void aCountBeyondTheListedIdsDeclaresTheLowestFreeIdsAsLibvirtDoes() {
+        String xml = DomainXmlPatcher.patch(DEFINABLE_DOMAIN.replace("<iothreads>2</iothreads>",
+                "<iothreads>4</iothreads><iothreadids><iothread id='2'/><iothread id='5'/></iothreadids>")
+                .getBytes(StandardCharsets.UTF_8), PLAN, "kvm", REQUEST);
+
+        assertThat(xml).contains("iothread=\"1\"").contains("iothread=\"2\"").contains("iothread=\"3\"")
+                .contains("iothread=\"5\"").doesNotContain("iothread=\"4\"");
+    }
+
+    @Test
+    void aDomainWithoutIoThreadsGetsIoThread1DeclaredAndPinned() {
+        String xml = DomainXmlPatcher.patch(DEFINABLE_DOMAIN.replace("<iothreads>2</iothreads>", "")
+                .getBytes(StandardCharsets.UTF_8), PLAN, "kvm", REQUEST);
+
+        assertThat(xml).contains("<iothreads>1</iothreads>").contains("<iothreadpin cpuset=\"4\" iothread=\"1\"/>")
+                .doesNotContain("iothread=\"2\"");
+    }
+
+    @Test
     void aPlanForAnotherVcpuCountThanTheDomainsIsRefused() {
         assertThatThrownBy(() -> DomainXmlPatcher.patch(DEFINABLE_DOMAIN.replace(">2</vcpu>", ">3</vcpu>")
                 .getBytes(StandardCharsets.UTF_8), PLAN, "kvm", REQUEST))
