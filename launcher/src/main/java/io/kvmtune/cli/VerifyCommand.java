@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
  * not plugged in is listed as absent ({@code absent_vcpus}), which is not one. The HPET and guest CPU of the plan are compared with the QEMU's
  * command line ({@link CommandLineCheck}), and for a libvirt domain the CPU model its definition
  * asks for with QEMU's; what that cannot decide is listed under {@code not_compared} in the JSON
- * output.
+ * output, and what it found as planned under {@code compared_equal}.
  */
 @Command(name = "verify", description = "Compare the running state with the plan (default: the one saved at apply); exit 1 on drift.")
 final class VerifyCommand extends Subcommand {
@@ -93,6 +93,7 @@ final class VerifyCommand extends Subcommand {
             m.put("differences", differences);
             m.put("absent_vcpus", absent);
             m.put("not_compared", startup.map(CommandLineCheck::notCompared).orElse(List.of()));
+            m.put("compared_equal", startup.map(CommandLineCheck::equal).orElse(List.of()));
             out().println(Json.pretty(m));
         } else if (differences.isEmpty()) {
             out().println("QEMU pid " + pid + " is as planned" + absentNote(absent));
@@ -128,6 +129,7 @@ final class VerifyCommand extends Subcommand {
             m.put("differences", List.of(why));
             m.put("absent_vcpus", List.of());
             m.put("not_compared", List.of());
+            m.put("compared_equal", List.of());
             out().println(Json.pretty(m));
         } else {
             out().println(why);

@@ -38,8 +38,10 @@ import java.util.Optional;
  *
  * @param differences one line per difference, in the style of the other verify lines
  * @param notCompared what the plan asks that the command line cannot decide, one line each
+ * @param equal what was compared and found as planned, one line each, so that a report can show
+ *     that the CPU model was compared rather than skipped
  */
-public record CommandLineCheck(List<String> differences, List<String> notCompared) {
+public record CommandLineCheck(List<String> differences, List<String> notCompared, List<String> equal) {
 
     /**
      * QEMU's word for a feature where it is not libvirt's with {@code _} and {@code .} read as
@@ -55,6 +57,7 @@ public record CommandLineCheck(List<String> differences, List<String> notCompare
     public CommandLineCheck {
         differences = List.copyOf(differences);
         notCompared = List.copyOf(notCompared);
+        equal = List.copyOf(equal);
     }
 
     /** Compares {@code plan}'s HPET and guest CPU with what {@code commandLine} started QEMU with. */
@@ -71,37 +74,38 @@ public record CommandLineCheck(List<String> differences, List<String> notCompare
     public static CommandLineCheck of(TuningPlan plan, QemuCommandLine commandLine, Optional<StartSettings> domain) {
         List<String> differences = new ArrayList<>();
         List<String> notCompared = new ArrayList<>();
-        plan.hpet().ifPresent(planned -> hpet(planned, commandLine, differences, notCompared));
+        List<String> equal = new ArrayList<>();
+        plan.hpet().ifPresent(planned -> hpet(planned, commandLine, differences, notCompared, equal));
         Optional<String> asked = domain.filter(d -> d.cpuMode().orElse("custom").equals("custom"))
                 .flatMap(StartSettings::cpuModel);
-        asked.ifPresent(model -> askedModel(model, commandLine, differences));
+        asked.ifPresent(model -> askedModel(model, commandLine, differences, equal));
         plan.cpu().ifPresent(cpu -> {
             if (asked.isPresent() && "host-model".equals(cpu.mode())) {
                 differences.add("cpu: plan mode host-model, the domain asks for model " + asked.get()
                         + " (mode custom), so QEMU runs " + commandLine.cpuModel().map(m -> "-cpu " + m).orElse("no -cpu"));
             } else {
-                cpu(cpu, commandLine, differences, notCompared);
+                cpu(cpu, commandLine, differences, notCompared, equal);
             }
         });
-        return new CommandLineCheck(differences, notCompared);
+        return new CommandLineCheck(differences, notCompared, equal);
     }
 
-    private static void askedModel(String model, QemuCommandLine commandLine, List<String> differences) {
-        if (!commandLine.cpuModel().map(model::equalsIgnoreCase).orElse(false)) {
-            differences.add("cpu: the domain asks for model " + model + ", QEMU runs with "
-                    + commandLine.cpuModel().map(m -> "-cpu " + m).orElse("no -cpu (QEMU's default model)"));
-        }
+    private static void askedModel(String model, QemuCommandLine commandLine, List<String> differences,
+            List<String> equal) {
+        String line = "cpu: the domain asks for model " + model + ", QEMU runs with "
+                + commandLine.cpuModel().map(m -> "-cpu " + m).orElse("no -cpu (QEMU's default model)");
+        (commandLine.cpuModel().map(model::equalsIgnoreCase).orElse(false) ? equal : differences).add(line);
     }
 
     private static void hpet(boolean planned, QemuCommandLine commandLine, List<String> differences,
-            List<String> notCompared) {
+            List<String> notCompared, List<String> equal) {
         String plan = "hpet: plan present=" + (planned ? "yes" : "no");
         Optional<Boolean> running = commandLine.hpet();
         if (running.isEmpty()) {
             notCompared.add(plan + "; whether machine " + commandLine.machineType().orElse("(default)")
                     + " has an HPET is not known (only the x86 pc and q35 machines are)");
-        } else if (running.get() != planned) {
-            differences.add(plan + (running.get()
+        } else {
+            (running.get() == planned ? equal : differences).add(plan + (running.get()
                     ? ", QEMU runs with one (-machine hpet=on or the default of machine "
                             + commandLine.machineType().orElse("pc") + ")"
                     : ", QEMU runs without one (-no-hpet or -machine hpet=off)"));
@@ -109,7 +113,7 @@ public record CommandLineCheck(List<String> differences, List<String> notCompare
     }
 
     private static void cpu(GuestCpu cpu, QemuCommandLine commandLine, List<String> differences,
-            List<String> notCompared) {
+            List<String> notCompared, List<String> equal) {
         if (cpu.mode() == null) {
             return; // cpu_mode=none: the element names nothing to compare
         }
@@ -118,14 +122,14 @@ public record CommandLineCheck(List<String> differences, List<String> notCompare
         boolean featuresMustBeSet;
         switch (cpu.mode()) {
             case "host-passthrough" -> {
-                if (!model.equals("host")) {
-                    differences.add("cpu: plan mode host-passthrough (-cpu host), QEMU runs with " + running);
-                }
+                (model.equals("host") ? equal : differences)
+                        .add("cpu: plan mode host-passthrough (-cpu host), QEMU runs with " + running);
                 featuresMustBeSet = true;
             }
             case "custom" -> {
-                if (cpu.model() != null && !model.equalsIgnoreCase(cpu.model())) {
-                    differences.add("cpu: plan model " + cpu.model() + ", QEMU runs with " + running);
+                if (cpu.model() != null) {
+                    (model.equalsIgnoreCase(cpu.model()) ? equal : differences)
+                            .add("cpu: plan model " + cpu.model() + ", QEMU runs with " + running);
                 }
                 featuresMustBeSet = true;
             }
@@ -145,19 +149,17 @@ public record CommandLineCheck(List<String> differences, List<String> notCompare
             }
         }
         for (CpuFeature wanted : cpu.features()) {
-            feature(wanted, commandLine.cpuFeatures(), featuresMustBeSet, cpu.mode(), differences, notCompared);
+            feature(wanted, commandLine.cpuFeatures(), featuresMustBeSet, cpu.mode(), differences, notCompared, equal);
         }
     }
 
     private static void feature(CpuFeature wanted, List<CpuFeature> running, boolean mustBeSet, String mode,
-            List<String> differences, List<String> notCompared) {
+            List<String> differences, List<String> notCompared, List<String> equal) {
         String plan = "cpu feature " + wanted.name() + ": plan policy=" + wanted.policy();
         Optional<CpuFeature> set = running.stream().filter(f -> sameFeature(f.name(), wanted.name())).findFirst();
         if (set.isPresent()) {
-            if (!set.get().policy().equals(wanted.policy())) {
-                differences.add(plan + ", QEMU runs with " + set.get().name() + "="
-                        + (set.get().policy().equals("require") ? "on" : "off"));
-            }
+            (set.get().policy().equals(wanted.policy()) ? equal : differences).add(plan + ", QEMU runs with "
+                    + set.get().name() + "=" + (set.get().policy().equals("require") ? "on" : "off"));
         } else if (mustBeSet) {
             differences.add(plan + ", QEMU's -cpu does not set it");
         } else {

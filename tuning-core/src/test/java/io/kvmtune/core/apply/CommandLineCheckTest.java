@@ -177,4 +177,22 @@ class CommandLineCheckTest {
         assertThat(CommandLineCheck.of(cpu("custom", "Penryn"), QemuCommandLine.parse(argv), Optional.of(penryn))
                 .differences()).isEmpty();
     }
+
+    @Test
+    void whatWasComparedAndFoundAsPlannedIsListedSoThatAMatchIsToldFromASkip() {
+        CommandLineCheck check = CommandLineCheck.of(
+                plan(Optional.of(false), Optional.of(new GuestCpu("custom", "pentium3", List.of(require("sse2"))))),
+                QemuCommandLine.parse(List.of(QEMU, "-no-hpet", "-cpu", "pentium3,sse2=on")),
+                Optional.of(new io.kvmtune.core.libvirt.StartSettings(Optional.empty(), Optional.of("custom"),
+                        Optional.of("pentium3"), List.of(), false)));
+
+        assertThat(check.differences()).isEmpty();
+        assertThat(check.notCompared()).isEmpty();
+        assertThat(check.equal()).containsExactly(
+                "hpet: plan present=no, QEMU runs without one (-no-hpet or -machine hpet=off)",
+                "cpu: the domain asks for model pentium3, QEMU runs with -cpu pentium3",
+                "cpu: plan model pentium3, QEMU runs with -cpu pentium3",
+                "cpu feature sse2: plan policy=require, QEMU runs with sse2=on");
+        assertThat(check(cpu("custom", "pentium3"), "-cpu", "pentium2").equal()).isEmpty();
+    }
 }
