@@ -42,7 +42,41 @@ final class Initramfs {
         Path init = tree.resolve("init");
         Files.writeString(init, initScript());
         Files.setPosixFilePermissions(init, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path image = workDir.resolve("initrd-" + kernel.release() + ".gz");
+        return pack(tree, workDir.resolve("initrd-" + kernel.release() + ".gz"));
+    }
+
+    /**
+     * An initramfs whose {@code /init} only keeps the guest up: it prints {@link #IDLE_READY} and
+     * then, every 0.2 s, the guest's online CPUs ({@code online 0-1}) on the console, so that a
+     * test sees the guest give up a vCPU that is unplugged.
+     */
+    static Path idle(Path busybox, Path workDir) throws IOException, InterruptedException {
+        Path tree = workDir.resolve("idle-initramfs");
+        LabCommands.deleteTree(tree);
+        for (String d : List.of("bin", "dev", "proc", "sys")) {
+            Files.createDirectories(tree.resolve(d));
+        }
+        Files.copy(busybox, tree.resolve("bin/busybox"));
+        Path init = tree.resolve("init");
+        Files.writeString(init, """
+                #!/bin/busybox sh
+                /bin/busybox --install -s /bin
+                mount -t proc proc /proc
+                mount -t sysfs sys /sys
+                echo "%s"
+                while true; do
+                  echo "online $(cat /sys/devices/system/cpu/online)"
+                  sleep 0.2
+                done
+                """.formatted(IDLE_READY));
+        Files.setPosixFilePermissions(init, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return pack(tree, workDir.resolve("initrd-idle.gz"));
+    }
+
+    /** What {@link #idle}'s init prints once the guest's kernel has started it. */
+    static final String IDLE_READY = "KVMTUNE-GUEST-READY";
+
+    private static Path pack(Path tree, Path image) throws IOException, InterruptedException {
         LabCommands.run(List.of("sh", "-c", "find . | cpio -o -H newc --quiet | gzip -1 > '" + image + "'"), tree);
         return image;
     }

@@ -165,6 +165,7 @@ public final class QemuDiscovery {
         }
         Set<Integer> tids = new HashSet<>();
         tasks.forEach(t -> tids.add(t.pid()));
+        reports.replaceAll(r -> r.source() == ThreadSource.LIBVIRT_STATUS ? withoutUnpluggedVcpus(r, names, tids) : r);
         crossCheck(pid, reports, tids);
 
         SourceReport best = reports.stream().filter(r -> r.ioThreads().isPresent() && r.source() == ThreadSource.QMP)
@@ -262,6 +263,21 @@ public final class QemuDiscovery {
             }
         }
         return new SourceReport(ThreadSource.THREAD_NAMES, vcpus, Optional.of(ioThreads));
+    }
+
+    /**
+     * libvirt's status file without the vCPUs whose thread has exited and that no thread is named
+     * for: unplugged vCPUs libvirt still lists. QEMU 7.2 announces an x86 vCPU's unplug only for
+     * its {@code lapic} child ({@code DEVICE_DELETED} for {@code .../vcpu1/lapic}, none for
+     * {@code vcpu1}), so libvirt's {@code setvcpus --live} times out ("vcpu unplug request timed
+     * out") and keeps the gone thread in its status; the guest does not run that vCPU, which is
+     * therefore not plugged in. A vCPU a thread is named for stays, so that a status file naming
+     * another thread for it is still a disagreement.
+     */
+    private static SourceReport withoutUnpluggedVcpus(SourceReport status, SourceReport names, Set<Integer> tids) {
+        Map<Integer, Integer> vcpus = new TreeMap<>(status.vcpus());
+        vcpus.entrySet().removeIf(e -> !tids.contains(e.getValue()) && !names.vcpus().containsKey(e.getKey()));
+        return new SourceReport(status.source(), vcpus, status.ioThreads());
     }
 
     /** Every source against the first, and every thread id against the process's threads. */

@@ -251,6 +251,29 @@ class QemuDiscoveryTest {
     }
 
     @Test
+    void aVcpuLibvirtStillListsOnAThreadThatExitedIsNotPluggedIn() throws Exception {
+        new FakeProc(proc).process(PID, "qemu-system-x86", 500, QEMU,
+                        List.of(QEMU, "-name", "guest=g1,debug-threads=on", "-uuid", "u-1"))
+                .thread(PID, 1004, "CPU 0/KVM", 504);
+        Files.writeString(run.resolve("g1.xml"), "<domstatus pid='1000'><vcpus><vcpu id='0' pid='1004'/>"
+                + "<vcpu id='1' pid='1005'/></vcpus><domain><name>g1</name><uuid>u-1</uuid></domain></domstatus>");
+
+        DiscoveredGuest found = discovery().discoverDomain(new DomainName("g1"), Optional.empty(), false);
+
+        assertThat(roles(found)).containsExactly("1004 vcpu0", "1000 emulator");
+    }
+
+    @Test
+    void aStatusFileNamingAnExitedThreadForAVcpuAnotherThreadRunsIsStillAnError() throws Exception {
+        qemu(true);
+        Files.writeString(run.resolve("g1.xml"), "<domstatus pid='1000'><vcpus><vcpu id='0' pid='1004'/>"
+                + "<vcpu id='1' pid='4242'/></vcpus><domain><name>g1</name><uuid>u-1</uuid></domain></domstatus>");
+
+        assertThatThrownBy(() -> discovery().discoverDomain(new DomainName("g1"), Optional.empty(), false))
+                .hasMessage("libvirt's status file says vCPU 1 runs on thread 4242, which is not a thread of QEMU process 1000");
+    }
+
+    @Test
     void aStatusFileDisagreeingWithThreadNamesIsAnError() throws Exception {
         qemu(true);
         Files.writeString(run.resolve("g1.xml"), "<domstatus pid='1000'><vcpus><vcpu id='0' pid='1004'/></vcpus>"
