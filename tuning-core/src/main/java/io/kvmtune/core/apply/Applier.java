@@ -82,8 +82,27 @@ public final class Applier {
             return run.run();
         }
         try (GuestLock _ = GuestLock.acquire(records.dir(), guest.pid())) {
+            records.load(guest.pid()).filter(r -> r.process().equals(guest.process())).ifPresent(this::adoptRtRuntimes);
             return run.run();
         }
+    }
+
+    /**
+     * Hands the realtime runtime that a record from before the realtime budget book saved
+     * ({@link Snapshot#rtRuntimes}) to the book and saves the record without it, so that it is given
+     * back through the book, shared with the other realtime guests, and never written back beside
+     * it. The caller holds the guest's lock.
+     *
+     * @return whether the record had any
+     */
+    private boolean adoptRtRuntimes(ApplyRecord record) {
+        if (record.snapshot().rtRuntimes().isEmpty()) {
+            return false;
+        }
+        book.adopt(record.process(), record.snapshot().rtRuntimes());
+        records.save(new ApplyRecord(record.process(), record.plan(), record.qmpSocket(),
+                record.snapshot().withoutRtRuntimes()));
+        return true;
     }
 
     /**
@@ -126,7 +145,9 @@ public final class Applier {
         ApplyRecord record = requireRecord(pid);
         try (GuestLock _ = GuestLock.acquire(records.dir(), pid)) {
             boolean alive = new LiveThreads(threads).alive(record.process());
-            RestoreReport report = new Restorer(threads, memory, cgroups).restore(pid, alive, record.snapshot())
+            adoptRtRuntimes(record);
+            RestoreReport report = new Restorer(threads, memory, cgroups)
+                    .restore(pid, alive, record.snapshot().withoutRtRuntimes())
                     .with(book.release(record.process()));
             if (report.complete()) {
                 records.delete(pid);
@@ -159,7 +180,11 @@ public final class Applier {
                 done.add(new StaleCleanup(subject, "left in place: " + e.getMessage(), false));
                 continue;
             }
-            if (record.isEmpty() || live.alive(record.get().process())) {
+            if (record.isEmpty()) {
+                continue;
+            }
+            if (live.alive(record.get().process())) {
+                adoptLive(record.get()).ifPresent(done::add);
                 continue;
             }
             RestoreReport report;
@@ -187,6 +212,25 @@ public final class Applier {
                     + shared.writes().size() + " cpu.rt_runtime_us writes)", true));
         }
         return done;
+    }
+
+    /** {@link #adoptRtRuntimes} for a running guest, unless another applier holds it now (the next run does it then). */
+    private Optional<StaleCleanup> adoptLive(ApplyRecord record) {
+        if (record.snapshot().rtRuntimes().isEmpty()) {
+            return Optional.empty();
+        }
+        int pid = record.process().tid();
+        try (GuestLock _ = GuestLock.acquire(records.dir(), pid)) {
+            return records.load(pid).filter(r -> r.process().equals(record.process()) && adoptRtRuntimes(r))
+                    .map(r -> new StaleCleanup("realtime runtime of QEMU pid " + pid, "saved in its apply record by a"
+                            + " kvmtune from before " + RtBudgetBook.FILE_NAME + "; now held there, shared with the"
+                            + " other realtime guests", true));
+        } catch (ApplyFailedException e) {
+            if (!e.guestBusy()) {
+                throw e;
+            }
+            return Optional.empty();
+        }
     }
 
     private static long restoredCount(RestoreReport report) {

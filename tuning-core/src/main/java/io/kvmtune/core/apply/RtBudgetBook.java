@@ -136,6 +136,43 @@ final class RtBudgetBook {
         return items;
     }
 
+    /**
+     * Takes into the book the realtime runtime that an apply from before the book raised, as its
+     * record saved it ({@code saved}: the {@code cpu.rt_runtime_us} files written, with their
+     * values before): {@code owner} holds the record's realtime vCPU groups (those of the files
+     * that are no other file's ancestor), and the values before become the groups' baselines, so
+     * that releasing {@code owner} later gives back through the book, beside the other guests.
+     * Writes nothing: the runtime stays where that apply put it until the next change re-shares it.
+     *
+     * <p>Where the book has a baseline for a group already (read after that apply had raised it),
+     * the smaller value is the earlier one: kvmtune raised a group's runtime above what it found,
+     * never below, and -1 (no limit) counts as the largest.
+     */
+    void adopt(ThreadIdentity owner, List<FileSnapshot> saved) {
+        Map<CgroupGroup, Long> before = new LinkedHashMap<>();
+        for (FileSnapshot f : saved) {
+            before.put(f.file().group(), runtime(f));
+        }
+        List<CgroupGroup> leaves = before.keySet().stream()
+                .filter(g -> before.keySet().stream().noneMatch(other -> isAncestor(g, other))).toList();
+        transact(state -> {
+            before.forEach((g, v) -> state.baselines().merge(g, v, (a, b) -> Long.compareUnsigned(a, b) <= 0 ? a : b));
+            Set<CgroupGroup> held = new LinkedHashSet<>(leaves);
+            state.holders().stream().filter(h -> h.process().equals(owner)).forEach(h -> held.addAll(h.leaves()));
+            State next = withHolder(state, owner, List.copyOf(held));
+            return new Result(next, new Change(0, 0, List.of(), List.of()));
+        });
+    }
+
+    private static long runtime(FileSnapshot f) {
+        try {
+            return Long.parseLong(f.value().strip());
+        } catch (NumberFormatException e) {
+            throw InvalidInputException.invalid("rt_runtimes", f.value(), "the apply record saved " + f.file()
+                    + " as '" + f.value() + "', not a number of microseconds");
+        }
+    }
+
     /** Drops holders whose QEMU has exited and shares their runtime among the others (or gives it all back). */
     Change dropExited() {
         return transact(state -> new Result(state, rebalance(state, OptionalLong.empty(), true)));

@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
  * @param threads each thread's affinity and scheduling
  * @param cpusets the {@code cpuset.cpus} files to be written
  * @param rtRuntimes the {@code cpu.rt_runtime_us} files to be written, in the order they are
- *     written (ancestors first); they are given back in the reverse order
+ *     written (ancestors first); only in records written before the realtime budget book, which
+ *     takes them over when such a record is next read ({@code Applier})
  * @param memlock the process's RLIMIT_MEMLOCK, if it is to be raised
  */
 public record Snapshot(List<ThreadSnapshot> threads, List<FileSnapshot> cpusets, List<FileSnapshot> rtRuntimes,
@@ -42,6 +43,11 @@ public record Snapshot(List<ThreadSnapshot> threads, List<FileSnapshot> cpusets,
         newer.threads.stream().filter(s -> !known.contains(s.identity())).forEach(t::add);
         return new Snapshot(t, mergeFiles(cpusets, newer.cpusets), mergeFiles(rtRuntimes, newer.rtRuntimes),
                 memlock.or(newer::memlock));
+    }
+
+    /** This snapshot without {@link #rtRuntimes}: once the realtime budget book holds them. */
+    public Snapshot withoutRtRuntimes() {
+        return new Snapshot(threads, cpusets, List.of(), memlock);
     }
 
     private static List<FileSnapshot> mergeFiles(List<FileSnapshot> older, List<FileSnapshot> newer) {

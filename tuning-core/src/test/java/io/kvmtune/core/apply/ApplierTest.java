@@ -10,6 +10,7 @@ import io.kvmtune.core.apply.FakeCgroupHost.Layout;
 import io.kvmtune.core.apply.InMemoryThreadControl.Call;
 import io.kvmtune.core.apply.RestoreItem.Outcome;
 import io.kvmtune.core.apply.ThreadControlException.Failure;
+import io.kvmtune.core.cgroup.CgroupGroup;
 import io.kvmtune.core.cpu.CpuSet;
 import io.kvmtune.core.json.Json;
 import io.kvmtune.core.plan.TuningPlan;
@@ -194,6 +195,74 @@ class ApplierTest {
                 .extracting(RestoreItem::outcome).containsExactly(Outcome.RESTORED);
         assertThat(host.read("cpu/machine/cpu.rt_runtime_us")).isEqualTo("0");
         assertThat(records.load(PID)).isEmpty();
+    }
+
+    /**
+     * What a kvmtune from before the realtime budget book left after applying {@link #plan}: the
+     * record saves the {@code cpu.rt_runtime_us} values it raised (ancestors first), and there is
+     * no book.
+     */
+    private void leaveAnApplyFromBeforeTheBook() throws Exception {
+        applier().apply(plan, guest, ApplyOptions.defaults());
+        Path book = records.dir().resolve(RtBudgetBook.FILE_NAME);
+        List<FileSnapshot> raised = Json.parseObject(Files.readString(book)).objects("baselines").stream()
+                .map(b -> new FileSnapshot(io.kvmtune.core.cgroup.CgroupFile.fromJson(b.object("file")),
+                        Long.toString(b.integer("value"))))
+                .toList();
+        ApplyRecord record = records.load(PID).orElseThrow();
+        Snapshot s = record.snapshot();
+        records.save(new ApplyRecord(record.process(), record.plan(), record.qmpSocket(),
+                new Snapshot(s.threads(), s.cpusets(), raised, s.memlock())));
+        Files.delete(book);
+        assertThat(raised).hasSize(5);
+        assertThat(host.read("cpu/machine/cpu.rt_runtime_us")).isEqualTo("949998");
+    }
+
+    @Test
+    void anOldRecordsRealtimeRuntimeIsHandedToTheBookByTheNextRunAndGivenBackThroughIt() throws Exception {
+        leaveAnApplyFromBeforeTheBook();
+
+        List<StaleCleanup> cleaned = applier().restoreExited();
+
+        assertThat(cleaned).singleElement().asString().startsWith("realtime runtime of QEMU pid " + PID + ": saved in")
+                .contains("now held there");
+        assertThat(records.load(PID).orElseThrow().snapshot().rtRuntimes()).isEmpty();
+        var book = Json.parseObject(Files.readString(records.dir().resolve(RtBudgetBook.FILE_NAME)));
+        assertThat(book.objects("holders")).singleElement().satisfies(h -> assertThat(h.objects("groups")).hasSize(3));
+        assertThat(book.objects("baselines")).extracting(b -> b.integer("value")).containsOnly(0L);
+        assertThat(applier().restoreExited()).as("handed over once").isEmpty();
+
+        applier().restore(PID);
+
+        assertExactlyAsBefore();
+        assertThat(records.dir().resolve(RtBudgetBook.FILE_NAME)).doesNotExist();
+    }
+
+    @Test
+    void anotherRealtimeGuestFitsBesideAnOldRecordsGuestAndKeepsItsShareWhenThatOneIsRestored() throws Exception {
+        leaveAnApplyFromBeforeTheBook();
+        String otherGuest = "machine/qemu-2-y.libvirt-qemu";
+        for (String g : List.of(otherGuest, otherGuest + "/vcpu1")) {
+            host.put("cpu/" + g + "/cpu.rt_runtime_us", "0");
+            host.put("cpu/" + g + "/cpu.rt_period_us", "1000000");
+        }
+        ThreadIdentity other = new ThreadIdentity(200, 9000);
+        threads.add(other.tid(), other.startTime(), ONLINE, SchedSettings.normal());
+        RtBudgetBook book = new RtBudgetBook(records.dir(), host.fs(), new LiveThreads(threads)::alive);
+
+        applier().restoreExited(); // as every kvmtune run does before it applies
+        book.hold(other, List.of(new CgroupGroup("cpu", "/" + otherGuest + "/vcpu1", false)), OptionalLong.empty());
+
+        assertThat(host.read("cpu/" + otherGuest + "/vcpu1/cpu.rt_runtime_us")).as("a quarter of the root's 950000 (2 us without the old guest's share)")
+                .isEqualTo("237500");
+        applier().restore(PID);
+        assertThat(host.read("cpu/" + otherGuest + "/vcpu1/cpu.rt_runtime_us")).isEqualTo("950000");
+        assertThat(host.read("cpu/machine/cpu.rt_runtime_us")).isEqualTo("950000");
+        assertThat(host.read("cpu/" + VCPU + "1/cpu.rt_runtime_us")).isEqualTo("0");
+
+        book.release(other);
+        host.removeGroup("cpu/" + otherGuest);
+        assertExactlyAsBefore();
     }
 
     @Test
