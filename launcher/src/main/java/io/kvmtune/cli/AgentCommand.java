@@ -40,10 +40,9 @@ final class AgentCommand implements Runnable {
 
     /**
      * The agent's settings: {@code [agent]} of the host configuration ({@code --config}, else what
-     * the hook reads: {@code -Dkvmtune.config} or the default chain), and the hook's state paths.
+     * the hook reads: {@code -Dkvmtune.config} or the default chain), and the hook's state paths ({@code paths}).
      */
-    static AgentSettings settings(GlobalOptions global) {
-        HookSettings paths = HookSettings.fromSystemProperties();
+    static AgentSettings settings(GlobalOptions global, HookSettings paths) {
         Optional<Path> configFile = global.config != null ? global.configFile() : paths.configFile();
         IniConfig config = configFile.map(AgentCommand::read).orElse(IniConfig.empty());
         return AgentSettings.of(config, paths.stateDir(), paths.libvirtRunDir(), paths.procRoot(), paths.claimsFile());
@@ -62,7 +61,7 @@ final class AgentCommand implements Runnable {
 
         @Override
         ExitStatus run() throws InterruptedException {
-            AgentSettings settings = settings(global);
+            AgentSettings settings = settings(global, hostState());
             Agent agent;
             try {
                 agent = Agent.start(settings, new PrintStream(System.err, true, StandardCharsets.UTF_8));
@@ -90,7 +89,7 @@ final class AgentCommand implements Runnable {
 
         @Override
         ExitStatus run() {
-            String json = StatusClient.status(settings(global).statusSocket());
+            String json = StatusClient.status(settings(global, hostState()).statusSocket());
             if (format() == OutputFormat.JSON) {
                 out().print(json);
             } else {

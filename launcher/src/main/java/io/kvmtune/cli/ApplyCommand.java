@@ -54,7 +54,7 @@ final class ApplyCommand extends Subcommand {
             throw new ParameterException(spec.commandLine(), "--plan FILE and request options (--vcpus, --flavor-spec,"
                     + " --image-prop) exclude each other");
         }
-        HookSettings paths = HookSettings.fromSystemProperties();
+        HookSettings paths = hostState();
         Optional<Path> claims = request.claimsFileOr(paths.claimsFile());
         if (!dryRun) {
             StaleCleanups.run(paths, claims, err());

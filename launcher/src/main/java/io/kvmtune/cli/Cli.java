@@ -1,7 +1,9 @@
 package io.kvmtune.cli;
 
+import io.kvmtune.cli.hook.HookSettings;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -28,20 +30,34 @@ public final class Cli {
 
     /** The whole command line, writing to {@code out} and {@code err}; tests call {@code execute} on it in-process. */
     public static CommandLine create(PrintWriter out, PrintWriter err) {
-        return wired(SUBCOMMANDS, out, err);
+        return wired(SUBCOMMANDS, out, err, HookSettings::fromSystemProperties);
     }
 
-    /** A command line for {@code args}: only the subcommand named by the first argument, when it names one. */
+    /**
+     * A command line for {@code args}: only the subcommand named by the first argument, when it
+     * names one; host state where the {@code -Dkvmtune.*} properties of this JVM say.
+     */
     public static CommandLine forArguments(String[] args, PrintWriter out, PrintWriter err) {
+        return forArguments(args, out, err, HookSettings::fromSystemProperties);
+    }
+
+    /**
+     * As {@link #forArguments(String[], PrintWriter, PrintWriter)}, with the host state (apply
+     * records, claims ledger, ...) where {@code hostState} says: for tests that run commands
+     * in-process against state of their own.
+     */
+    public static CommandLine forArguments(String[] args, PrintWriter out, PrintWriter err,
+            Supplier<HookSettings> hostState) {
         String first = args.length > 0 ? args[0] : "";
         List<Class<?>> named = SUBCOMMANDS.stream()
                 .filter(c -> c.getAnnotation(Command.class).name().equals(first)).toList();
-        return wired(named.isEmpty() ? SUBCOMMANDS : named, out, err);
+        return wired(named.isEmpty() ? SUBCOMMANDS : named, out, err, hostState);
     }
 
-    private static CommandLine wired(List<Class<?>> subcommands, PrintWriter out, PrintWriter err) {
+    private static CommandLine wired(List<Class<?>> subcommands, PrintWriter out, PrintWriter err,
+            Supplier<HookSettings> hostState) {
         ErrorHandler errors = new ErrorHandler();
-        CommandLine commandLine = new CommandLine(new KvmtuneCommand());
+        CommandLine commandLine = new CommandLine(new KvmtuneCommand(hostState));
         subcommands.forEach(commandLine::addSubcommand);
         return commandLine
                 .setOut(out)

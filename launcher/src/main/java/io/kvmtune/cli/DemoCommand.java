@@ -41,7 +41,7 @@ final class DemoCommand extends Subcommand {
     ExitStatus run() {
         boolean json = format() == OutputFormat.JSON;
         QemuInstaller.ensure(json ? err() : out());
-        HookSettings paths = HookSettings.fromSystemProperties();
+        HookSettings paths = hostState();
         HostTopology topology = new SysfsTopologyReader(paths.fsRoot()).read(HostArch.current());
         CpuSet claimed = ClaimsLedger.at(paths.claimsFile()).claimedPcpus(null);
         DemoSetup setup = DemoSetup.fit(topology.online(), claimed);

@@ -52,7 +52,7 @@ final class HookCommand extends Subcommand {
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         int status = HookMain.run(List.of(domain, operation, subOperation, extra), System.in, new PrintStream(stdout, true, StandardCharsets.UTF_8),
-                new PrintStream(stderr, true, StandardCharsets.UTF_8), HookSettings.fromSystemProperties());
+                new PrintStream(stderr, true, StandardCharsets.UTF_8), hostState());
         out().print(stdout.toString(StandardCharsets.UTF_8));
         err().print(stderr.toString(StandardCharsets.UTF_8));
         return status == 0 ? ExitStatus.OK : statusOf(status);

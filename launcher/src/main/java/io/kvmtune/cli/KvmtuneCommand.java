@@ -1,5 +1,7 @@
 package io.kvmtune.cli;
 
+import io.kvmtune.cli.hook.HookSettings;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,6 +27,17 @@ final class KvmtuneCommand implements Runnable {
 
     @Spec
     CommandSpec spec;
+
+    private final Supplier<HookSettings> hostState;
+
+    /** @param hostState where the subcommands that act on running guests find the host's state, read when one asks */
+    KvmtuneCommand(Supplier<HookSettings> hostState) {
+        this.hostState = hostState;
+    }
+
+    HookSettings hostState() {
+        return hostState.get();
+    }
 
     @Override
     public void run() {

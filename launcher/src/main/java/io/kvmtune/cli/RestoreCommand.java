@@ -34,7 +34,7 @@ final class RestoreCommand extends Subcommand {
         if (stale == (target != null)) {
             throw new ParameterException(spec.commandLine(), "give exactly one of --pid PID, --domain NAME, --stale");
         }
-        HookSettings paths = HookSettings.fromSystemProperties();
+        HookSettings paths = hostState();
         if (stale) {
             return cleanUp(paths);
         }

@@ -27,7 +27,7 @@ final class ShowCommand extends Subcommand {
 
     @Override
     ExitStatus run() {
-        HookSettings paths = HookSettings.fromSystemProperties();
+        HookSettings paths = hostState();
         DiscoveredGuest found = target.discover(paths, Optional.ofNullable(qmp), force);
         List<ThreadRow> rows = Applier.system(paths.records()).show(found.guest());
         out().print(format() == OutputFormat.JSON ? Json.pretty(rows) + "\n" : ThreadTables.show(rows));

@@ -1,5 +1,6 @@
 package io.kvmtune.cli;
 
+import io.kvmtune.cli.hook.HookSettings;
 import io.kvmtune.core.apply.ApplyFailedException;
 import java.io.PrintWriter;
 import java.util.EnumSet;
@@ -54,5 +55,10 @@ abstract class Subcommand implements Callable<Integer> {
 
     OutputFormat format() {
         return global.format();
+    }
+
+    /** Where apply records, the claims ledger, libvirt's state and /proc are: as the command line was made ({@link Cli}). */
+    HookSettings hostState() {
+        return ((KvmtuneCommand) spec.root().userObject()).hostState();
     }
 }

@@ -45,7 +45,7 @@ final class VerifyCommand extends Subcommand {
 
     @Override
     ExitStatus run() {
-        HookSettings paths = HookSettings.fromSystemProperties();
+        HookSettings paths = hostState();
         Applier applier = Applier.system(paths.records());
         int pid;
         try {

@@ -1,9 +1,7 @@
 package io.kvmtune.cli;
 
-import static io.kvmtune.cli.CommandRun.kvmtune;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.abort;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.kvmtune.cli.hook.TaskState;
 import io.kvmtune.core.apply.LibvirtTestDomain;
@@ -41,19 +39,12 @@ class LibvirtHotplugIT {
 
     private OperatorHost host;
     private Path config;
-    private int shared;
-    private int dedicated;
 
     @BeforeEach
     void openHost() {
         host = OperatorHost.open(dir);
-        CpuSet online = OperatorHost.online();
-        assumeTrue(online.size() >= 2, "needs 2 CPUs: one shared, one dedicated");
-        shared = online.first();
-        dedicated = online.last();
-        config = host.config("[compute]\ncpu_shared_set = " + shared + "\ncpu_dedicated_set = " + dedicated
-                // the guest CPU is libvirt's to choose: not what this test is about
-                + "\n[libvirt]\ncpu_mode = none\n");
+        // the guest CPU is libvirt's to choose: not what this test is about
+        config = host.config("[libvirt]\ncpu_mode = none\n");
     }
 
     @AfterEach
@@ -64,7 +55,7 @@ class LibvirtHotplugIT {
     }
 
     private CommandRun apply(String domain) {
-        return kvmtune("apply", "--domain", domain, "--config", config.toString(),
+        return host.kvmtune("apply", "--domain", domain, "--config", config.toString(),
                 "--flavor-spec", "hw:cpu_policy=mixed", "--flavor-spec", "hw:cpu_dedicated_mask=^0");
     }
 
@@ -82,9 +73,9 @@ class LibvirtHotplugIT {
 
         CommandRun applied = apply(d.name());
         assertThat(applied.status()).as(applied.out() + applied.err()).isZero();
-        assertThat(vcpuThreads(pid).get("CPU 0/KVM").cpusAllowed()).isEqualTo(CpuSet.of(shared));
+        assertThat(vcpuThreads(pid).get("CPU 0/KVM").cpusAllowed()).isEqualTo(CpuSet.of(host.shared()));
 
-        CommandRun absent = kvmtune("verify", "--domain", d.name(), "--format", "json");
+        CommandRun absent = host.kvmtune("verify", "--domain", d.name(), "--format", "json");
         assertThat(absent.status()).as(absent.out() + absent.err()).isZero();
         JsonObject report = Json.parseObject(absent.out());
         assertThat(report.array("absent_vcpus")).containsExactly(1L);
@@ -96,20 +87,20 @@ class LibvirtHotplugIT {
         assertThat(added).as("QEMU made the vCPU 1 thread").isNotNull();
         assertThat(added.policy()).isEqualTo(TaskState.SCHED_OTHER);
 
-        CommandRun drift = kvmtune("verify", "--domain", d.name());
+        CommandRun drift = host.kvmtune("verify", "--domain", d.name());
         assertThat(drift.status()).as(drift.out() + drift.err()).isEqualTo(1);
         assertThat(drift.out()).contains("vcpu1 tid " + added.tid() + " (CPU 1/KVM): affinity is ")
-                .contains("plan says " + dedicated);
+                .contains("plan says " + host.dedicated());
 
         CommandRun again = apply(d.name());
         assertThat(again.status()).as(again.out() + again.err()).isZero();
         TaskState tuned = vcpuThreads(pid).get("CPU 1/KVM");
-        assertThat(tuned.cpusAllowed()).isEqualTo(CpuSet.of(dedicated));
-        CommandRun clean = kvmtune("verify", "--domain", d.name(), "--format", "json");
+        assertThat(tuned.cpusAllowed()).isEqualTo(CpuSet.of(host.dedicated()));
+        CommandRun clean = host.kvmtune("verify", "--domain", d.name(), "--format", "json");
         assertThat(clean.status()).as(clean.out() + clean.err()).isZero();
         assertThat(Json.parseObject(clean.out()).array("absent_vcpus")).isEmpty();
 
-        CommandRun restored = kvmtune("restore", "--domain", d.name());
+        CommandRun restored = host.kvmtune("restore", "--domain", d.name());
         assertThat(restored.status()).as(restored.out() + restored.err()).isZero();
         Map<Integer, TaskState> now = TaskState.all(pid).stream().collect(Collectors.toMap(TaskState::tid, t -> t));
         for (TaskState t : before) {
@@ -161,7 +152,7 @@ class LibvirtHotplugIT {
         CommandRun applied = apply(d.name());
         assertThat(applied.status()).as(applied.out() + applied.err()).isZero();
         TaskState vcpu1 = vcpuThreads(pid).get("CPU 1/TCG");
-        assertThat(vcpu1.cpusAllowed()).isEqualTo(CpuSet.of(dedicated));
+        assertThat(vcpu1.cpusAllowed()).isEqualTo(CpuSet.of(host.dedicated()));
 
         LibvirtTestDomain.Result unplugged = LibvirtTestDomain.virsh("setvcpus", d.name(), "1", "--live");
         assertThat(unplugged.exitCode() == 0 || unplugged.output().contains("vcpu unplug request timed out"))
@@ -169,13 +160,13 @@ class LibvirtHotplugIT {
         awaitConsole(console, Pattern.compile("^online 0\\r?$", Pattern.MULTILINE));
         assertThat(TaskState.all(pid)).as("QEMU ended the vCPU 1 thread").noneMatch(t -> t.tid() == vcpu1.tid());
 
-        CommandRun verify = kvmtune("verify", "--domain", d.name(), "--format", "json");
+        CommandRun verify = host.kvmtune("verify", "--domain", d.name(), "--format", "json");
         assertThat(verify.status()).as(verify.out() + verify.err()).isZero();
         JsonObject report = Json.parseObject(verify.out());
         assertThat(report.array("absent_vcpus")).containsExactly(1L);
         assertThat(report.array("differences")).isEmpty();
 
-        CommandRun restored = kvmtune("restore", "--domain", d.name());
+        CommandRun restored = host.kvmtune("restore", "--domain", d.name());
         assertThat(restored.status()).as(restored.out() + restored.err()).isZero();
         assertThat(restored.out()).contains("vcpu1 tid " + vcpu1.tid() + " affinity: gone (thread exited)");
         Map<Integer, TaskState> now = TaskState.all(pid).stream().collect(Collectors.toMap(TaskState::tid, t -> t));

@@ -1,8 +1,6 @@
 package io.kvmtune.cli;
 
-import static io.kvmtune.cli.CommandRun.kvmtune;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.kvmtune.cli.hook.TaskState;
 import io.kvmtune.core.apply.LibvirtTestDomain;
@@ -35,16 +33,12 @@ class LibvirtRealtimeGuestsIT {
 
     private OperatorHost host;
     private Path config;
-    private int dedicated;
     private final Map<String, LibvirtTestDomain> running = new LinkedHashMap<>();
 
     @BeforeEach
     void openHost() {
         host = OperatorHost.open(dir);
-        CpuSet online = OperatorHost.online();
-        assumeTrue(online.size() >= 2, "needs 2 CPUs: one shared, one dedicated");
-        dedicated = online.last();
-        config = host.config("[compute]\ncpu_shared_set = " + online.first() + "\ncpu_dedicated_set = " + dedicated + "\n");
+        config = host.config("");
     }
 
     @AfterEach
@@ -67,7 +61,7 @@ class LibvirtRealtimeGuestsIT {
     }
 
     private JsonObject applyRealtime(LibvirtTestDomain d) {
-        CommandRun applied = kvmtune("apply", "--domain", d.name(), "--config", config.toString(), "--claims", "none",
+        CommandRun applied = host.kvmtune("apply", "--domain", d.name(), "--config", config.toString(), "--claims", "none",
                 "--format", "json", "--flavor-spec", "hw:cpu_policy=mixed", "--flavor-spec", "hw:cpu_realtime=yes",
                 "--flavor-spec", "hw:cpu_realtime_mask=^0");
         assertThat(applied.status()).as(applied.out() + applied.err()).isZero();
@@ -81,8 +75,8 @@ class LibvirtRealtimeGuestsIT {
                     .orElseThrow();
             assertThat(vcpu1.policy()).as(d.name() + " " + vcpu1).isEqualTo(TaskState.SCHED_FIFO);
             assertThat(vcpu1.rtPriority()).as(d.name() + " " + vcpu1).isEqualTo(1);
-            assertThat(vcpu1.cpusAllowed()).isEqualTo(CpuSet.of(dedicated));
-            CommandRun show = kvmtune("show", "--domain", d.name(), "--format", "json");
+            assertThat(vcpu1.cpusAllowed()).isEqualTo(CpuSet.of(host.dedicated()));
+            CommandRun show = host.kvmtune("show", "--domain", d.name(), "--format", "json");
             assertThat(show.status()).as(show.err()).isZero();
             @SuppressWarnings("unchecked")
             List<Object> rows = (List<Object>) Json.parse(show.out());
@@ -95,7 +89,7 @@ class LibvirtRealtimeGuestsIT {
 
     private void stopStale(String name) {
         assertThat(running.remove(name).destroy().exitCode()).isZero();
-        CommandRun stale = kvmtune("restore", "--stale");
+        CommandRun stale = host.kvmtune("restore", "--stale");
         assertThat(stale.status()).as(stale.out() + stale.err()).isZero();
         assertThat(stale.err()).contains("cleaned up apply record of QEMU pid");
     }
@@ -126,7 +120,7 @@ class LibvirtRealtimeGuestsIT {
         assertEachRealtimeVcpuGets(root / 2);
 
         running.remove("a");
-        CommandRun restored = kvmtune("restore", "--domain", guestA.name());
+        CommandRun restored = host.kvmtune("restore", "--domain", guestA.name());
         assertThat(restored.status()).as(restored.out() + restored.err()).isZero();
         assertThat(guestA.destroy().exitCode()).isZero();
         assertEachRealtimeVcpuGets(root);

@@ -1,8 +1,6 @@
 package io.kvmtune.cli;
 
-import static io.kvmtune.cli.CommandRun.kvmtune;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.kvmtune.core.apply.LibvirtTestDomain;
 import io.kvmtune.core.claims.Claim;
@@ -28,17 +26,11 @@ class LibvirtStaleStateIT {
 
     private OperatorHost host;
     private Path config;
-    private int shared;
-    private int dedicated;
 
     @BeforeEach
     void openHost() {
         host = OperatorHost.open(dir);
-        CpuSet online = OperatorHost.online();
-        assumeTrue(online.size() >= 2, "needs 2 CPUs: one shared, one dedicated");
-        shared = online.first();
-        dedicated = online.last();
-        config = host.config("[compute]\ncpu_shared_set = " + shared + "\ncpu_dedicated_set = " + dedicated + "\n");
+        config = host.config("");
     }
 
     @AfterEach
@@ -53,7 +45,7 @@ class LibvirtStaleStateIT {
     }
 
     private CommandRun applyRealtime(String domain) {
-        return kvmtune("apply", "--domain", domain, "--config", config.toString(),
+        return host.kvmtune("apply", "--domain", domain, "--config", config.toString(),
                 "--flavor-spec", "hw:cpu_policy=mixed", "--flavor-spec", "hw:cpu_realtime=yes",
                 "--flavor-spec", "hw:cpu_realtime_mask=^0");
     }
@@ -69,9 +61,9 @@ class LibvirtStaleStateIT {
         assertThat(applied.status()).as(applied.out() + applied.err()).isZero();
 
         Claim claim = host.claimOf(uuidA).orElseThrow(() -> new AssertionError("apply --domain took no claim"));
-        assertThat(claim.pcpus()).isEqualTo(CpuSet.of(dedicated));
+        assertThat(claim.pcpus()).isEqualTo(CpuSet.of(host.dedicated()));
         assertThat(claim.process()).map(p -> p.tid()).contains(pidA);
-        CommandRun plan = kvmtune("plan", "--vcpus", "1", "--config", config.toString(), "--claims",
+        CommandRun plan = host.kvmtune("plan", "--vcpus", "1", "--config", config.toString(), "--claims",
                 host.claimsFile().toString(), "--flavor-spec", "hw:cpu_policy=dedicated");
         assertThat(plan.status()).as("the only dedicated pCPU is claimed: " + plan.out() + plan.err()).isEqualTo(5);
         assertThat(OperatorHost.rtRuntime("machine")).isGreaterThan(machineBefore);
@@ -89,11 +81,11 @@ class LibvirtStaleStateIT {
                 .contains("kvmtune: cleaned up claim of domain " + a.name());
         assertThat(host.recordFile(pidA)).doesNotExist();
         assertThat(host.claimOf(uuidA)).isEmpty();
-        assertThat(host.claimOf(uuidB)).map(Claim::pcpus).contains(CpuSet.of(dedicated));
+        assertThat(host.claimOf(uuidB)).map(Claim::pcpus).contains(CpuSet.of(host.dedicated()));
 
         int pidB = b.pid();
         assertThat(b.destroy().exitCode()).isZero();
-        CommandRun stale = kvmtune("restore", "--stale");
+        CommandRun stale = host.kvmtune("restore", "--stale");
         assertThat(stale.status()).as(stale.out() + stale.err()).isZero();
         assertThat(stale.err()).contains("cleaned up apply record of QEMU pid " + pidB)
                 .contains("cleaned up claim of domain " + b.name());
@@ -101,7 +93,7 @@ class LibvirtStaleStateIT {
         assertThat(host.claims()).isEmpty();
         assertThat(OperatorHost.rtRuntime("machine")).as("the realtime runtime is back").isEqualTo(machineBefore);
 
-        CommandRun again = kvmtune("restore", "--stale");
+        CommandRun again = host.kvmtune("restore", "--stale");
         assertThat(again.status()).isZero();
         assertThat(again.out()).contains("nothing stale");
     }

@@ -1,6 +1,5 @@
 package io.kvmtune.cli;
 
-import static io.kvmtune.cli.CommandRun.kvmtune;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvmtune.core.apply.LibvirtTestDomain;
@@ -26,12 +25,10 @@ class LibvirtVerifyCpuIT {
     Path dir;
 
     private OperatorHost host;
-    private int shared;
 
     @BeforeEach
     void openHost() {
         host = OperatorHost.open(dir);
-        shared = OperatorHost.online().first();
     }
 
     @AfterEach
@@ -48,10 +45,10 @@ class LibvirtVerifyCpuIT {
     }
 
     private CommandRun applyAndVerify(LibvirtTestDomain d, String libvirtSection) {
-        Path config = host.config("[compute]\ncpu_shared_set = " + shared + "\n[libvirt]\n" + libvirtSection);
-        CommandRun applied = kvmtune("apply", "--domain", d.name(), "--config", config.toString(), "--claims", "none");
+        Path config = host.config("[libvirt]\n" + libvirtSection);
+        CommandRun applied = host.kvmtune("apply", "--domain", d.name(), "--config", config.toString(), "--claims", "none");
         assertThat(applied.status()).as(applied.out() + applied.err()).isZero();
-        return kvmtune("verify", "--domain", d.name(), "--format", "json");
+        return host.kvmtune("verify", "--domain", d.name(), "--format", "json");
     }
 
     @Test

@@ -1,8 +1,6 @@
 package io.kvmtune.cli;
 
-import static io.kvmtune.cli.CommandRun.kvmtune;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.kvmtune.cli.hook.TaskState;
 import io.kvmtune.core.apply.LibvirtTestDomain;
@@ -47,20 +45,13 @@ class LibvirtXmlIT {
 
     private OperatorHost host;
     private Path config;
-    private int shared;
-    private int dedicated;
 
     @BeforeEach
     void openHost() {
         host = OperatorHost.open(dir);
-        CpuSet online = OperatorHost.online();
-        assumeTrue(online.size() >= 2, "needs 2 CPUs: one shared, one dedicated");
-        shared = online.first();
-        dedicated = online.last();
         // A named model KVM offers in full on any x86 host (Nova's start-up rules refuse one it does not);
         // QEMU under nested KVM here cannot start host-model's (MSR 0x10a)
-        config = host.config("[compute]\ncpu_shared_set = " + shared + "\ncpu_dedicated_set = " + dedicated
-                + "\n[libvirt]\ncpu_mode = custom\ncpu_models = pentium3\n");
+        config = host.config("[libvirt]\ncpu_mode = custom\ncpu_models = pentium3\n");
     }
 
     @AfterEach
@@ -78,7 +69,7 @@ class LibvirtXmlIT {
         List<String> args = new java.util.ArrayList<>(List.of("xml", "--config", config.toString(), "--claims", "none"));
         args.addAll(request);
         args.addAll(List.of(more));
-        return kvmtune(args.toArray(String[]::new));
+        return host.kvmtune(args.toArray(String[]::new));
     }
 
     @Test
@@ -93,7 +84,7 @@ class LibvirtXmlIT {
         List<TaskState> io = TaskState.all(d.pid()).stream().filter(t -> t.comm().startsWith("IO iothread")).toList();
         assertThat(io).extracting(TaskState::comm).containsExactlyInAnyOrder("IO iothread1", "IO iothread2");
         for (TaskState t : io) {
-            assertThat(t.cpusAllowed()).as(t.toString()).isEqualTo(CpuSet.of(shared));
+            assertThat(t.cpusAllowed()).as(t.toString()).isEqualTo(CpuSet.of(host.shared()));
         }
         assertThat(LibvirtTestDomain.virsh("dumpxml", d.name()).output()).contains("<clock offset='localtime'>");
     }
@@ -112,7 +103,7 @@ class LibvirtXmlIT {
         List<TaskState> io = TaskState.all(d.pid()).stream().filter(t -> t.comm().startsWith("IO iothread")).toList();
         assertThat(io).extracting(TaskState::comm).containsExactlyInAnyOrder("IO iothread2", "IO iothread5");
         for (TaskState t : io) {
-            assertThat(t.cpusAllowed()).as(t.toString()).isEqualTo(CpuSet.of(shared));
+            assertThat(t.cpusAllowed()).as(t.toString()).isEqualTo(CpuSet.of(host.shared()));
         }
     }
 
@@ -137,6 +128,6 @@ class LibvirtXmlIT {
 
         TaskState vcpu1 = TaskState.all(d.pid()).stream().filter(t -> t.comm().equals("CPU 1/KVM")).findFirst()
                 .orElseThrow();
-        assertThat(vcpu1.cpusAllowed()).isEqualTo(CpuSet.of(dedicated));
+        assertThat(vcpu1.cpusAllowed()).isEqualTo(CpuSet.of(host.dedicated()));
     }
 }

@@ -3,6 +3,7 @@ package io.kvmtune.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.kvmtune.cli.hook.HookSettings;
 import io.kvmtune.core.apply.LibvirtTestDomain;
 import io.kvmtune.core.claims.Claim;
 import io.kvmtune.core.claims.ClaimsLedger;
@@ -17,12 +18,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The host side of the operator scenarios on the real libvirtd ({@code Libvirt*OperatorIT}):
+ * The host side of the operator scenarios on the real libvirtd ({@code Libvirt*IT} of this
+ * package): the host's CPUs split into a shared one (the first) and a dedicated one (the last),
  * kvmtune's state (apply records, claims ledger, realtime budget book) in a directory of the
- * test's own through the {@code kvmtune.state} and {@code kvmtune.claims} properties, throwaway
- * domains started paused, and on {@link #close()} every domain destroyed and undefined and
- * {@code kvmtune restore --stale} run, so that the realtime runtime given to libvirt's groups
- * goes back to the host whatever the test did.
+ * test's own, handed to every command run through {@link #kvmtune}, throwaway domains started
+ * paused, and on {@link #close()} every domain destroyed and undefined and
+ * {@code kvmtune restore --stale} run, so that the realtime runtime given to libvirt's groups goes
+ * back to the host whatever the test did.
  */
 final class OperatorHost implements AutoCloseable {
 
@@ -30,18 +32,26 @@ final class OperatorHost implements AutoCloseable {
     private static final Path START_LIBVIRTD = Path.of("../scripts/start-libvirtd").toAbsolutePath().normalize();
 
     private final Path dir;
-    private final Path state;
+    private final HookSettings hostState;
+    private final int shared;
+    private final int dedicated;
     private final List<LibvirtTestDomain> domains = new ArrayList<>();
     private final String prefix = "kt-op-" + ProcessHandle.current().pid() + "-";
 
-    private OperatorHost(Path dir) {
+    private OperatorHost(Path dir, int shared, int dedicated) {
         this.dir = dir;
-        this.state = dir.resolve("state");
-        System.setProperty("kvmtune.state", state.toString());
-        System.setProperty("kvmtune.claims", claimsFile().toString());
+        this.shared = shared;
+        this.dedicated = dedicated;
+        Path state = dir.resolve("state");
+        HookSettings host = HookSettings.fromSystemProperties();
+        this.hostState = new HookSettings(state.resolve("claims.json"), host.configFile(), host.libvirtRunDir(),
+                host.procRoot(), host.fsRoot(), host.syslogSocket(), state);
     }
 
-    /** Skips the test with the reason when this host cannot run libvirt guests with realtime group scheduling. */
+    /**
+     * Skips the test with the reason when this host cannot run libvirt guests with realtime group
+     * scheduling, or has fewer than 2 CPUs to split into a shared and a dedicated one.
+     */
     static OperatorHost open(Path dir) {
         assumeTrue(ProcessHandle.current().info().user().map("root"::equals).orElse(false), "needs root");
         assumeTrue(NativeAccess.isEnabled(), "native access is off: run with " + NativeAccess.enablingFlag());
@@ -49,24 +59,40 @@ final class OperatorHost implements AutoCloseable {
                 "needs the cgroup v1 cpu controller with CONFIG_RT_GROUP_SCHED (cpu.rt_runtime_us)");
         assumeTrue(LibvirtTestDomain.libvirtAvailable(START_LIBVIRTD), "libvirtd is not running and "
                 + START_LIBVIRTD + " could not start it");
-        return new OperatorHost(dir);
+        CpuSet online = CpuSet.parse(read(Path.of("/sys/devices/system/cpu/online")));
+        assumeTrue(online.size() >= 2, "needs 2 CPUs: one shared, one dedicated");
+        return new OperatorHost(dir, online.first(), online.last());
+    }
+
+    /** The pCPU of {@code cpu_shared_set}. */
+    int shared() {
+        return shared;
+    }
+
+    /** The pCPU of {@code cpu_dedicated_set}. */
+    int dedicated() {
+        return dedicated;
+    }
+
+    /** The kvmtune command line, run in-process against this host's state. */
+    CommandRun kvmtune(String... args) {
+        return CommandRun.kvmtune(hostState, args);
     }
 
     Path claimsFile() {
-        return state.resolve("claims.json");
+        return hostState.claimsFile();
     }
 
     Path recordFile(int pid) {
-        return state.resolve("qemu-" + pid + ".json");
+        return hostState.records().file(pid);
     }
 
-    /** The host's online CPUs. */
-    static CpuSet online() {
-        return CpuSet.parse(read(Path.of("/sys/devices/system/cpu/online")));
-    }
-
-    /** A host configuration file with {@code body} (nova.conf syntax). */
-    Path config(String body) {
+    /**
+     * A host configuration file (nova.conf syntax): {@code [compute]} with the shared and the
+     * dedicated pCPU, then {@code more} (further sections).
+     */
+    Path config(String more) {
+        String body = "[compute]\ncpu_shared_set = " + shared + "\ncpu_dedicated_set = " + dedicated + "\n" + more;
         try {
             return Files.writeString(dir.resolve("kvmtune-" + Integer.toHexString(body.hashCode()) + ".conf"), body);
         } catch (IOException e) {
@@ -128,9 +154,7 @@ final class OperatorHost implements AutoCloseable {
     @Override
     public void close() {
         domains.reversed().forEach(LibvirtTestDomain::close);
-        CommandRun stale = CommandRun.kvmtune("restore", "--stale");
-        System.clearProperty("kvmtune.state");
-        System.clearProperty("kvmtune.claims");
+        CommandRun stale = kvmtune("restore", "--stale");
         assertThat(stale.status()).as("restore --stale after the test: " + stale.out() + stale.err()).isZero();
     }
 }

@@ -41,7 +41,6 @@ class DebianPackageIT {
     private static final Path CONF = Path.of("/etc/kvmtune/kvmtune.conf");
     private static final List<Path> HOST_STATE = List.of(Path.of("/etc/kvmtune"), HOOKS, Path.of("/run/kvmtune"),
             Path.of("/var/cache/kvmtune"));
-    private static final String NAMESPACE = "https://kvmtune.io/xmlns/tuning/1.0";
     /** What a host without kvmtune's JDK offers: no JAVA_HOME, the system's PATH (Debian 12's java is 17). */
     private static final Map<String, String> PLAIN_ENV = Map.of("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
             "LANG", "C.UTF-8");
@@ -144,29 +143,9 @@ class DebianPackageIT {
     /** The guest's realtime vCPU runs SCHED_FIFO on the dedicated pCPU from its start: the packaged hook ran. */
     private void tunedByThePackagedHook(String name, int shared, int dedicated) throws Exception {
         String uuid = UUID.randomUUID().toString();
-        Path xml = Files.writeString(dir.resolve(name + ".xml"), """
-                <domain type='kvm'>
-                  <name>%s</name>
-                  <uuid>%s</uuid>
-                  <metadata>
-                    <kvmtune:tuning xmlns:kvmtune='%s'>
-                      <kvmtune:flavor-spec key='hw:cpu_policy'>mixed</kvmtune:flavor-spec>
-                      <kvmtune:flavor-spec key='hw:cpu_realtime'>yes</kvmtune:flavor-spec>
-                      <kvmtune:flavor-spec key='hw:cpu_realtime_mask'>^0</kvmtune:flavor-spec>
-                    </kvmtune:tuning>
-                  </metadata>
-                  <memory unit='MiB'>64</memory>
-                  <vcpu placement='static'>2</vcpu>
-                  <os><type arch='x86_64' machine='pc'>hvm</type></os>
-                  <cpu mode='custom' match='exact'><model>pentium3</model></cpu>
-                  <clock offset='utc'><timer name='hpet' present='no'/></clock>
-                  <on_poweroff>destroy</on_poweroff>
-                  <devices>
-                    <emulator>/usr/bin/qemu-system-x86_64</emulator>
-                    <memballoon model='none'/>
-                  </devices>
-                </domain>
-                """.formatted(name, uuid, NAMESPACE));
+        Path xml = Files.writeString(dir.resolve(name + ".xml"), LibvirtTestDomain.domainXml(name, "<uuid>" + uuid + "</uuid>"
+                + LibvirtTestDomain.tuningMetadata("hw:cpu_policy=mixed", "hw:cpu_realtime=yes", "hw:cpu_realtime_mask=^0")
+                + "<vcpu placement='static'>2</vcpu>" + LibvirtTestDomain.PLANNED_CPU_AND_CLOCK));
         assertThat(virsh("define", xml.toString()).exitCode()).isZero();
         LibvirtTestDomain.Result started = virsh("start", name, "--paused");
         assertThat(started.exitCode()).as("virsh start: " + started.output()).isZero();

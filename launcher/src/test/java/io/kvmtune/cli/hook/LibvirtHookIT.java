@@ -44,7 +44,6 @@ class LibvirtHookIT {
 
     private static final Path HOOKS = HookInstaller.DEFAULT_HOOKS_DIR;
     private static final Path ETC_KVMTUNE = ConfigLocation.KVMTUNE_CONF.getParent();
-    private static final String NAMESPACE = "https://kvmtune.io/xmlns/tuning/1.0";
 
     @TempDir
     Path dir;
@@ -190,28 +189,9 @@ class LibvirtHookIT {
     @Test
     void aHotplugDomainStartsTunedAndReconnectTunesTheVcpuPluggedInSince() throws Exception {
         String uuid = UUID.randomUUID().toString();
-        String name = define("hot", """
-                <domain type='kvm'>
-                  <name>@NAME@</name>
-                  <uuid>%s</uuid>
-                  <metadata>
-                    <kvmtune:tuning xmlns:kvmtune='%s'>
-                      <kvmtune:flavor-spec key='hw:cpu_policy'>mixed</kvmtune:flavor-spec>
-                      <kvmtune:flavor-spec key='hw:cpu_dedicated_mask'>^0</kvmtune:flavor-spec>
-                    </kvmtune:tuning>
-                  </metadata>
-                  <memory unit='MiB'>64</memory>
-                  <vcpu placement='static' current='1'>2</vcpu>
-                  <os><type arch='x86_64' machine='pc'>hvm</type></os>
-                  <cpu mode='custom' match='exact'><model>pentium3</model></cpu>
-                  <clock offset='utc'><timer name='hpet' present='no'/></clock>
-                  <on_poweroff>destroy</on_poweroff>
-                  <devices>
-                    <emulator>/usr/bin/qemu-system-x86_64</emulator>
-                    <memballoon model='none'/>
-                  </devices>
-                </domain>
-                """.formatted(uuid, NAMESPACE));
+        String name = define("hot", LibvirtTestDomain.domainXml("@NAME@", "<uuid>" + uuid + "</uuid>"
+                + LibvirtTestDomain.tuningMetadata("hw:cpu_policy=mixed", "hw:cpu_dedicated_mask=^0")
+                + "<vcpu placement='static' current='1'>2</vcpu>" + LibvirtTestDomain.PLANNED_CPU_AND_CLOCK));
         LibvirtTestDomain.Result started = virsh("start", name, "--paused");
         assertThat(started.exitCode()).as("virsh start: " + started.output()).isZero();
         int pid = pidOf(name);
@@ -313,30 +293,11 @@ class LibvirtHookIT {
         return rtRuntime(emulator.substring(1, emulator.lastIndexOf('/')) + "/vcpu" + index);
     }
 
+    /** A realtime guest (vCPU 1 of 2 FIFO on the dedicated pCPU) whose XML carries what the plan decides at start. */
     private static String domainXml(String name, String uuid) {
-        return """
-                <domain type='kvm'>
-                  <name>%s</name>
-                  <uuid>%s</uuid>
-                  <metadata>
-                    <kvmtune:tuning xmlns:kvmtune='%s'>
-                      <kvmtune:flavor-spec key='hw:cpu_policy'>mixed</kvmtune:flavor-spec>
-                      <kvmtune:flavor-spec key='hw:cpu_realtime'>yes</kvmtune:flavor-spec>
-                      <kvmtune:flavor-spec key='hw:cpu_realtime_mask'>^0</kvmtune:flavor-spec>
-                    </kvmtune:tuning>
-                  </metadata>
-                  <memory unit='MiB'>64</memory>
-                  <vcpu placement='static'>2</vcpu>
-                  <os><type arch='x86_64' machine='pc'>hvm</type></os>
-                  <cpu mode='custom' match='exact'><model>pentium3</model></cpu>
-                  <clock offset='utc'><timer name='hpet' present='no'/></clock>
-                  <on_poweroff>destroy</on_poweroff>
-                  <devices>
-                    <emulator>/usr/bin/qemu-system-x86_64</emulator>
-                    <memballoon model='none'/>
-                  </devices>
-                </domain>
-                """.formatted(name, uuid, NAMESPACE);
+        return LibvirtTestDomain.domainXml(name, "<uuid>" + uuid + "</uuid>"
+                + LibvirtTestDomain.tuningMetadata("hw:cpu_policy=mixed", "hw:cpu_realtime=yes", "hw:cpu_realtime_mask=^0")
+                + "<vcpu placement='static'>2</vcpu>" + LibvirtTestDomain.PLANNED_CPU_AND_CLOCK);
     }
 
     private static Optional<Claim> claimOf(String uuid) {

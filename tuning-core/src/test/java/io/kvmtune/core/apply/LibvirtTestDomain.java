@@ -1,5 +1,6 @@
 package io.kvmtune.core.apply;
 
+import io.kvmtune.core.libvirt.TuningMetadata;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -66,6 +67,30 @@ public final class LibvirtTestDomain implements AutoCloseable {
                   </devices>
                 </domain>
                 """.formatted(name, elements);
+    }
+
+    /**
+     * The CPU and clock elements of a domain that libvirt starts as a plan for this machine kind
+     * decides (host configuration {@code cpu_mode = custom}, {@code cpu_models = pentium3}; Nova's
+     * x86 default without an HPET): the hook's {@code prepare} refuses a domain XML that would
+     * start QEMU otherwise. pentium3 is a model KVM runs in full on any x86 host.
+     */
+    public static final String PLANNED_CPU_AND_CLOCK = "<cpu mode='custom' match='exact'><model>pentium3</model></cpu>"
+            + "<clock offset='utc'><timer name='hpet' present='no'/></clock>";
+
+    /**
+     * kvmtune's {@code <metadata>} element asking for {@code flavorSpecs}, each {@code key=value}
+     * as {@code --flavor-spec} takes it, in the given order: what the hook plans a domain from.
+     */
+    public static String tuningMetadata(String... flavorSpecs) {
+        StringBuilder xml = new StringBuilder("<metadata><kvmtune:tuning xmlns:kvmtune='")
+                .append(TuningMetadata.NAMESPACE).append("'>");
+        for (String spec : flavorSpecs) {
+            int eq = spec.indexOf('=');
+            xml.append("<kvmtune:flavor-spec key='").append(spec, 0, eq).append("'>").append(spec.substring(eq + 1))
+                    .append("</kvmtune:flavor-spec>");
+        }
+        return xml.append("</kvmtune:tuning></metadata>").toString();
     }
 
     /** Defines {@code name} from {@code xml} without starting it; {@link #close()} undefines it. */
