@@ -74,36 +74,39 @@ class LibvirtXmlIT {
 
     @Test
     void everyIoThreadIsPinnedWithTheEmulatorsAndTheClockKeepsItsLocalTimeOffset() throws Exception {
-        Path file = Files.writeString(dir.resolve("domain.xml"), DOMAIN);
-        CommandRun patched = xml("--domain-xml", file.toString());
-        assertThat(patched.status()).as(patched.err()).isZero();
-        VirtXmlValidate.assertValidDomain(patched.out(), dir);
+        LibvirtTestDomain d = startPatched("xml", DOMAIN);
 
-        LibvirtTestDomain d = host.startXml("xml", patched.out());
-
-        List<TaskState> io = TaskState.all(d.pid()).stream().filter(t -> t.comm().startsWith("IO iothread")).toList();
-        assertThat(io).extracting(TaskState::comm).containsExactlyInAnyOrder("IO iothread1", "IO iothread2");
-        for (TaskState t : io) {
-            assertThat(t.cpusAllowed()).as(t.toString()).isEqualTo(CpuSet.of(host.shared()));
-        }
+        assertIoThreadsOnTheSharedPcpu(d, host.shared(), "IO iothread1", "IO iothread2");
         assertThat(LibvirtTestDomain.virsh("dumpxml", d.name()).output()).contains("<clock offset='localtime'>");
     }
 
     @Test
     void ioThreadsDeclaredByIdWithoutId1AreEachPinnedAndNoPinForIoThread1IsWritten() throws Exception {
-        Path file = Files.writeString(dir.resolve("domain.xml"), DOMAIN.replace("<iothreads>2</iothreads>",
+        LibvirtTestDomain d = startPatched("ioids", DOMAIN.replace("<iothreads>2</iothreads>",
                 "<iothreads>2</iothreads><iothreadids><iothread id='2'/><iothread id='5'/></iothreadids>"));
+
+        assertThat(LibvirtTestDomain.virsh("dumpxml", d.name()).output()).doesNotContain("iothread='1'");
+        assertIoThreadsOnTheSharedPcpu(d, host.shared(), "IO iothread2", "IO iothread5");
+    }
+
+    /**
+     * {@code kvmtune xml --domain-xml} on {@code domain}; the result passes virt-xml-validate,
+     * is defined (virsh define accepts it) and started as {@code name}.
+     */
+    private LibvirtTestDomain startPatched(String name, String domain) throws Exception {
+        Path file = Files.writeString(dir.resolve(name + "-domain.xml"), domain);
         CommandRun patched = xml("--domain-xml", file.toString());
         assertThat(patched.status()).as(patched.err()).isZero();
-        assertThat(patched.out()).doesNotContain("iothread=\"1\"");
         VirtXmlValidate.assertValidDomain(patched.out(), dir);
+        return host.startXml(name, patched.out());
+    }
 
-        LibvirtTestDomain d = host.startXml("ioids", patched.out());
-
+    /** QEMU runs exactly the IO threads {@code names}, each on the shared pCPU with the emulator threads. */
+    private static void assertIoThreadsOnTheSharedPcpu(LibvirtTestDomain d, int shared, String... names) throws Exception {
         List<TaskState> io = TaskState.all(d.pid()).stream().filter(t -> t.comm().startsWith("IO iothread")).toList();
-        assertThat(io).extracting(TaskState::comm).containsExactlyInAnyOrder("IO iothread2", "IO iothread5");
+        assertThat(io).extracting(TaskState::comm).containsExactlyInAnyOrder(names);
         for (TaskState t : io) {
-            assertThat(t.cpusAllowed()).as(t.toString()).isEqualTo(CpuSet.of(host.shared()));
+            assertThat(t.cpusAllowed()).as(t.toString()).isEqualTo(CpuSet.of(shared));
         }
     }
 

@@ -102,6 +102,12 @@ class DomainXmlPatcherTest {
             </domain>
             """;
 
+    /** {@link #DEFINABLE_DOMAIN} with {@code declaration} for its IO threads, patched. */
+    private static String patchedWithIoThreads(String declaration) {
+        return DomainXmlPatcher.patch(DEFINABLE_DOMAIN.replace("<iothreads>2</iothreads>", declaration)
+                .getBytes(StandardCharsets.UTF_8), PLAN, "kvm", REQUEST);
+    }
+
     @Test
     void everyDeclaredIoThreadIsPinnedWithTheEmulatorsAndTheClockKeepsItsOffset(@TempDir Path dir) {
         String xml = DomainXmlPatcher.patch(DEFINABLE_DOMAIN.getBytes(StandardCharsets.UTF_8), PLAN, "kvm", REQUEST);
@@ -115,18 +121,14 @@ class DomainXmlPatcherTest {
 
     @Test
     void ioThreadsDeclaredByIdArePinnedByTheirIds() {
-        String xml = DomainXmlPatcher.patch(DEFINABLE_DOMAIN.replace("<iothreads>2</iothreads>",
-                "<iothreads>2</iothreads><iothreadids><iothread id='1'/><iothread id='7'/></iothreadids>")
-                .getBytes(StandardCharsets.UTF_8), PLAN, "kvm", REQUEST);
+        String xml = patchedWithIoThreads("<iothreads>2</iothreads><iothreadids><iothread id='1'/><iothread id='7'/></iothreadids>");
 
         assertThat(xml).contains("<iothreadpin cpuset=\"4\" iothread=\"7\"/>").doesNotContain("iothread=\"2\"");
     }
 
     @Test
     void aDomainDeclaringIoThreadsWithoutId1GetsNoPinForIoThread1(@TempDir Path dir) {
-        String xml = DomainXmlPatcher.patch(DEFINABLE_DOMAIN.replace("<iothreads>2</iothreads>",
-                "<iothreads>2</iothreads><iothreadids><iothread id='2'/><iothread id='5'/></iothreadids>")
-                .getBytes(StandardCharsets.UTF_8), PLAN, "kvm", REQUEST);
+        String xml = patchedWithIoThreads("<iothreads>2</iothreads><iothreadids><iothread id='2'/><iothread id='5'/></iothreadids>");
 
         assertThat(xml).contains("<iothreadpin cpuset=\"4\" iothread=\"2\"/>")
                 .contains("<iothreadpin cpuset=\"4\" iothread=\"5\"/>").doesNotContain("iothread=\"1\"")
@@ -136,9 +138,7 @@ class DomainXmlPatcherTest {
 
     @Test
     void aCountBeyondTheListedIdsDeclaresTheLowestFreeIdsAsLibvirtDoes() {
-        String xml = DomainXmlPatcher.patch(DEFINABLE_DOMAIN.replace("<iothreads>2</iothreads>",
-                "<iothreads>4</iothreads><iothreadids><iothread id='2'/><iothread id='5'/></iothreadids>")
-                .getBytes(StandardCharsets.UTF_8), PLAN, "kvm", REQUEST);
+        String xml = patchedWithIoThreads("<iothreads>4</iothreads><iothreadids><iothread id='2'/><iothread id='5'/></iothreadids>");
 
         assertThat(xml).contains("iothread=\"1\"").contains("iothread=\"2\"").contains("iothread=\"3\"")
                 .contains("iothread=\"5\"").doesNotContain("iothread=\"4\"");
@@ -146,8 +146,7 @@ class DomainXmlPatcherTest {
 
     @Test
     void aDomainWithoutIoThreadsGetsIoThread1DeclaredAndPinned() {
-        String xml = DomainXmlPatcher.patch(DEFINABLE_DOMAIN.replace("<iothreads>2</iothreads>", "")
-                .getBytes(StandardCharsets.UTF_8), PLAN, "kvm", REQUEST);
+        String xml = patchedWithIoThreads("");
 
         assertThat(xml).contains("<iothreads>1</iothreads>").contains("<iothreadpin cpuset=\"4\" iothread=\"1\"/>")
                 .doesNotContain("iothread=\"2\"");

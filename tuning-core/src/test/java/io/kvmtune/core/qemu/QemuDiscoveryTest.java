@@ -250,13 +250,18 @@ class QemuDiscoveryTest {
                 .hasMessage("guest uuid: libvirt's status file says u-2, the QEMU command line says u-1");
     }
 
+    /** libvirt's status file of guest g1 (QEMU pid 1000, uuid u-1) listing {@code vcpus}. */
+    private void statusFile(String vcpus) throws Exception {
+        Files.writeString(run.resolve("g1.xml"), "<domstatus pid='1000'><vcpus>" + vcpus + "</vcpus>"
+                + "<domain><name>g1</name><uuid>u-1</uuid></domain></domstatus>");
+    }
+
     @Test
     void aVcpuLibvirtStillListsOnAThreadThatExitedIsNotPluggedIn() throws Exception {
         new FakeProc(proc).process(PID, "qemu-system-x86", 500, QEMU,
                         List.of(QEMU, "-name", "guest=g1,debug-threads=on", "-uuid", "u-1"))
                 .thread(PID, 1004, "CPU 0/KVM", 504);
-        Files.writeString(run.resolve("g1.xml"), "<domstatus pid='1000'><vcpus><vcpu id='0' pid='1004'/>"
-                + "<vcpu id='1' pid='1005'/></vcpus><domain><name>g1</name><uuid>u-1</uuid></domain></domstatus>");
+        statusFile("<vcpu id='0' pid='1004'/><vcpu id='1' pid='1005'/>");
 
         DiscoveredGuest found = discovery().discoverDomain(new DomainName("g1"), Optional.empty(), false);
 
@@ -266,8 +271,7 @@ class QemuDiscoveryTest {
     @Test
     void aStatusFileNamingAnExitedThreadForAVcpuAnotherThreadRunsIsStillAnError() throws Exception {
         qemu(true);
-        Files.writeString(run.resolve("g1.xml"), "<domstatus pid='1000'><vcpus><vcpu id='0' pid='1004'/>"
-                + "<vcpu id='1' pid='4242'/></vcpus><domain><name>g1</name><uuid>u-1</uuid></domain></domstatus>");
+        statusFile("<vcpu id='0' pid='1004'/><vcpu id='1' pid='4242'/>");
 
         assertThatThrownBy(() -> discovery().discoverDomain(new DomainName("g1"), Optional.empty(), false))
                 .hasMessage("libvirt's status file says vCPU 1 runs on thread 4242, which is not a thread of QEMU process 1000");
@@ -276,8 +280,7 @@ class QemuDiscoveryTest {
     @Test
     void aStatusFileDisagreeingWithThreadNamesIsAnError() throws Exception {
         qemu(true);
-        Files.writeString(run.resolve("g1.xml"), "<domstatus pid='1000'><vcpus><vcpu id='0' pid='1004'/></vcpus>"
-                + "<domain><name>g1</name><uuid>u-1</uuid></domain></domstatus>");
+        statusFile("<vcpu id='0' pid='1004'/>");
 
         assertThatThrownBy(() -> discovery().discoverDomain(new DomainName("g1"), Optional.empty(), false))
                 .hasMessage("vCPU 1 thread: thread names says tid 1005, libvirt's status file says none");
