@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -29,8 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
  * The built .deb on this host, as an operator uses it: {@code apt install}, then with no JDK 25
  * on the PATH and no JAVA_HOME {@code kvmtune --version}, {@code kvmtune demo}, and a real libvirt
  * domain with kvmtune metadata tuned by the packaged hook (libvirtd restarted once, as the
- * postinst says); a reinstall that keeps an edited conffile; {@code dpkg -r} that leaves a foreign
- * hook; {@code dpkg --purge}; and nothing of kvmtune left. The host's own /etc/kvmtune, libvirt
+ * postinst says); a reinstall that keeps an edited conffile; while that guest runs, an upgrade to
+ * a later release ({@link UpgradePackage}) that keeps the edited conffile, the hook and the
+ * guest's state in /run/kvmtune, whose command then reads that state and whose hook releases it
+ * when the guest stops; {@code dpkg -r} that leaves a foreign hook; {@code dpkg --purge}; and
+ * nothing of kvmtune left. The host's own /etc/kvmtune, libvirt
  * hooks, /run/kvmtune and /var/cache/kvmtune are put back as they were, and libvirtd forgets the
  * hook again when it had none before. Run under the host lock (CI runs alone).
  */
@@ -88,6 +92,7 @@ class DebianPackageIT {
             Run version = runPlain(List.of("kvmtune", "--version"));
             assertThat(version.status()).as(version.output()).isZero();
             assertThat(version.output()).startsWith("kvmtune ").contains("(Java 25");
+            assertUsesItsAotCache();
             assertThat(Files.readString(Path.of("/usr/lib/kvmtune/runtime/release"))).contains("JAVA_VERSION=\"25");
 
             Run demo = runPlain(List.of("kvmtune", "demo"));
@@ -108,7 +113,8 @@ class DebianPackageIT {
 
             Run restart = run(List.of(startLibvirtd.toString(), "--restart"));
             assertThat(restart.status()).as(restart.output()).isZero();
-            tunedByThePackagedHook(name, shared, dedicated);
+            String uuid = tunedByThePackagedHook(name, shared, dedicated);
+            upgradeWhileTheGuestRuns(deb, version.output().split(" ")[1], name, uuid, edited);
 
             Run remove = run(List.of("dpkg", "-r", "kvmtune"));
             assertThat(remove.status()).as(remove.output()).isZero();
@@ -141,8 +147,11 @@ class DebianPackageIT {
         }
     }
 
-    /** The guest's realtime vCPU runs SCHED_FIFO on the dedicated pCPU from its start: the packaged hook ran. */
-    private void tunedByThePackagedHook(String name, int shared, int dedicated) throws Exception {
+    /**
+     * The guest's realtime vCPU runs SCHED_FIFO on the dedicated pCPU from its start: the packaged
+     * hook ran. The guest is left running; its UUID is returned.
+     */
+    private String tunedByThePackagedHook(String name, int shared, int dedicated) throws Exception {
         String uuid = UUID.randomUUID().toString();
         Path xml = Files.writeString(dir.resolve(name + ".xml"), """
                 <domain type='kvm'>
@@ -185,12 +194,70 @@ class DebianPackageIT {
         }
         // The packaged command reads the same state back (verify would also want the guest's memory
         // locked, which this machine kind's RLIMIT_MEMLOCK does not allow libvirt to set).
+        assertShowsTheRealtimeVcpu(name);
+        return uuid;
+    }
+
+    private static void assertShowsTheRealtimeVcpu(String name) throws Exception {
         Run show = runPlain(List.of("kvmtune", "show", "--domain", name));
         assertThat(show.status()).as(show.output()).isZero();
         assertThat(show.output().lines().filter(l -> l.contains("CPU 1/KVM"))).singleElement().asString().contains("fifo");
+    }
+
+    /**
+     * An upgrade to a later release while the guest the installed one tuned runs: dpkg replaces the
+     * command (its --version names the later release, and it uses its own AOT cache) and keeps the
+     * edited conffile, the hook and the guest's claims, plans and records in /run/kvmtune, which
+     * the later command reads and whose hook releases them when the guest stops.
+     */
+    private void upgradeWhileTheGuestRuns(Path deb, String installedVersion, String name, String uuid, String edited)
+            throws Exception {
+        String debianVersion = run(List.of("dpkg-query", "-W", "-f=${Version}", "kvmtune")).output().strip();
+        Path later = UpgradePackage.of(deb, installedVersion + "+upgrade1", debianVersion + "+upgrade1",
+                Files.createDirectories(dir.resolve("upgrade")));
+        Path state = Path.of("/run/kvmtune");
+        assertThat(filesMentioning(state, uuid)).as("the running guest's state").isNotEmpty();
+        DirectorySnapshot guestState = DirectorySnapshot.of(state);
+
+        Run upgrade = run(List.of("apt-get", "install", "-y", "-q", later.toString()), Map.of("DEBIAN_FRONTEND", "noninteractive"));
+        assertThat(upgrade.status()).as(upgrade.output()).isZero();
+        assertThat(upgrade.output()).as("an upgrade is not a first install").doesNotContain("restart it once");
+        assertThat(run(List.of("dpkg-query", "-W", "-f=${Version}", "kvmtune")).output()).isEqualTo(debianVersion + "+upgrade1");
+        Run version = runPlain(List.of("kvmtune", "--version"));
+        assertThat(version.output()).as("the later release's command").startsWith("kvmtune " + installedVersion + "+upgrade1 ");
+        assertUsesItsAotCache();
+        assertThat(CONF).as("an edited conffile survives an upgrade").hasContent(edited);
+        assertThat(Files.readSymbolicLink(QEMU_D.resolve("50-kvmtune"))).isEqualTo(Path.of("/usr/lib/kvmtune/libvirt-hook"));
+        assertThat(QEMU_D.resolve("50-kvmtune")).isExecutable();
+        assertThat(guestState.unchanged()).as("/run/kvmtune of a running guest is kept over an upgrade").isTrue();
+        assertShowsTheRealtimeVcpu(name);
 
         assertThat(virsh("destroy", name).exitCode()).isZero();
+        assertThat(filesMentioning(state, uuid)).as("the later release's hook released the guest").isEmpty();
         assertThat(virsh("undefine", name).exitCode()).isZero();
+    }
+
+    /** The packaged command runs with the AOT cache it brings: -XX:AOTMode=on makes the JVM fail where it cannot. */
+    private static void assertUsesItsAotCache() throws Exception {
+        Map<String, String> env = new HashMap<>(PLAIN_ENV);
+        env.put("JDK_JAVA_OPTIONS", "-XX:AOTMode=on");
+        Run version = runPlain(List.of("kvmtune", "--version"), env);
+        assertThat(version.status()).as(version.output()).isZero();
+    }
+
+    private static List<Path> filesMentioning(Path root, String text) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        List<Path> found = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                if (Files.readString(p, StandardCharsets.ISO_8859_1).contains(text)) {
+                    found.add(p);
+                }
+            }
+        }
+        return found;
     }
 
     private static Path builtPackage() throws IOException {
@@ -253,9 +320,13 @@ class DebianPackageIT {
 
     /** As the operator's shell runs it: the system PATH and nothing of the build's JDK. */
     private static Run runPlain(List<String> command) throws IOException, InterruptedException {
+        return runPlain(command, PLAIN_ENV);
+    }
+
+    private static Run runPlain(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().clear();
-        pb.environment().putAll(PLAIN_ENV);
+        pb.environment().putAll(env);
         return finish(pb, command);
     }
 
