@@ -9,6 +9,7 @@ import io.kvmtune.cli.hook.TaskState;
 import io.kvmtune.core.apply.LibvirtTestDomain;
 import io.kvmtune.core.cpu.CpuSet;
 import io.kvmtune.core.qemu.ThrowawayGuest;
+import io.kvmtune.core.spec.IniConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,9 +20,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,8 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  * domain with kvmtune metadata tuned by the packaged hook (libvirtd restarted once, as the
  * postinst says); a reinstall that keeps an edited conffile; while that guest runs, an upgrade to
  * a later release ({@link UpgradePackage}) that keeps the edited conffile, the hook and the
- * guest's state in /run/kvmtune, whose command then reads that state and whose hook releases it
- * when the guest stops; {@code dpkg -r} that leaves a foreign hook; {@code dpkg --purge}; and
+ * guest's state in /run/kvmtune, whose command then reads that state, whose agent (run as its
+ * systemd unit would run it) follows and repairs the guest, and whose hook releases the guest's
+ * state when it stops; {@code dpkg -r} that leaves a foreign hook; {@code dpkg --purge}; and
  * nothing of kvmtune left. The host's own /etc/kvmtune, libvirt
  * hooks, /run/kvmtune and /var/cache/kvmtune are put back as they were, and libvirtd forgets the
  * hook again when it had none before. Run under the host lock (CI runs alone).
@@ -46,6 +50,9 @@ class DebianPackageIT {
     private static final List<Path> HOST_STATE = List.of(Path.of("/etc/kvmtune"), HOOKS, Path.of("/run/kvmtune"),
             Path.of("/var/cache/kvmtune"));
     private static final String NAMESPACE = "https://kvmtune.io/xmlns/tuning/1.0";
+    /** The bits of the capabilities the agent's unit keeps (linux/capability.h). */
+    private static final Map<String, Integer> CAPABILITY_BITS = Map.of("CAP_NET_ADMIN", 12, "CAP_SYS_PTRACE", 19,
+            "CAP_SYS_NICE", 23, "CAP_SYS_RESOURCE", 24);
     /** What a host without kvmtune's JDK offers: no JAVA_HOME, the system's PATH (Debian 12's java is 17). */
     private static final Map<String, String> PLAIN_ENV = Map.of("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
             "LANG", "C.UTF-8");
@@ -104,7 +111,8 @@ class DebianPackageIT {
             // The guest CPU a model KVM offers in full here (host-model's cannot start under this nested KVM);
             // locked memory only warned about: libvirt cannot lock a guest's memory on this machine kind.
             String edited = "[compute]\ncpu_shared_set = " + shared + "\ncpu_dedicated_set = " + dedicated
-                    + "\n[libvirt]\ncpu_mode = custom\ncpu_models = pentium3\n[hook]\nstart_settings_warn_only = locked_memory\n";
+                    + "\n[libvirt]\ncpu_mode = custom\ncpu_models = pentium3\n[hook]\nstart_settings_warn_only = locked_memory\n"
+                    + "[agent]\nmetrics_listen =\n"; // no port of this host taken by the agent's metrics
             Files.writeString(CONF, edited);
             Run reinstall = run(List.of("apt-get", "install", "-y", "-q", "--reinstall", deb.toString()),
                     Map.of("DEBIAN_FRONTEND", "noninteractive"));
@@ -115,6 +123,11 @@ class DebianPackageIT {
             assertThat(restart.status()).as(restart.output()).isZero();
             String uuid = tunedByThePackagedHook(name, shared, dedicated);
             upgradeWhileTheGuestRuns(deb, version.output().split(" ")[1], name, uuid, edited);
+            agentRunsAsItsUnitSays(name, dedicated);
+
+            assertThat(virsh("destroy", name).exitCode()).isZero();
+            assertThat(filesMentioning(Path.of("/run/kvmtune"), uuid)).as("the later release's hook released the guest").isEmpty();
+            assertThat(virsh("undefine", name).exitCode()).isZero();
 
             Run remove = run(List.of("dpkg", "-r", "kvmtune"));
             assertThat(remove.status()).as(remove.output()).isZero();
@@ -231,10 +244,90 @@ class DebianPackageIT {
         assertThat(QEMU_D.resolve("50-kvmtune")).isExecutable();
         assertThat(guestState.unchanged()).as("/run/kvmtune of a running guest is kept over an upgrade").isTrue();
         assertShowsTheRealtimeVcpu(name);
+    }
 
-        assertThat(virsh("destroy", name).exitCode()).isZero();
-        assertThat(filesMentioning(state, uuid)).as("the later release's hook released the guest").isEmpty();
-        assertThat(virsh("undefine", name).exitCode()).isZero();
+    /**
+     * The installed unit passes {@code systemd-analyze verify}, and the agent runs as it says:
+     * this host has no systemd as PID 1 to start it, so setpriv gives {@code kvmtune agent run}
+     * the unit's capability bounding set and no_new_privs, as systemd would. With them it opens the
+     * process events connector, follows the running guest the hook tuned, and makes its realtime
+     * vCPU SCHED_FIFO again when someone changes it (sched_setattr on a QEMU of libvirt's user).
+     */
+    private void agentRunsAsItsUnitSays(String name, int dedicated) throws Exception {
+        Path unit = Path.of("/lib/systemd/system/kvmtune-agent.service");
+        Run verify = run(List.of("systemd-analyze", "verify", unit.toString()));
+        assertThat(verify.status()).as(verify.output()).isZero();
+        assertThat(verify.output()).as("systemd-analyze verify finds nothing to say").isBlank();
+        IniConfig service = IniConfig.parse(Files.readString(unit), unit.toString());
+        assertThat(service.get("Service", "ExecStart")).contains("/usr/bin/kvmtune agent run");
+        assertThat(service.get("Service", "NoNewPrivileges")).contains("yes");
+        List<String> capabilities = List.of(service.get("Service", "CapabilityBoundingSet").orElseThrow().split("\\s+"));
+        String bounding = "-all," + capabilities.stream()
+                .map(c -> "+" + c.toLowerCase(Locale.ROOT).replaceFirst("^cap_", "")).collect(Collectors.joining(","));
+        // what the agent can have: the unit's capabilities that this process has itself (a container may lack some)
+        long expected = capabilities.stream().mapToLong(c -> 1L << CAPABILITY_BITS.get(c)).reduce(0, (a, b) -> a | b)
+                & capabilities(ProcessHandle.current().pid()).get("CapBnd");
+
+        Path log = dir.resolve("agent.log");
+        ProcessBuilder pb = new ProcessBuilder("setpriv", "--bounding-set", bounding, "--no-new-privs", "--",
+                "/usr/bin/kvmtune", "agent", "run").redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        pb.environment().clear();
+        pb.environment().putAll(PLAIN_ENV);
+        Process agent = pb.start();
+        try {
+            int pid = Integer.parseInt(Files.readString(Path.of("/run/libvirt/qemu/" + name + ".pid")).strip());
+            awaitAgent(agent, log, "the agent follows the guest", () -> {
+                Run status = run(List.of("kvmtune", "agent", "status"));
+                return status.status() == 0 && status.output().contains(name) && status.output().contains("fifo");
+            });
+            // the JVM (setpriv and the launcher script exec'd into it) has the unit's capabilities and no others
+            Map<String, Long> caps = capabilities(agent.pid());
+            assertThat(caps).as(caps.toString()).containsEntry("NoNewPrivs", 1L).containsEntry("CapBnd", expected)
+                    .containsEntry("CapEff", expected);
+            int vcpu1 = TaskState.all(pid).stream().filter(t -> t.comm().equals("CPU 1/KVM")).findFirst().orElseThrow().tid();
+            // SCHED_OTHER by hand (an affinity change would not show: libvirt's cpuset keeps vCPU 1 on its pCPU)
+            Run demoted = run(List.of("chrt", "--other", "--pid", "0", Integer.toString(vcpu1)));
+            assertThat(demoted.status()).as(demoted.output()).isZero();
+            // logged as drift, or as a retune while the agent's first seconds with the guest count as its start
+            String tuned = "tuned vcpu1 tid " + vcpu1 + " of guest " + name;
+            String drift = "drift: guest " + name + " vcpu1 tid " + vcpu1 + ": ";
+            awaitAgent(agent, log, "the agent makes vCPU 1 realtime again", () -> Files.readString(log).lines()
+                    .anyMatch(l -> l.contains(tuned) || l.contains(drift)) && TaskState.all(pid).stream()
+                    .filter(t -> t.tid() == vcpu1).allMatch(t -> t.policy() == TaskState.SCHED_FIFO
+                            && t.cpusAllowed().equals(CpuSet.of(dedicated))));
+        } finally {
+            agent.destroy(); // SIGTERM, as systemctl stop sends
+            assertThat(agent.waitFor(30, TimeUnit.SECONDS)).as("the agent stops on SIGTERM").isTrue();
+        }
+    }
+
+    /** The Cap* masks and NoNewPrivs of {@code /proc/PID/status}. */
+    private static Map<String, Long> capabilities(long pid) throws IOException {
+        Map<String, Long> found = new HashMap<>();
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            String[] kv = line.split(":\\s+");
+            if (kv[0].startsWith("Cap") || kv[0].equals("NoNewPrivs")) {
+                found.put(kv[0], Long.parseLong(kv[1], 16));
+            }
+        }
+        return found;
+    }
+
+    private static void awaitAgent(Process agent, Path log, String what, Check check) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!check.holds()) {
+            if (!agent.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError(what + ": " + (agent.isAlive() ? "not within 60 s" : "the agent ended")
+                        + "; it said:\n" + Files.readString(log));
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Check {
+        boolean holds() throws Exception;
     }
 
     /** The packaged command runs with the AOT cache it brings: -XX:AOTMode=on makes the JVM fail where it cannot. */
