@@ -71,6 +71,8 @@ class DebianPackageIT {
         assumeTrue(!run(List.of("dpkg-query", "-W", "-f=${db:Status-Status}", "kvmtune")).output().strip().equals("installed"),
                 "kvmtune is installed on this host already; this test would replace it");
         assumeTrue(ThrowawayGuest.binary().isPresent(), "qemu-system-x86_64 is not installed");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/systemd-analyze")),
+                "systemd-analyze is not installed (Debian package systemd): it checks the agent's unit");
         assumeTrue(LibvirtTestDomain.libvirtAvailable(startLibvirtd), "libvirtd does not answer and cannot be started");
         CpuSet online = CpuSet.parse(Files.readString(Path.of("/sys/devices/system/cpu/online")).strip());
         assumeTrue(online.size() >= 2, "needs at least 2 online CPUs: one shared, one dedicated");
