@@ -332,12 +332,17 @@ class DebianPackageIT {
         boolean holds() throws Exception;
     }
 
-    /** The packaged command runs with the AOT cache it brings: -XX:AOTMode=on makes the JVM fail where it cannot. */
+    /**
+     * The packaged command runs with the AOT cache it brings (-XX:AOTMode=on makes the JVM fail
+     * where it cannot), and every class {@code --version} loads comes from it.
+     */
     private static void assertUsesItsAotCache() throws Exception {
         Map<String, String> env = new HashMap<>(PLAIN_ENV);
-        env.put("JDK_JAVA_OPTIONS", "-XX:AOTMode=on");
+        env.put("JDK_JAVA_OPTIONS", "-XX:AOTMode=on -Xlog:class+load=info:stderr");
         Run version = runPlain(List.of("kvmtune", "--version"), env);
         assertThat(version.status()).as(version.output()).isZero();
+        List<String> loads = version.output().lines().filter(l -> l.contains("[class,load]")).toList();
+        assertThat(loads).isNotEmpty().allMatch(l -> l.endsWith("source: shared objects file"));
     }
 
     private static List<Path> filesMentioning(Path root, String text) throws IOException {
