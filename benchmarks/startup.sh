@@ -12,21 +12,27 @@
 #      /run/kvmtune on a host (tmpfs); it is measured on tmpfs and on the file system of /tmp.
 # With the Debian package installed (or --package DEB, installed here and purged at the end), the
 # same two calls of /usr/bin/kvmtune are timed beside the checkout's: its own jlink runtime and
-# the AOT cache made when the package was built (goal: --version <= 50 ms). --package also times
+# the AOT cache made when the package was built (goal: --version <= 50 ms), and beside them the bare
+# start of that runtime's JVM (java -version), the floor. --package also times
 # the very first call after the install, against which the later ones compare: nothing is
 # trained or written on the host, so it should be no slower.
+# --against OLD_DEB times another build of the package beside it in the same run (unpacked into a
+# temporary directory, not installed: its launcher finds its runtime and cache next to itself), so
+# that the ratio between two builds holds on a busy machine.
 # Variants run round-robin so that drift on a busy machine spreads over all of them.
 #
 # With STARTUP_CPU_MODEL=NAME the host configuration also sets cpu_mode=custom, cpu_models=NAME, so
 # the prepare hook runs Nova's CPU-model rules (libvirt's cpu_map and /proc/cpuinfo read once); the
 # prepare runs are then timed as well.
 #
-# Usage: [STARTUP_CPU_MODEL=qemu64] benchmarks/startup.sh [--package DEB] [RUNS]
+# Usage: [STARTUP_CPU_MODEL=qemu64] benchmarks/startup.sh [--package DEB] [--against OLD_DEB] [RUNS]
 #   (default 10 runs; run as root; builds nothing but ./kvmtune does on first use)
 set -euo pipefail
 
 deb=
 if [ "${1:-}" = --package ]; then deb=$(readlink -f "$2"); shift 2; fi
+against_deb=
+if [ "${1:-}" = --against ]; then against_deb=$(readlink -f "$2"); shift 2; fi
 runs=${1:-10}
 root=$(cd "$(dirname "$0")/.." && pwd)
 kvmtune="$root/kvmtune"
@@ -59,6 +65,11 @@ cleanup() {
   if $installed_here; then dpkg --purge kvmtune >/dev/null; fi
 }
 trap cleanup EXIT
+against=
+if [ -n "$against_deb" ]; then
+  dpkg-deb -x "$against_deb" "$work/against"
+  against=$work/against/usr/lib/kvmtune/bin/kvmtune
+fi
 
 name=kvmtune-startup
 uuid=5f0c3b9e-2d4a-4c1e-9b7a-0e6d2f8a4c11
@@ -140,8 +151,12 @@ for aot in on off; do
   done
 done
 if [ -n "$packaged" ]; then
-  variants+=("version, package")
+  variants+=("version, package" "floor: package's java -version")
   for state in "${states[@]}"; do variants+=("$(label package "$state")"); done
+fi
+if [ -n "$against" ]; then
+  variants+=("version, against")
+  for state in "${states[@]}"; do variants+=("$(label against "$state")"); done
 fi
 for _ in $(seq "$runs"); do
   measure "version, AOT" env KVMTUNE_AOT=on "$kvmtune" --version
@@ -161,10 +176,22 @@ for _ in $(seq "$runs"); do
   done
   if [ -n "$packaged" ]; then
     measure "version, package" "$packaged" --version
+    # the bare JVM start of the package's runtime with the launcher's flags: what no change to kvmtune goes below
+    measure "floor: package's java -version" /usr/lib/kvmtune/runtime/bin/java -XX:+UseSerialGC -XX:-UsePerfData \
+      -XX:TieredStopAtLevel=1 -version
     for state in "${states[@]}"; do
       hook prepare "$state"
       measure "$(label package "$state")" env JDK_JAVA_OPTIONS="$(hook_opts "$state")" \
         "$packaged" hook "$name" started begin - <"$work/domain.xml"
+      hook stopped "$state"
+    done
+  fi
+  if [ -n "$against" ]; then
+    measure "version, against" "$against" --version
+    for state in "${states[@]}"; do
+      hook prepare "$state"
+      measure "$(label against "$state")" env JDK_JAVA_OPTIONS="$(hook_opts "$state")" \
+        "$against" hook "$name" started begin - <"$work/domain.xml"
       hook stopped "$state"
     done
   fi

@@ -67,4 +67,4 @@ fi
 grep -i 'no started hook\|error' "$train/out" >&2 || true
 # The cache must be usable by exactly this runtime and jar: AOTMode=on fails when it is not.
 "$lib/runtime/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:-UsePerfData -XX:AOTMode=on \
-  -XX:AOTCache="$lib/lib/kvmtune.aot" -jar "$jar" --version
+  -XX:AOTCache="$lib/lib/kvmtune.aot" -cp "$jar" io.kvmtune.cli.Main --version

@@ -116,7 +116,7 @@ class LauncherScriptTest {
         assertThat(first).first().isEqualTo("find-jdk");
         assertThat(trainings(first)).singleElement().asString().startsWith("jdk-a ").contains("io.kvmtune.cli.AotTraining");
         assertThat(run(first)).startsWith("jdk-a ").contains("-XX:AOTCache=" + cache.resolve("kvmtune.aot"))
-                .contains("--enable-native-access=ALL-UNNAMED").endsWith("-jar " + jar + " --version");
+                .contains("--enable-native-access=ALL-UNNAMED").endsWith("-cp " + jar + " io.kvmtune.cli.Main --version");
 
         List<String> second = launch();
 
@@ -223,7 +223,7 @@ class LauncherScriptTest {
                 .startsWith(dir.relativize(runtime) + " ")
                 .contains("-XX:AOTCache=" + dist.resolve("lib/kvmtune.aot"))
                 .contains("-Dkvmtune.launcher=" + command)
-                .endsWith("-jar " + dist.resolve("lib/kvmtune.jar") + " --version");
+                .endsWith("-cp " + dist.resolve("lib/kvmtune.jar") + " io.kvmtune.cli.Main --version");
         assertThat(files(dir.resolve("usr"))).isEqualTo(before);
     }
 
