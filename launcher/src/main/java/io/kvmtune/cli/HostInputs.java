@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The host side of planning, read once per command or hook call: the topology (sysfs or a
@@ -66,9 +67,14 @@ public record HostInputs(HostTopology topology, HostPolicy policy, HostCpuModels
         return new HostInputs(topology, checked.policy(), checked.models());
     }
 
-    /** Validates a guest's request with Nova's rules against this host. */
-    public TuningRequest request(Map<String, String> flavorSpecs, Map<String, String> imageProps, int vcpus) {
-        return RequestParser.parse(flavorSpecs, imageProps, vcpus, topology.arch(), policy.virtType());
+    /**
+     * Validates a guest's request with Nova's rules against this host.
+     *
+     * @param memoryMb the guest's memory in MiB, if known (a page size request needs it)
+     */
+    public TuningRequest request(Map<String, String> flavorSpecs, Map<String, String> imageProps, int vcpus,
+            OptionalLong memoryMb) {
+        return RequestParser.parse(flavorSpecs, imageProps, vcpus, memoryMb, topology.arch(), policy.virtType());
     }
 
     /** Plans {@code request} around the pCPUs other guests hold. */

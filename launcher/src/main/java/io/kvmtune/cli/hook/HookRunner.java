@@ -83,7 +83,7 @@ final class HookRunner {
         PreparedDomains prepared = settings.prepared();
         prepared.file(uuid); // refuses a UUID unfit for a file name before anything is claimed
         HostInputs host = HostInputs.read(settings.configFile(), Optional.empty(), settings.fsRoot());
-        TuningRequest request = host.request(tuning.flavorSpecs(), tuning.imageProps(), domain.vcpus());
+        TuningRequest request = host.request(tuning.flavorSpecs(), tuning.imageProps(), domain.vcpus(), domain.memoryMb());
         TuningPlan[] plan = new TuningPlan[1];
         StartSettingsPolicy policy = xml.isPresent() ? StartSettingsPolicy.read(settings.configFile()) : null;
         ClaimResult result = settings.ledger().claim(uuid, domain.name(), taken -> {
