@@ -30,11 +30,15 @@ final class MemoryFit {
      * @param cellKib the guest node's memory in KiB, or -1 when not known
      * @param request the page size request, or null
      * @return the page size chosen in KiB, {@link #NO_PAGE_SIZE} when none was asked and the
-     *     memory fits (or is not known), {@link #DOES_NOT_FIT}
+     *     memory fits, or when the guest's memory is not known (nothing is checked then),
+     *     {@link #DOES_NOT_FIT}
      */
     static long fit(NodeMemory node, long cellKib, MemPageSize request) {
+        if (cellKib < 0) {
+            return NO_PAGE_SIZE;
+        }
         if (request == null) {
-            if (node == null || cellKib < 0) {
+            if (node == null) {
                 return NO_PAGE_SIZE;
             }
             PagePool base = node.pages().getFirst();
