@@ -44,6 +44,16 @@ public record HostInputs(HostTopology topology, HostPolicy policy, HostCpuModels
      * @param fsRoot the directory holding {@code sys/} ({@code /} on a real host)
      */
     public static HostInputs read(Optional<Path> config, Optional<Path> declaredTopology, Path fsRoot) {
+        return read(config, declaredTopology, fsRoot, Optional.empty());
+    }
+
+    /**
+     * As {@link #read(Optional, Optional, Path)}, with KVM's CPUID offer kept for the boot in
+     * {@code kvmCpuidCache} ({@code KvmCpuidCache}): the libvirt hook's way, which runs at every
+     * guest start.
+     */
+    public static HostInputs read(Optional<Path> config, Optional<Path> declaredTopology, Path fsRoot,
+            Optional<Path> kvmCpuidCache) {
         Optional<String> declared = declaredTopology.map(HostInputs::readFile);
         HostTopology topology = declared.isPresent()
                 ? DeclaredTopology.parse(declared.get())
@@ -62,7 +72,7 @@ public record HostInputs(HostTopology topology, HostPolicy policy, HostCpuModels
                                 .map(cpu -> new HostCpuView(cpu, "declared in " + declaredTopology.get())),
                         "declared in " + declaredTopology.get())
                 : NovaCpuModels.read(CpuMapReader.DEFAULT_ROOT, topology.arch(), Optional.of(policy.cpuModels()),
-                        map -> Optional.of(KvmOfferedCpu.guestView(fsRoot, map)), "this host");
+                        map -> Optional.of(KvmOfferedCpu.guestView(fsRoot, map, kvmCpuidCache)), "this host");
         CpuModelCheck checked = models.check(policy);
         return new HostInputs(topology, checked.policy(), checked.models());
     }

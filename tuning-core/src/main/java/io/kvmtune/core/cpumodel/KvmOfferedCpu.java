@@ -57,10 +57,36 @@ public final class KvmOfferedCpu {
 
     /** The guest's view of this host under {@code root} ({@code /}): KVM's offer, else the kernel's. */
     public static HostCpuView guestView(Path root, CpuMap map) {
+        return guestView(root, map, Optional.empty());
+    }
+
+    /**
+     * The guest's view of this host, with KVM's offer taken from {@code cacheFile}
+     * ({@link KvmCpuidCache}) while it holds this boot's, and kept there when KVM was asked.
+     */
+    public static HostCpuView guestView(Path root, CpuMap map, Optional<Path> cacheFile) {
+        boolean thisHost = root.equals(Path.of("/"));
+        Optional<String> key = thisHost && cacheFile.isPresent() ? KvmCpuidCache.key(root) : Optional.empty();
+        if (key.isPresent()) {
+            Optional<KvmCpuidCache.Entry> cached = KvmCpuidCache.load(cacheFile.get(), key.get());
+            if (cached.isPresent()) {
+                KvmCpuidCache.Entry e = cached.get();
+                HostCpu identity = new HostCpu(e.vendor(), e.family(), e.model(), new TreeSet<>(), new TreeSet<>());
+                return new HostCpuView(of(map, identity, e.supported()), "as KVM offers it to guests");
+            }
+        }
         HostCpu kernel = HostCpuReader.read(root, map);
-        Optional<HostCpu> offered = root.equals(Path.of("/")) ? read(map, kernel) : Optional.empty();
-        return offered.map(cpu -> new HostCpuView(cpu, "as KVM offers it to guests"))
-                .orElseGet(() -> new HostCpuView(kernel, root.resolve("proc/cpuinfo") + "; no usable /dev/kvm"));
+        if (thisHost) {
+            try {
+                List<KvmCpuid.Entry> supported = KvmCpuid.supported();
+                key.ifPresent(k -> KvmCpuidCache.store(cacheFile.get(), k,
+                        new KvmCpuidCache.Entry(kernel.vendor(), kernel.family(), kernel.model(), supported)));
+                return new HostCpuView(of(map, kernel, supported), "as KVM offers it to guests");
+            } catch (LinuxException | NativeAccessException | UnsupportedOperationException noKvm) {
+                // no usable KVM: guests would be emulated, and the kernel's view is all there is
+            }
+        }
+        return new HostCpuView(kernel, root.resolve("proc/cpuinfo") + "; no usable /dev/kvm");
     }
 
     private static boolean set(KvmCpuid.Entry e, CpuRegisterBits b) {
