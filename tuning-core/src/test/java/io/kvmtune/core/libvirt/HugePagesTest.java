@@ -235,4 +235,25 @@ class HugePagesTest {
         assertThat(DomainXmlReader.read(patched.getBytes(java.nio.charset.StandardCharsets.UTF_8)).memoryMb())
                 .isEqualTo(OptionalLong.of(1024));
     }
+
+    /** The hook's prepare refuses a domain XML that would start QEMU without the plan's huge pages. */
+    @Test
+    void aDomainXmlWithoutThePlansHugePagesIsAStartSettingsDifference() {
+        TuningPlan plan = plan(TWO_NODES, "", 1024, 2, "hw:mem_page_size=2048");
+        String bare = "<domain><name>g</name><memory unit='MiB'>1024</memory><vcpu>2</vcpu></domain>";
+        assertThat(StartSettingsCheck.differences(plan, StartSettings.read(bare.getBytes())))
+                .filteredOn(d -> d.setting() == StartSettingsCheck.Setting.HUGEPAGES).singleElement().satisfies(d -> {
+                    assertThat(d.setting()).isEqualTo(StartSettingsCheck.Setting.HUGEPAGES);
+                    assertThat(d.message()).isEqualTo("huge pages: the plan backs guest memory with 2048 KiB pages from"
+                            + " host node(s) 1, the domain XML has no <memoryBacking><hugepages>");
+                });
+        String gig = "<domain><name>g</name><memoryBacking><hugepages><page size='1' unit='G'/></hugepages>"
+                + "</memoryBacking></domain>";
+        assertThat(StartSettingsCheck.differences(plan, StartSettings.read(gig.getBytes())))
+                .filteredOn(d -> d.setting() == StartSettingsCheck.Setting.HUGEPAGES).singleElement()
+                .satisfies(d -> assertThat(d.message()).endsWith("<page size='1048576' unit='KiB'>"));
+        String patched = DomainXmlPatcher.patch(bare.getBytes(), plan, "kvm",
+                new TuningMetadata(Map.of("hw:mem_page_size", "2048"), Map.of()));
+        assertThat(StartSettingsCheck.differences(plan, StartSettings.read(patched.getBytes()))).isEmpty();
+    }
 }
