@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * What {@code /dev/kvm} offers guests, kept for the rest of the boot in one small file under the
@@ -21,7 +23,8 @@ import java.util.Optional;
  * <p>KVM's offer changes only when the kvm module is loaded again, with other parameters or under
  * another kernel: the entry is keyed by the kernel's boot id and {@code /dev/kvm}'s inode and
  * change time (devtmpfs makes the node anew at every load), and read only when the key matches.
- * The host CPU's identity (vendor, family, model from /proc/cpuinfo) is kept beside it. An
+ * The host CPU's identity (vendor, family, model from /proc/cpuinfo) and KVM's feature MSRs are
+ * kept beside it. An
  * unreadable or foreign entry is a miss; a failed write leaves no cache (the state directory
  * belongs to root; a run without root asks KVM every time).
  */
@@ -30,7 +33,7 @@ public final class KvmCpuidCache {
     /** The file's name in the state directory. */
     public static final String FILE_NAME = "kvm-cpuid";
 
-    private static final String HEADER = "kvmtune kvm-cpuid 1";
+    private static final String HEADER = "kvmtune kvm-cpuid 2";
 
     /**
      * The host CPU's identity and KVM's CPUID offer.
@@ -39,11 +42,14 @@ public final class KvmCpuidCache {
      * @param family the host CPU family
      * @param model the host CPU model number
      * @param supported {@code KVM_GET_SUPPORTED_CPUID}
+     * @param featureMsrs KVM's feature MSRs by index
      */
-    public record Entry(Optional<String> vendor, int family, int model, List<KvmCpuid.Entry> supported) {
+    public record Entry(Optional<String> vendor, int family, int model, List<KvmCpuid.Entry> supported,
+            Map<Integer, Long> featureMsrs) {
 
         public Entry {
             supported = List.copyOf(supported);
+            featureMsrs = Map.copyOf(featureMsrs);
         }
     }
 
@@ -77,7 +83,7 @@ public final class KvmCpuidCache {
         } catch (IOException e) {
             return Optional.empty();
         }
-        // header, key, identity, the leaves, and "end N": a file cut short is never read as a shorter offer
+        // header, key, identity, the leaves and MSRs, and "end N": a file cut short is never read as a shorter offer
         if (lines.size() < 4 || !lines.get(0).equals(HEADER) || !lines.get(1).equals(key)
                 || !lines.getLast().equals("end " + (lines.size() - 4))) {
             return Optional.empty();
@@ -88,15 +94,19 @@ public final class KvmCpuidCache {
                 return Optional.empty();
             }
             List<KvmCpuid.Entry> supported = new ArrayList<>(lines.size() - 4);
+            Map<Integer, Long> msrs = new TreeMap<>();
             for (int i = 3; i < lines.size() - 1; i++) {
                 String[] f = lines.get(i).split(" ");
-                if (f.length != 6) {
+                if (f.length == 3 && f[0].equals("msr")) {
+                    msrs.put(hex(f[1]), Long.parseUnsignedLong(f[2], 16));
+                } else if (f.length == 6) {
+                    supported.add(new KvmCpuid.Entry(hex(f[0]), hex(f[1]), hex(f[2]), hex(f[3]), hex(f[4]), hex(f[5])));
+                } else {
                     return Optional.empty();
                 }
-                supported.add(new KvmCpuid.Entry(hex(f[0]), hex(f[1]), hex(f[2]), hex(f[3]), hex(f[4]), hex(f[5])));
             }
             Optional<String> vendor = cpu[0].equals("-") ? Optional.empty() : Optional.of(cpu[0]);
-            return Optional.of(new Entry(vendor, Integer.parseInt(cpu[1]), Integer.parseInt(cpu[2]), supported));
+            return Optional.of(new Entry(vendor, Integer.parseInt(cpu[1]), Integer.parseInt(cpu[2]), supported, msrs));
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
@@ -116,7 +126,11 @@ public final class KvmCpuidCache {
                     .append(Integer.toHexString(e.eax())).append(' ').append(Integer.toHexString(e.ebx())).append(' ')
                     .append(Integer.toHexString(e.ecx())).append(' ').append(Integer.toHexString(e.edx())).append('\n');
         }
-        text.append("end ").append(entry.supported().size()).append('\n');
+        for (Map.Entry<Integer, Long> msr : new TreeMap<>(entry.featureMsrs()).entrySet()) {
+            text.append("msr ").append(Integer.toHexString(msr.getKey())).append(' ')
+                    .append(Long.toHexString(msr.getValue())).append('\n');
+        }
+        text.append("end ").append(entry.supported().size() + entry.featureMsrs().size()).append('\n');
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp" + ProcessHandle.current().pid());
         try {
             Files.createDirectories(file.getParent());

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,7 +19,7 @@ class KvmCpuidCacheTest {
 
     private static final KvmCpuidCache.Entry ENTRY = new KvmCpuidCache.Entry(Optional.of("Intel"), 6, 85, List.of(
             new KvmCpuid.Entry(0, 0, 0xd, 0x756e6547, 0x6c65746e, 0x49656e69),
-            new KvmCpuid.Entry(7, 0, 0, 0xffffffff, 0x80000000, 0x24000000)));
+            new KvmCpuid.Entry(7, 0, 0, 0xffffffff, 0x80000000, 0x24000000)), Map.of(0x10a, 0x400000000c000069L));
 
     @Test
     void anEntryReadsBackUnderItsKeyOnly() {
@@ -67,7 +68,7 @@ class KvmCpuidCacheTest {
         HostCpu identity = new HostCpu(ENTRY.vendor(), ENTRY.family(), ENTRY.model(), new java.util.TreeSet<>(),
                 new java.util.TreeSet<>());
         // what guestView computes from a cache hit and from KVM's answer is the same function of the leaves
-        assertThat(KvmOfferedCpu.of(cpuMap, identity, ENTRY.supported()).features())
-                .contains("avx2", "spec-ctrl", "arch-capabilities").doesNotContain("fpu");
+        assertThat(KvmOfferedCpu.of(cpuMap, identity, ENTRY.supported(), ENTRY.featureMsrs()).features())
+                .contains("avx2", "spec-ctrl", "arch-capabilities", "mds-no").doesNotContain("fpu");
     }
 }
