@@ -6,19 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.kvmtune.core.DoesNotFitException;
 import io.kvmtune.core.cpu.CpuSet;
 import io.kvmtune.core.json.Json;
+import io.kvmtune.core.plan.DeclaredHostPlans;
 import io.kvmtune.core.plan.EmulatorPlacement;
 import io.kvmtune.core.plan.EmulatorRule;
 import io.kvmtune.core.plan.MemoryPlan;
-import io.kvmtune.core.plan.Planner;
 import io.kvmtune.core.plan.TuningPlan;
 import io.kvmtune.core.plan.VcpuPlacement;
-import io.kvmtune.core.spec.HostConfigReader;
-import io.kvmtune.core.spec.HostPolicy;
-import io.kvmtune.core.spec.RequestParser;
-import io.kvmtune.core.topology.DeclaredTopology;
-import io.kvmtune.core.topology.HostTopology;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,14 +48,7 @@ class HugePagesTest {
 
     private static TuningPlan plan(String topology, String conf, long memoryMb, int vcpus, Map<String, String> image,
             String... flavor) {
-        HostTopology host = DeclaredTopology.parse(topology);
-        HostPolicy policy = HostConfigReader.parse(conf, "nova.conf", host.online());
-        Map<String, String> specs = new LinkedHashMap<>();
-        for (String p : flavor) {
-            specs.put(p.substring(0, p.indexOf('=')), p.substring(p.indexOf('=') + 1));
-        }
-        return Planner.plan(RequestParser.parse(specs, image, vcpus, OptionalLong.of(memoryMb), "x86_64", "kvm"),
-                policy, host, CpuSet.empty());
+        return DeclaredHostPlans.plan(topology, conf, CpuSet.empty(), vcpus, OptionalLong.of(memoryMb), image, flavor);
     }
 
     private static TuningPlan withMemory(MemoryPlan memory) {
@@ -70,13 +57,15 @@ class HugePagesTest {
                 Optional.empty(), Optional.empty(), List.of());
     }
 
+    /** Nova's host cell 3 of test_driver.py: 4 KiB, 2 MiB (512 free) and 1 GiB (none) pages. */
+    private static final String CELL3 = """
+            {"online": "1", "nodes": [{"id": 3, "cpus": "1", "memory_mb": 2048, "hugepages": [
+              {"size_kb": 2048, "total": 512}, {"size_kb": 1048576, "total": 0}]}]}""";
+
     @Test
     void test_get_guest_memory_backing_config_large_success() {
-        // Nova's host cell 3: 4 KiB, 2 MiB (512 free) and 1 GiB (none) pages; a 1024 MiB guest asking 2048.
-        String cell3 = """
-                {"online": "1", "nodes": [{"id": 3, "cpus": "1", "memory_mb": 2048, "hugepages": [
-                  {"size_kb": 2048, "total": 512}, {"size_kb": 1048576, "total": 0}]}]}""";
-        TuningPlan plan = plan(cell3, "", 1024, 1, "hw:mem_page_size=2048");
+        // a 1024 MiB guest asking 2048
+        TuningPlan plan = plan(CELL3, "", 1024, 1, "hw:mem_page_size=2048");
 
         assertThat(plan.memory().hugePageKib()).isEqualTo(2048);
         assertThat(plan.memory().hugePageNodes()).isEqualTo(CpuSet.of(3));
@@ -95,10 +84,7 @@ class HugePagesTest {
     @Test
     void test_get_guest_memory_backing_config_smallest() {
         // pagesize 4 is the host's smallest: Nova writes no memoryBacking at all
-        String cell3 = """
-                {"online": "1", "nodes": [{"id": 3, "cpus": "1", "memory_mb": 2048, "hugepages": [
-                  {"size_kb": 2048, "total": 512}, {"size_kb": 1048576, "total": 0}]}]}""";
-        TuningPlan plan = plan(cell3, "", 1024, 1, "hw:mem_page_size=4");
+        TuningPlan plan = plan(CELL3, "", 1024, 1, "hw:mem_page_size=4");
 
         assertThat(plan.memory().hugePages()).isFalse();
         assertThat(PlanXml.render(plan, "kvm")).doesNotContain("memoryBacking").doesNotContain("numatune");
