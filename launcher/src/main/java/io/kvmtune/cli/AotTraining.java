@@ -4,6 +4,7 @@ import io.kvmtune.cli.hook.HookSettings;
 import io.kvmtune.core.apply.PreparedDomain;
 import io.kvmtune.core.apply.Applier;
 import io.kvmtune.core.KvmtuneException;
+import io.kvmtune.core.cpumodel.KvmCpuidCache;
 import io.kvmtune.core.cpu.CpuSet;
 import io.kvmtune.core.json.Json;
 import io.kvmtune.core.plan.TuningPlan;
@@ -119,10 +120,14 @@ public final class AotTraining {
     private static void trainCpuModelRules(Path dir) throws IOException {
         Path custom = Files.writeString(dir.resolve("cpu-models.conf"),
                 "[libvirt]\ncpu_mode = custom\ncpu_models = qemu64\n");
-        try {
-            HostInputs.read(Optional.of(custom), Optional.empty(), Path.of("/"));
-        } catch (KvmtuneException notHere) {
-            System.err.println("CPU-model rules trained up to: " + notHere.getMessage());
+        // twice: KVM asked and its offer kept, then the kept offer read, as the hook's later prepares do
+        Optional<Path> kvmCpuid = Optional.of(dir.resolve("state").resolve(KvmCpuidCache.FILE_NAME));
+        for (int run = 0; run < 2; run++) {
+            try {
+                HostInputs.read(Optional.of(custom), Optional.empty(), Path.of("/"), kvmCpuid);
+            } catch (KvmtuneException notHere) {
+                System.err.println("CPU-model rules trained up to: " + notHere.getMessage());
+            }
         }
     }
 

@@ -86,6 +86,7 @@ final class ApplyCommand extends Subcommand {
         HostInputs host = request.host(global.configFile());
         // Planned for the most vCPUs the QEMU can have, so that those plugged in later have a place.
         int vcpus = request.vcpusOr(found.commandLine().maxVcpus().orElse(found.guest().vcpus().size()));
-        return host.plan(host.request(request.flavorSpecs(), request.imageProps(), vcpus), claimedByOthers);
+        return host.plan(host.request(request.flavorSpecs(), request.imageProps(), vcpus, request.memoryMb()),
+                claimedByOthers);
     }
 }

@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The host side of planning, read once per command or hook call: the topology (sysfs or a
@@ -43,6 +44,16 @@ public record HostInputs(HostTopology topology, HostPolicy policy, HostCpuModels
      * @param fsRoot the directory holding {@code sys/} ({@code /} on a real host)
      */
     public static HostInputs read(Optional<Path> config, Optional<Path> declaredTopology, Path fsRoot) {
+        return read(config, declaredTopology, fsRoot, Optional.empty());
+    }
+
+    /**
+     * As {@link #read(Optional, Optional, Path)}, with KVM's CPUID offer kept for the boot in
+     * {@code kvmCpuidCache} ({@code KvmCpuidCache}): the libvirt hook's way, which runs at every
+     * guest start.
+     */
+    public static HostInputs read(Optional<Path> config, Optional<Path> declaredTopology, Path fsRoot,
+            Optional<Path> kvmCpuidCache) {
         Optional<String> declared = declaredTopology.map(HostInputs::readFile);
         HostTopology topology = declared.isPresent()
                 ? DeclaredTopology.parse(declared.get())
@@ -61,14 +72,19 @@ public record HostInputs(HostTopology topology, HostPolicy policy, HostCpuModels
                                 .map(cpu -> new HostCpuView(cpu, "declared in " + declaredTopology.get())),
                         "declared in " + declaredTopology.get())
                 : NovaCpuModels.read(CpuMapReader.DEFAULT_ROOT, topology.arch(), Optional.of(policy.cpuModels()),
-                        map -> Optional.of(KvmOfferedCpu.guestView(fsRoot, map)), "this host");
+                        map -> Optional.of(KvmOfferedCpu.guestView(fsRoot, map, kvmCpuidCache)), "this host");
         CpuModelCheck checked = models.check(policy);
         return new HostInputs(topology, checked.policy(), checked.models());
     }
 
-    /** Validates a guest's request with Nova's rules against this host. */
-    public TuningRequest request(Map<String, String> flavorSpecs, Map<String, String> imageProps, int vcpus) {
-        return RequestParser.parse(flavorSpecs, imageProps, vcpus, topology.arch(), policy.virtType());
+    /**
+     * Validates a guest's request with Nova's rules against this host.
+     *
+     * @param memoryMb the guest's memory in MiB, if known (a page size request needs it)
+     */
+    public TuningRequest request(Map<String, String> flavorSpecs, Map<String, String> imageProps, int vcpus,
+            OptionalLong memoryMb) {
+        return RequestParser.parse(flavorSpecs, imageProps, vcpus, memoryMb, topology.arch(), policy.virtType());
     }
 
     /** Plans {@code request} around the pCPUs other guests hold. */

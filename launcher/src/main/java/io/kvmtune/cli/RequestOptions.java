@@ -4,12 +4,15 @@ import io.kvmtune.core.InvalidInputException;
 import io.kvmtune.core.claims.ClaimsLedger;
 import io.kvmtune.core.cpu.CpuSet;
 import io.kvmtune.core.plan.TuningPlan;
+import io.kvmtune.core.spec.RequestSetting;
+import io.kvmtune.core.spec.TuningRequest;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import picocli.CommandLine.Option;
 
 /** The guest request and host inputs shared by plan, apply and xml (CLI.md, "Request options"). */
@@ -17,6 +20,10 @@ public final class RequestOptions {
 
     @Option(names = "--vcpus", paramLabel = "N", description = "Number of guest vCPUs.")
     Integer vcpus;
+
+    @Option(names = "--memory-mb", paramLabel = "MIB",
+            description = "Guest memory in MiB (the flavor's memory_mb); needed with hw:mem_page_size.")
+    Long memoryMb;
 
     @Option(names = "--flavor-spec", paramLabel = "KEY=VALUE",
             description = "Flavor extra spec, e.g. hw:cpu_realtime=yes (repeatable).")
@@ -52,7 +59,17 @@ public final class RequestOptions {
 
     /** Whether any request option was given (they exclude {@code --plan FILE}). */
     public boolean given() {
-        return vcpus != null || !flavorSpecs.isEmpty() || !imageProps.isEmpty();
+        return vcpus != null || memoryMb != null || !flavorSpecs.isEmpty() || !imageProps.isEmpty();
+    }
+
+    /** {@code --memory-mb}, if given. */
+    public OptionalLong memoryMb() {
+        return memoryMb == null ? OptionalLong.empty() : OptionalLong.of(memoryMb);
+    }
+
+    /** {@code --memory-mb} when given, else {@code fallback} (a domain XML's {@code <memory>}). */
+    public OptionalLong memoryMbOr(OptionalLong fallback) {
+        return memoryMb == null ? fallback : memoryMb();
     }
 
     public Map<String, String> flavorSpecs() {
@@ -93,7 +110,12 @@ public final class RequestOptions {
      * @throws InvalidInputException when {@code --vcpus} is missing or the request is invalid
      */
     public TuningPlan plan(HostInputs host) {
-        return host.plan(host.request(flavorSpecs(), imageProps(), vcpus()), claimedByOthers());
+        TuningRequest request = host.request(flavorSpecs(), imageProps(), vcpus(), memoryMb());
+        if (request.memPageSize().isPresent() && memoryMb == null) {
+            throw InvalidInputException.invalid("--memory-mb", null, request.source(RequestSetting.MEM_PAGE_SIZE)
+                    + " needs the guest's memory size to check the host's free pages of that size: add --memory-mb MIB");
+        }
+        return host.plan(request, claimedByOthers());
     }
 
     /** The pCPUs other guests hold, from {@code --claims} (none for {@code --claims none}). */

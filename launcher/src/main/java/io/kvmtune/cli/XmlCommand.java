@@ -49,7 +49,8 @@ final class XmlCommand extends Subcommand {
                     ? domain.tuning().orElse(new TuningMetadata(Map.of(), Map.of()))
                     : new TuningMetadata(request.flavorSpecs(), request.imageProps());
             int vcpus = request.vcpusOr(domain.vcpus());
-            TuningPlan plan = host.plan(host.request(wanted.flavorSpecs(), wanted.imageProps(), vcpus),
+            TuningPlan plan = host.plan(host.request(wanted.flavorSpecs(), wanted.imageProps(), vcpus,
+                    request.memoryMbOr(domain.memoryMb())),
                     request.claimedByOthers());
             xml = DomainXmlPatcher.patch(original, plan, virtType, wanted);
         }

@@ -136,6 +136,33 @@ class CommandLineContractTest {
     }
 
     @Test
+    void aPageSizeNeedsTheMemorySizeAndGetsHugePagesFromTheNodeThatHasThem(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path topology = java.nio.file.Files.writeString(dir.resolve("topo.json"), """
+                {"online": "0-3", "nodes": [{"id": 0, "cpus": "0-1", "memory_mb": 4096},
+                  {"id": 1, "cpus": "2-3", "memory_mb": 4096, "hugepages": [{"size_kb": 2048, "total": 512}]}]}""");
+        // an empty host configuration: every CPU shared (a kvmtune.conf on the machine would change the outcome)
+        String config = java.nio.file.Files.writeString(dir.resolve("kvmtune.conf"), "").toString();
+        CommandRun without = kvmtune("plan", "--config", config, "--topology", topology.toString(), "--claims", "none", "--vcpus", "2",
+                "--flavor-spec", "hw:mem_page_size=2048");
+        assertThat(without.status()).isEqualTo(2);
+        assertThat(without.err()).contains("--memory-mb");
+
+        CommandRun run = kvmtune("plan", "--format", "json", "--config", config, "--topology", topology.toString(),
+                "--claims", "none", "--vcpus", "2", "--memory-mb", "1024", "--flavor-spec", "hw:mem_page_size=2048");
+        assertThat(run.status()).as(run.err()).isZero();
+        JsonObject memory = Json.parseObject(run.out()).object("memory");
+        assertThat(memory.integer("hugepage_size_kib")).isEqualTo(2048);
+        assertThat(memory.array("hugepage_host_nodes")).containsExactly(1L);
+
+        CommandRun tooBig = kvmtune("plan", "--config", config, "--topology", topology.toString(), "--claims", "none",
+                "--vcpus", "2",
+                "--memory-mb", "2048", "--flavor-spec", "hw:mem_page_size=2048");
+        assertThat(tooBig.status()).isEqualTo(5);
+        assertThat(tooBig.err()).startsWith("kvmtune: DoesNotFit: ");
+    }
+
+    @Test
     void aCommandLineBuiltForOneSubcommandDescribesItExactlyAsTheWholeTreeDoes() {
         PrintWriter none = new PrintWriter(Writer.nullWriter());
         CommandLine whole = Cli.create(none, none);

@@ -30,4 +30,19 @@ class KvmCpuidIT {
         assertThat(features.ecx() & (1 << 31)).as("KVM sets the hypervisor bit for its guests").isNotZero();
         assertThat(leaves).as("extended leaves").anyMatch(e -> e.function() == 0x80000001);
     }
+
+    /**
+     * KVM_GET_MSR_FEATURE_INDEX_LIST and KVM_GET_MSRS: KVM, which emulates IA32_ARCH_CAPABILITIES for
+     * every guest (Linux 4.17+), lists MSR 0x10a among its feature MSRs and gives its value.
+     */
+    @Test
+    void kvmListsArchCapabilitiesAmongItsFeatureMsrs() throws Exception {
+        assumeTrue(Files.isReadable(Path.of("/dev/kvm")) && Files.isWritable(Path.of("/dev/kvm")),
+                "/dev/kvm is missing or not accessible to this user");
+        java.util.Map<Integer, Long> msrs = KvmCpuid.featureMsrs();
+
+        assertThat(msrs).containsKey(0x10a);
+        System.out.println("KVM's feature MSRs here: " + msrs.entrySet().stream()
+                .map(e -> Integer.toHexString(e.getKey()) + "=" + Long.toHexString(e.getValue())).toList());
+    }
 }

@@ -5,6 +5,7 @@ import io.kvmtune.core.apply.PreparedDomain;
 import io.kvmtune.cli.ExitStatus;
 import io.kvmtune.cli.Failure;
 import io.kvmtune.cli.HostInputs;
+import io.kvmtune.core.cpumodel.KvmCpuidCache;
 import io.kvmtune.core.DoesNotFitException;
 import io.kvmtune.core.InvalidInputException;
 import io.kvmtune.core.apply.Applier;
@@ -82,8 +83,9 @@ final class HookRunner {
         String uuid = domain.uuid().orElseThrow();
         PreparedDomains prepared = settings.prepared();
         prepared.file(uuid); // refuses a UUID unfit for a file name before anything is claimed
-        HostInputs host = HostInputs.read(settings.configFile(), Optional.empty(), settings.fsRoot());
-        TuningRequest request = host.request(tuning.flavorSpecs(), tuning.imageProps(), domain.vcpus());
+        HostInputs host = HostInputs.read(settings.configFile(), Optional.empty(), settings.fsRoot(),
+                Optional.of(settings.stateDir().resolve(KvmCpuidCache.FILE_NAME)));
+        TuningRequest request = host.request(tuning.flavorSpecs(), tuning.imageProps(), domain.vcpus(), domain.memoryMb());
         TuningPlan[] plan = new TuningPlan[1];
         StartSettingsPolicy policy = xml.isPresent() ? StartSettingsPolicy.read(settings.configFile()) : null;
         ClaimResult result = settings.ledger().claim(uuid, domain.name(), taken -> {

@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  * What the {@code prepare} hook does when the domain XML would start QEMU otherwise than the plan
  * (HPET, guest CPU, locked memory): refuse the start, unless the host configuration lets that
  * setting through with a logged warning: {@code [hook] start_settings_warn_only = hpet, cpu,
- * locked_memory} (any of them, or {@code all}).
+ * locked_memory}, {@code hugepages} (any of them, or {@code all}).
  *
  * @param warnOnly the settings that only warn
  * @param source the configuration file, for messages
@@ -53,7 +53,7 @@ record StartSettingsPolicy(Set<Setting> warnOnly, String source) {
             }
             warnOnly.add(EnumSet.allOf(Setting.class).stream().filter(s -> s.key().equals(word)).findFirst()
                     .orElseThrow(() -> InvalidInputException.invalid(KEY, item.strip(), config.where(SECTION, KEY)
-                            + ": '" + item.strip() + "' is not one of hpet, cpu, locked_memory, all")));
+                            + ": '" + item.strip() + "' is not one of hpet, cpu, locked_memory, hugepages, all")));
         }
         return new StartSettingsPolicy(warnOnly, configFile.get().toString());
     }

@@ -107,24 +107,15 @@ public final class CpuMapReader {
         Map<String, String> fileOfModel = new HashMap<>();
         Map<String, List<String>> ancestorsOf = new HashMap<>();
         Set<String> modelFiles = new HashSet<>();
+        List<String> includes = new ArrayList<>();
         for (Element include : reader.children(archElement, "include")) {
-            String name = include.getAttribute("filename");
-            String text;
-            try {
-                text = Files.readString(reader.includedFile(name, index));
-            } catch (IOException e) {
-                throw new InvalidInputException("InvalidCpuMap", name, null, name + ": cannot be read: " + e.getMessage(), e);
-            }
-            Matcher m = MODEL_TAG.matcher(text);
-            String current = null;
-            while (m.find()) {
-                if (m.group(2).isEmpty()) {
-                    current = m.group(1);
-                    fileOfModel.put(current.toLowerCase(Locale.ROOT), name);
-                    modelFiles.add(name);
-                } else if (current != null) {
-                    ancestorsOf.computeIfAbsent(current.toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(m.group(1));
-                }
+            includes.add(include.getAttribute("filename"));
+        }
+        // libvirt keeps each model in ARCH_NAME.xml: scan only those files, the whole map when a guess misses.
+        boolean guessed = reader.scanNamedFiles(wanted, arch, includes, index, fileOfModel, ancestorsOf, modelFiles);
+        if (!guessed) {
+            for (String name : includes) {
+                reader.scan(name, index, fileOfModel, ancestorsOf, modelFiles);
             }
         }
         Set<String> neededFiles = new HashSet<>();
@@ -138,10 +129,78 @@ public final class CpuMapReader {
                 ancestorsOf.getOrDefault(model, List.of()).forEach(a -> todo.add(a.toLowerCase(Locale.ROOT)));
             }
         }
-        modelFiles.removeAll(neededFiles);
-        reader.skipped.addAll(modelFiles);
+        // Model files not needed are skipped: those scanned, and after a right guess the other ARCH_NAME.xml.
+        for (String name : includes) {
+            if (!neededFiles.contains(name)
+                    && (modelFiles.contains(name) || guessed && isOtherModelFile(name, arch, fileOfModel))) {
+                reader.skipped.add(name);
+            }
+        }
         reader.readDefinitions(archElement, index);
         return new CpuMap(arch, reader.vendors, reader.features, reader.models);
+    }
+
+    /**
+     * Scans the files named after the wanted models and, transitively, their ancestors; false when
+     * one of them has no such file, or its file does not define it.
+     */
+    private boolean scanNamedFiles(Collection<String> wanted, String arch, List<String> includes, Path index,
+            Map<String, String> fileOfModel, Map<String, List<String>> ancestorsOf, Set<String> modelFiles) {
+        Map<String, String> byLowerName = new HashMap<>();
+        for (String name : includes) {
+            byLowerName.put(name.toLowerCase(Locale.ROOT), name);
+        }
+        Deque<String> todo = new ArrayDeque<>();
+        wanted.forEach(w -> todo.add(w.toLowerCase(Locale.ROOT)));
+        Set<String> seen = new HashSet<>();
+        while (!todo.isEmpty()) {
+            String model = todo.pop();
+            if (!seen.add(model)) {
+                continue;
+            }
+            String file = byLowerName.get(arch + "_" + model + ".xml");
+            if (file == null) {
+                return false;
+            }
+            scan(file, index, fileOfModel, ancestorsOf, modelFiles);
+            if (!file.equals(fileOfModel.get(model))) {
+                return false;
+            }
+            ancestorsOf.getOrDefault(model, List.of()).forEach(a -> todo.add(a.toLowerCase(Locale.ROOT)));
+        }
+        return true;
+    }
+
+    /** Which models {@code name} defines, and the models each builds on, by a plain text scan. */
+    private void scan(String name, Path index, Map<String, String> fileOfModel, Map<String, List<String>> ancestorsOf,
+            Set<String> modelFiles) {
+        String text;
+        try {
+            text = Files.readString(includedFile(name, index));
+        } catch (IOException e) {
+            throw new InvalidInputException("InvalidCpuMap", name, null, name + ": cannot be read: " + e.getMessage(), e);
+        }
+        Matcher m = MODEL_TAG.matcher(text);
+        String current = null;
+        while (m.find()) {
+            if (m.group(2).isEmpty()) {
+                current = m.group(1);
+                fileOfModel.put(current.toLowerCase(Locale.ROOT), name);
+                modelFiles.add(name);
+            } else if (current != null) {
+                ancestorsOf.computeIfAbsent(current.toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(m.group(1));
+            }
+        }
+    }
+
+    /**
+     * A file not scanned that is another model's by libvirt's naming ({@code ARCH_NAME.xml}, not
+     * the vendors' or features' file): a model defined there is not wanted, or its name would have
+     * led here.
+     */
+    private static boolean isOtherModelFile(String name, String arch, Map<String, String> fileOfModel) {
+        return name.startsWith(arch + "_") && !name.equals(arch + "_vendors.xml") && !name.equals(arch + "_features.xml")
+                && !fileOfModel.containsValue(name);
     }
 
     private Element archElement(Path index, String arch) {

@@ -28,7 +28,9 @@ import org.xml.sax.SAXException;
  *   <li>{@code <cputune>}: the pins and schedulers ({@code vcpupin}, {@code emulatorpin},
  *       {@code iothreadpin}, {@code vcpusched}, {@code emulatorsched}, {@code iothreadsched})
  *       are replaced; shares, period, quota and cache tuning stay.
- *   <li>{@code <memoryBacking>}: {@code locked} and {@code nosharepages} are set; hugepages stay.
+ *   <li>{@code <memoryBacking>}: {@code locked} and {@code nosharepages} are set, and
+ *       {@code hugepages} when the plan backs memory with huge pages (the domain's stay otherwise);
+ *       {@code <numatune>} is the plan's when it has one.
  *   <li>{@code <clock>}: the plan's timers replace timers of the same name; other timers and the
  *       attributes the domain sets ({@code offset='localtime'}, ...) stay.
  *   <li>{@code <cpu>}: mode, match, model and features become the plan's; topology, NUMA cells and

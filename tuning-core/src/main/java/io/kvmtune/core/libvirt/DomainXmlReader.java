@@ -2,11 +2,13 @@ package io.kvmtune.core.libvirt;
 
 import io.kvmtune.core.InvalidInputException;
 import java.io.ByteArrayInputStream;
+import java.math.BigInteger;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
@@ -56,6 +58,8 @@ public final class DomainXmlReader {
         private String name;
         private String uuid;
         private String vcpuText;
+        private String memoryText;
+        private String memoryUnit;
         private Map<String, String> flavorSpecs;
         private Map<String, String> imageProps;
         private String novaFlavor;
@@ -83,7 +87,8 @@ public final class DomainXmlReader {
             Optional<TuningMetadata> tuning = flavorSpecs == null
                     ? Optional.empty()
                     : Optional.of(new TuningMetadata(flavorSpecs, imageProps));
-            return new DomainDescription(name, Optional.ofNullable(uuid), vcpus(), tuning, Optional.ofNullable(novaFlavor));
+            return new DomainDescription(name, Optional.ofNullable(uuid), vcpus(), tuning, Optional.ofNullable(novaFlavor),
+                    memoryMb());
         }
 
         private void startElement() throws XMLStreamException {
@@ -100,6 +105,10 @@ public final class DomainXmlReader {
                     case "name" -> name = r.getElementText().strip();
                     case "uuid" -> uuid = r.getElementText().strip();
                     case "vcpu" -> vcpuText = r.getElementText().strip();
+                    case "memory" -> {
+                        memoryUnit = r.getAttributeValue(null, "unit");
+                        memoryText = r.getElementText().strip();
+                    }
                     default -> {
                         return;
                     }
@@ -144,6 +153,38 @@ public final class DomainXmlReader {
             if (target.putIfAbsent(key.strip(), value) != null) {
                 throw metadataError(local, key, key + " is given twice in <" + local + "> entries");
             }
+        }
+
+        /** libvirt's scaled integer: {@code unit} b, KB, k/KiB (default), MB, M/MiB, GB, G/GiB, TB, T/TiB. */
+        private OptionalLong memoryMb() {
+            if (memoryText == null) {
+                return OptionalLong.empty();
+            }
+            String unit = memoryUnit == null ? "KiB" : memoryUnit;
+            BigInteger bytesPerUnit = switch (unit) {
+                case "b", "bytes" -> BigInteger.ONE;
+                case "KB" -> BigInteger.valueOf(1000);
+                case "k", "K", "KiB" -> BigInteger.valueOf(1024);
+                case "MB" -> BigInteger.valueOf(1000_000);
+                case "M", "MiB" -> BigInteger.valueOf(1L << 20);
+                case "GB" -> BigInteger.valueOf(1000_000_000);
+                case "G", "GiB" -> BigInteger.valueOf(1L << 30);
+                case "TB" -> BigInteger.valueOf(1000_000_000_000L);
+                case "T", "TiB" -> BigInteger.valueOf(1L << 40);
+                default -> throw new InvalidInputException("InvalidDomainXml", "memory", memoryUnit,
+                        "<memory unit='" + memoryUnit + "'> is not a unit kvmtune reads (b, KB, KiB, MB, MiB, GB, GiB, TB, TiB)");
+            };
+            try {
+                BigInteger bytes = new BigInteger(memoryText).multiply(bytesPerUnit);
+                BigInteger mib = bytes.add(BigInteger.valueOf((1L << 20) - 1)).shiftRight(20);
+                if (bytes.signum() > 0 && mib.bitLength() < 63) {
+                    return OptionalLong.of(mib.longValue());
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new InvalidInputException("InvalidDomainXml", "memory", memoryText,
+                    "<memory> must be a positive size, not '" + memoryText + "'");
         }
 
         private int vcpus() {

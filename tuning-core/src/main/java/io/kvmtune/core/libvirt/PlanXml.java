@@ -2,7 +2,6 @@ package io.kvmtune.core.libvirt;
 
 import io.kvmtune.core.plan.CpuFeature;
 import io.kvmtune.core.plan.GuestCpu;
-import io.kvmtune.core.plan.MemoryPlan;
 import io.kvmtune.core.plan.RealtimePlan;
 import io.kvmtune.core.plan.TuningPlan;
 import io.kvmtune.core.plan.VcpuPlacement;
@@ -27,8 +26,8 @@ import org.w3c.dom.Element;
 
 /**
  * The libvirt domain XML that expresses a {@link TuningPlan}, element by element, as Nova's
- * libvirt driver writes it: {@code <cputune>}, {@code <memoryBacking>}, {@code <clock>} and
- * {@code <cpu>}.
+ * libvirt driver writes it: {@code <cputune>}, {@code <memoryBacking>} and {@code <numatune>}
+ * ({@link MemoryBackingXml}), {@code <clock>} and {@code <cpu>}.
  *
  * <p>Each builder returns a DOM element owned by the given document, so code that patches a
  * whole domain can import them in place; {@link #render} prints all of them for people. Output
@@ -69,22 +68,6 @@ public final class PlanXml {
             sched.setAttribute("priority", Integer.toString(rt.priority()));
         }
         return cputune;
-    }
-
-    /** {@code <memoryBacking>} with {@code nosharepages} and {@code locked} in Nova's order, or empty when neither applies. */
-    public static Optional<Element> memoryBacking(Document doc, TuningPlan plan) {
-        MemoryPlan memory = plan.memory();
-        if (!memory.noSharePages() && !memory.locked()) {
-            return Optional.empty();
-        }
-        Element backing = doc.createElement("memoryBacking");
-        if (memory.noSharePages()) {
-            child(backing, "nosharepages");
-        }
-        if (memory.locked()) {
-            child(backing, "locked");
-        }
-        return Optional.of(backing);
     }
 
     /**
@@ -150,7 +133,7 @@ public final class PlanXml {
      * well-formed element: {@link #iothreads} declares IO thread 1 and {@code <cputune>} pins it.
      */
     public static List<Element> fragments(Document doc, TuningPlan plan, String virtType) {
-        List<Element> out = new ArrayList<>(5);
+        List<Element> out = new ArrayList<>(6);
         out.add(iothreads(doc));
         out.addAll(fragments(doc, plan, virtType, FIRST_IO_THREAD));
         return out;
@@ -162,9 +145,10 @@ public final class PlanXml {
      */
     public static List<Element> fragments(Document doc, TuningPlan plan, String virtType,
             SortedSet<Integer> ioThreadIds) {
-        List<Element> out = new ArrayList<>(4);
+        List<Element> out = new ArrayList<>(5);
         out.add(cputune(doc, plan, ioThreadIds));
-        memoryBacking(doc, plan).ifPresent(out::add);
+        MemoryBackingXml.memoryBacking(doc, plan).ifPresent(out::add);
+        MemoryBackingXml.numatune(doc, plan).ifPresent(out::add);
         out.add(clock(doc, plan, virtType));
         cpu(doc, plan).ifPresent(out::add);
         return out;
@@ -211,7 +195,7 @@ public final class PlanXml {
         return timer;
     }
 
-    private static Element child(Element parent, String name) {
+    static Element child(Element parent, String name) {
         Element e = parent.getOwnerDocument().createElement(name);
         parent.appendChild(e);
         return e;

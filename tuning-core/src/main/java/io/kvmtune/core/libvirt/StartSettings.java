@@ -13,19 +13,27 @@ import org.xml.sax.SAXException;
 
 /**
  * What a domain XML decides for QEMU's start that applying cannot change later: the HPET, the
- * guest CPU and locked memory.
+ * guest CPU, locked memory and huge pages.
  *
  * @param hpet {@code <clock><timer name='hpet' present>}, if the domain says
  * @param cpuMode {@code <cpu mode>}; libvirt's default without it is {@code custom}
  * @param cpuModel {@code <cpu><model>}, if named
  * @param cpuFeatures {@code <cpu><feature policy name>}, in document order
  * @param lockedMemory whether {@code <memoryBacking><locked/>} is there
+ * @param hugePageKib the size of {@code <memoryBacking><hugepages><page size unit>} in KiB, -1 for
+ *     {@code <hugepages/>} without a page (the host's default huge page size), 0 without huge pages
  */
 public record StartSettings(Optional<Boolean> hpet, Optional<String> cpuMode, Optional<String> cpuModel,
-        List<CpuFeature> cpuFeatures, boolean lockedMemory) {
+        List<CpuFeature> cpuFeatures, boolean lockedMemory, long hugePageKib) {
 
     public StartSettings {
         cpuFeatures = List.copyOf(cpuFeatures);
+    }
+
+    /** A domain without huge pages. */
+    public StartSettings(Optional<Boolean> hpet, Optional<String> cpuMode, Optional<String> cpuModel,
+            List<CpuFeature> cpuFeatures, boolean lockedMemory) {
+        this(hpet, cpuMode, cpuModel, cpuFeatures, lockedMemory, 0);
     }
 
     /**
@@ -76,6 +84,31 @@ public record StartSettings(Optional<Boolean> hpet, Optional<String> cpuMode, Op
         }
         Element backing = DomainXmlPatcher.child(domain, "memoryBacking");
         boolean locked = backing != null && DomainXmlPatcher.child(backing, "locked") != null;
-        return new StartSettings(hpet, mode, model, features, locked);
+        return new StartSettings(hpet, mode, model, features, locked, hugePageKib(backing));
+    }
+
+    private static long hugePageKib(Element backing) {
+        Element hugepages = backing == null ? null : DomainXmlPatcher.child(backing, "hugepages");
+        if (hugepages == null) {
+            return 0;
+        }
+        Element page = DomainXmlPatcher.child(hugepages, "page");
+        if (page == null) {
+            return -1;
+        }
+        String unit = page.getAttribute("unit");
+        long shift = switch (unit.isEmpty() ? "KiB" : unit) {
+            case "KiB", "k", "K" -> 0;
+            case "MiB", "M" -> 10;
+            case "GiB", "G" -> 20;
+            default -> throw new InvalidInputException("InvalidDomainXml", "hugepages", unit,
+                    "<page unit='" + unit + "'> is not a unit kvmtune reads (KiB, MiB, GiB)");
+        };
+        try {
+            return Long.parseLong(page.getAttribute("size").strip()) << shift;
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("InvalidDomainXml", "hugepages", page.getAttribute("size"),
+                    "<page size='" + page.getAttribute("size") + "'> is not a number");
+        }
     }
 }

@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Compares what a domain XML makes QEMU start with (HPET, guest CPU, locked memory) with a plan.
+ * Compares what a domain XML makes QEMU start with (HPET, guest CPU, locked memory, huge pages)
+ * with a plan.
  * libvirt starts QEMU from the XML, and a hook cannot change the XML at {@code prepare}, so the
  * {@code prepare} hook refuses (or warns about) each difference before the guest starts. Pure.
  */
@@ -16,7 +17,7 @@ public final class StartSettingsCheck {
 
     /** The settings an operator may let through with a warning ({@code [hook] start_settings_warn_only}). */
     public enum Setting {
-        HPET("hpet"), CPU("cpu"), LOCKED_MEMORY("locked_memory");
+        HPET("hpet"), CPU("cpu"), LOCKED_MEMORY("locked_memory"), HUGEPAGES("hugepages");
 
         private final String key;
 
@@ -56,6 +57,14 @@ public final class StartSettingsCheck {
         if (plan.memory().locked() && !domain.lockedMemory()) {
             out.add(new Difference(Setting.LOCKED_MEMORY, "locked memory: the plan locks guest memory, the domain XML"
                     + " has no <memoryBacking><locked/>"));
+        }
+        long planned = plan.memory().hugePageKib();
+        if (planned > 0 && domain.hugePageKib() != planned) {
+            out.add(new Difference(Setting.HUGEPAGES, "huge pages: the plan backs guest memory with " + planned
+                    + " KiB pages from host node(s) " + plan.memory().hugePageNodes() + ", the domain XML has "
+                    + (domain.hugePageKib() == 0 ? "no <memoryBacking><hugepages>"
+                            : domain.hugePageKib() < 0 ? "<hugepages/> without a page size"
+                                    : "<page size='" + domain.hugePageKib() + "' unit='KiB'>")));
         }
         return out;
     }

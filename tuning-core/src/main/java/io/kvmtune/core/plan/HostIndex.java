@@ -4,6 +4,7 @@ import io.kvmtune.core.cpu.CpuSet;
 import io.kvmtune.core.spec.HostPolicy;
 import io.kvmtune.core.topology.Core;
 import io.kvmtune.core.topology.HostTopology;
+import io.kvmtune.core.topology.NodeMemory;
 import io.kvmtune.core.topology.NumaNode;
 
 /**
@@ -37,6 +38,10 @@ final class HostIndex {
     final int[] threadsPerCore;
     /** Per node: whether the cell's dedicated and shared CPUs differ (not a legacy cell). */
     final boolean[] nodeSplit;
+    /** Per node: its memory and page pools, or null when not known. */
+    final NodeMemory[] nodeMemory;
+    /** Whether every node's memory is known (Nova orders host cells by memory only then). */
+    final boolean memoryKnown;
     /** The host's shared CPUs for guests without a NUMA topology, possibly empty. */
     final CpuSet hostShared;
     final NovaCpuSets sets;
@@ -64,9 +69,13 @@ final class HostIndex {
         siblings = new int[nodeCount][][];
         threadsPerCore = new int[nodeCount];
         nodeSplit = new boolean[nodeCount];
+        nodeMemory = new NodeMemory[nodeCount];
+        boolean allKnown = true;
         for (int n = 0; n < nodeCount; n++) {
             NumaNode node = topology.nodes().get(n);
             nodeIds[n] = node.id();
+            nodeMemory[n] = node.memory().orElse(null);
+            allKnown &= nodeMemory[n] != null;
             CpuSet nodeDed = node.cpus().intersect(dedicated);
             nodeDedicated[n] = nodeDed.toMask(words);
             nodeDedicatedCount[n] = nodeDed.size();
@@ -86,6 +95,7 @@ final class HostIndex {
             siblings[n] = java.util.Arrays.copyOf(sibs, c);
             threadsPerCore[n] = widest;
         }
+        memoryKnown = allKnown;
     }
 
     /** The set holding only dedicated CPU {@code cpu}. */

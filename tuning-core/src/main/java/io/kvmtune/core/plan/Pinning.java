@@ -6,8 +6,11 @@ import io.kvmtune.core.spec.CpuPolicy;
 import io.kvmtune.core.spec.CpuThreadPolicy;
 import io.kvmtune.core.spec.EmulatorThreadsPolicy;
 import io.kvmtune.core.spec.HostPolicy;
+import io.kvmtune.core.spec.MemPageSize;
 import io.kvmtune.core.spec.RequestSetting;
 import io.kvmtune.core.spec.TuningRequest;
+import io.kvmtune.core.topology.NodeMemory;
+import io.kvmtune.core.topology.PagePool;
 import java.util.Arrays;
 
 /**
@@ -25,12 +28,15 @@ final class Pinning {
     final long[] reserved;
     /** The emulator's reserved pCPU, or -1. */
     final int emulatorPcpu;
+    /** Per guest node: the page size chosen in KiB, or {@link MemoryFit#NO_PAGE_SIZE}. */
+    final long[] pageKibOf;
 
-    private Pinning(int[] hostNodeOf, int[] pcpus, long[] reserved, int emulatorPcpu) {
+    private Pinning(int[] hostNodeOf, int[] pcpus, long[] reserved, int emulatorPcpu, long[] pageKibOf) {
         this.hostNodeOf = hostNodeOf;
         this.pcpus = pcpus;
         this.reserved = reserved;
         this.emulatorPcpu = emulatorPcpu;
+        this.pageKibOf = pageKibOf;
     }
 
     /**
@@ -38,7 +44,8 @@ final class Pinning {
      * are ordered (when the guest has fewer cells than the host) by free dedicated CPUs, most first,
      * or least first with {@code packing_host_numa_cells_allocation_strategy}; guest cell {@code i}
      * goes to the {@code i}-th cell of the first ordering of distinct host cells in which every
-     * guest cell fits ({@code _numa_fit_instance_cell}: enough dedicated CPUs for its pinned vCPUs
+     * guest cell fits ({@code _numa_fit_instance_cell}: its memory ({@link MemoryFit}), enough
+     * dedicated CPUs for its pinned vCPUs
      * plus the isolated emulator pCPU on guest cell 0, enough shared CPUs for its floating vCPUs,
      * and a packing of its pinned vCPUs onto cores, {@link CorePacking}).
      *
@@ -83,16 +90,21 @@ final class Pinning {
         for (int h = 0; h < n; h++) {
             freeThreads[h] = index.freeThreads(free, h);
         }
-        int[] order = hostCellOrder(n, guestNodes, freeThreads, pinnedPolicy, host.packNumaCells());
+        int[] order = hostCellOrder(index, guestNodes, freeThreads, pinnedPolicy, host.packNumaCells());
 
+        long cellKib = request.memoryMb().isPresent() ? request.memoryMb().getAsLong() * 1024 / guestNodes : -1;
+        MemPageSize pageRequest = request.memPageSize().orElse(null);
         CellSearch search = new CellSearch(index, free, pinnedPer, perNode, isolateEmulator, threads, pinnedPolicy,
-                guestNodes);
+                guestNodes, cellKib, pageRequest);
         if (!search.assign(0, order)) {
+            int g = search.firstFittingNowhere();
+            if (search.memoryShortEverywhere(g)) {
+                throw memoryDoesNotFit(index, request, g, guestNodes, cellKib);
+            }
             int[] wholeFree = new int[n];
             for (int h = 0; h < n; h++) {
                 wholeFree[h] = wholeCores ? index.wholeFreeCores(free, h) : 0;
             }
-            int g = search.firstFittingNowhere();
             throw doesNotFit(index, host, g, perNode, pinnedPer[g], g == 0 && isolateEmulator ? 1 : 0,
                     pinnedPer[g] < perNode, freeThreads, wholeFree, wholeCores, needSmt, guestNodes,
                     dedicatedSetting, sharedSetting);
@@ -102,7 +114,9 @@ final class Pinning {
         long[] reserved = new long[index.words];
         int offset = 0;
         int emulatorPcpu = -1;
+        long[] pageKibOf = new long[guestNodes];
         for (int i = 0; i < guestNodes; i++) {
+            pageKibOf[i] = search.pageKib[search.hostNodeOf[i]][i];
             CorePacking.Result fit = search.fits[search.hostNodeOf[i]][i];
             if (fit == null) {
                 continue; // the shared policy: nothing pinned
@@ -116,19 +130,29 @@ final class Pinning {
                 emulatorPcpu = fit.emulatorPcpu();
             }
         }
-        return new Pinning(search.hostNodeOf, pcpus, reserved, emulatorPcpu);
+        return new Pinning(search.hostNodeOf, pcpus, reserved, emulatorPcpu, pageKibOf);
     }
 
     /**
      * Nova's ordering of host cells before it tries them: untouched when the guest has as many cells
-     * as the host; else, for pinned guests, by free dedicated CPUs (most first, or least first when
-     * packing), stable. Nova also orders by free memory and, for unpinned guests, by shared-CPU use;
-     * kvmtune tracks neither, which is the same as all cells being equal there.
+     * as the host; else by memory (most first, or least first when packing), then, for pinned
+     * guests, by free dedicated CPUs (most first, or least first when packing), each sort stable.
+     * Nova weighs the memory its instances leave free and, for unpinned guests, the shared CPUs they
+     * use; kvmtune keeps no such account, which is Nova's view of a host with no guests.
      */
-    private static int[] hostCellOrder(int n, int guestNodes, int[] freeThreads, boolean pinnedPolicy, boolean pack) {
+    private static int[] hostCellOrder(HostIndex index, int guestNodes, int[] freeThreads, boolean pinnedPolicy,
+            boolean pack) {
+        int n = index.nodeCount;
         Integer[] order = new Integer[n];
         for (int h = 0; h < n; h++) {
             order[h] = h;
+        }
+        if (n > guestNodes && index.memoryKnown) {
+            long[] mib = new long[n];
+            for (int h = 0; h < n; h++) {
+                mib[h] = index.nodeMemory[h].totalKib() / 1024;
+            }
+            Arrays.sort(order, (a, b) -> pack ? Long.compare(mib[a], mib[b]) : Long.compare(mib[b], mib[a]));
         }
         if (n > guestNodes && pinnedPolicy) {
             Arrays.sort(order, (a, b) -> pack ? Integer.compare(freeThreads[a], freeThreads[b])
@@ -156,13 +180,19 @@ final class Pinning {
         private final CpuThreadPolicy threads;
         private final boolean pinnedPolicy;
         final CorePacking.Result[][] fits;
+        /** Per host cell and guest cell: the page size {@link MemoryFit} chose. */
+        final long[][] pageKib;
+        /** Per host cell and guest cell: the memory did not fit. */
+        private final boolean[][] memoryShort;
+        private final long cellKib;
+        private final MemPageSize pageRequest;
         /** Per host cell and guest cell: 0 not tried, 1 fits, 2 does not. */
         private final byte[][] tried;
         final int[] hostNodeOf;
         private final boolean[] used;
 
         CellSearch(HostIndex index, long[] free, int[] pinnedPer, int perNode, boolean isolateEmulator,
-                CpuThreadPolicy threads, boolean pinnedPolicy, int guestNodes) {
+                CpuThreadPolicy threads, boolean pinnedPolicy, int guestNodes, long cellKib, MemPageSize pageRequest) {
             this.index = index;
             this.free = free;
             this.pinnedPer = pinnedPer;
@@ -171,6 +201,10 @@ final class Pinning {
             this.threads = threads;
             this.pinnedPolicy = pinnedPolicy;
             this.fits = new CorePacking.Result[index.nodeCount][guestNodes];
+            this.pageKib = new long[index.nodeCount][guestNodes];
+            this.memoryShort = new boolean[index.nodeCount][guestNodes];
+            this.cellKib = cellKib;
+            this.pageRequest = pageRequest;
             this.tried = new byte[index.nodeCount][guestNodes];
             this.hostNodeOf = new int[guestNodes];
             this.used = new boolean[index.nodeCount];
@@ -200,8 +234,14 @@ final class Pinning {
             return false;
         }
 
-        /** Nova's {@code _numa_fit_instance_cell} for CPUs (memory is not weighed); keeps the packing. */
+        /** Nova's {@code _numa_fit_instance_cell}: memory first, then CPUs; keeps the page size and the packing. */
         private boolean fits(int h, int g) {
+            long page = MemoryFit.fit(index.nodeMemory[h], cellKib, pageRequest);
+            if (page == MemoryFit.DOES_NOT_FIT) {
+                memoryShort[h][g] = true;
+                return false;
+            }
+            pageKib[h][g] = page;
             int pinned = pinnedPer[g];
             int reserve = g == 0 && isolateEmulator ? 1 : 0;
             if (pinnedPolicy && pinned + reserve > index.nodeDedicatedCount[h]) {
@@ -218,6 +258,18 @@ final class Pinning {
             }
             fits[h][g] = CorePacking.pack(index.freeSiblings(free, h), index.threadsPerCore[h], pinned, reserve, threads);
             return fits[h][g] != null;
+        }
+
+        /** Whether every host cell tried for guest cell {@code g} was short of memory. */
+        boolean memoryShortEverywhere(int g) {
+            boolean any = false;
+            for (int h = 0; h < tried.length; h++) {
+                if (tried[h][g] == 2 && !memoryShort[h][g]) {
+                    return false;
+                }
+                any |= memoryShort[h][g];
+            }
+            return any;
         }
 
         /** The first guest cell no host cell could take, for the message; 0 when each fits somewhere. */
@@ -296,6 +348,45 @@ final class Pinning {
                         need.toString())
                 : new DoesNotFitException("cpu_dedicated_set", host.dedicatedSet().map(CpuSet::format).orElse(null),
                         need.toString());
+    }
+
+    private static DoesNotFitException memoryDoesNotFit(HostIndex index, TuningRequest request, int guestNode,
+            int guestNodes, long cellKib) {
+        MemPageSize page = request.memPageSize().orElse(null);
+        String memory = request.source(RequestSetting.MEMORY);
+        StringBuilder need = new StringBuilder(160);
+        need.append(guestNodes == 1 ? "the guest's " : "guest NUMA node " + guestNode + "'s ").append(cellKib / 1024)
+                .append(" MiB (").append(memory).append(')');
+        if (page == null) {
+            need.append(" need that much memory on one host NUMA node; the host has");
+        } else {
+            need.append(" need that much free in ").append(page.kind() == MemPageSize.Kind.SIZE ? page.label() + " pages"
+                    : page.value() + " pages").append(" (").append(request.source(RequestSetting.MEM_PAGE_SIZE))
+                    .append("), a whole number of them, on one host NUMA node; the host has");
+        }
+        for (int h = 0; h < index.nodeCount; h++) {
+            need.append(h == 0 ? " " : "; ").append("node ").append(index.nodeIds[h]).append(": ");
+            NodeMemory m = index.nodeMemory[h];
+            if (m == null) {
+                need.append("memory not known");
+                continue;
+            }
+            if (page == null) {
+                need.append(m.pages().getFirst().totalKib() / 1024).append(" MiB");
+                continue;
+            }
+            for (int i = 0; i < m.pages().size(); i++) {
+                PagePool p = m.pages().get(i);
+                need.append(i == 0 ? "" : ", ").append(p.free()).append(" free ").append(p.sizeKib()).append(" KiB pages");
+            }
+        }
+        if (page != null && index.nodeCount > 0) {
+            need.append(" (reserve huge pages with nodeN/hugepages/hugepages-SIZEkB/nr_hugepages or hugepages= on the kernel"
+                    + " command line)");
+        }
+        return page == null
+                ? new DoesNotFitException("memory_mb", memory.substring(memory.indexOf('=') + 1), need.toString())
+                : new DoesNotFitException("hw:mem_page_size", page.value(), need.toString());
     }
 
     private static boolean hasAny(long[] mask) {

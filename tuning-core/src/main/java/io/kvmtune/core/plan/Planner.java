@@ -127,6 +127,7 @@ public final class Planner {
         // size; an isolated emulator pCPU is reserved on a NUMA cell, so it implies one too.
         boolean numaGuest = !pinned.isEmpty() || request.numaNodes().isPresent() || request.memPageSize().isPresent()
                 || request.emulatorThreadsPolicy().orElse(null) == EmulatorThreadsPolicy.ISOLATE;
+
         int guestNodes = request.numaNodes().orElse(1);
         if (guestNodes < 1 || vcpus % guestNodes != 0) {
             throw new InvalidInputException("ImageNUMATopologyAsymmetric", "hw:numa_nodes", String.valueOf(guestNodes),
@@ -189,13 +190,7 @@ public final class Planner {
 
         EmulatorPlacement emulator = emulator(request, pinning, nonRealtimePinned, nonRealtimeFloatsOn, numaGuest,
                 reasons);
-        MemoryPlan memory = new MemoryPlan(request.isRealtime() || request.lockedMemory(), request.isRealtime());
-        if (request.isRealtime()) {
-            reasons.add(new Reason("guest memory locked, KSM page sharing off", request.source(RequestSetting.REALTIME)));
-        }
-        if (request.lockedMemory()) {
-            reasons.add(new Reason("guest memory locked", request.source(RequestSetting.LOCKED_MEMORY)));
-        }
+        MemoryPlan memory = memory(request, pinning, reasons);
         Optional<Boolean> hpet = hpet(request, reasons);
         reasons.addAll(guestCpuReasons);
         Optional<GuestCpu> cpu = guestCpuFor(request, reasons);
@@ -205,6 +200,56 @@ public final class Planner {
                 pinning != null && pinning.emulatorPcpu >= 0 ? OptionalInt.of(pinning.emulatorPcpu) : OptionalInt.empty(),
                 pinning == null ? CpuSet.empty() : CpuSet.fromMask(pinning.reserved),
                 memory, hpet, cpu, reasons.build(), clock);
+    }
+
+    /**
+     * Nova's {@code _get_guest_memory_backing_config}: huge pages when the page size chosen is above
+     * the base page, memory locked and KSM off for realtime, locked for {@code hw:locked_memory}.
+     *
+     * @throws DoesNotFitException when guest nodes got different page sizes: kvmtune writes no guest
+     *     NUMA cells, so one {@code <page>} element backs all guest memory
+     */
+    private MemoryPlan memory(TuningRequest request, Pinning pinning, ReasonList.Builder reasons) {
+        boolean locked = request.isRealtime() || request.lockedMemory();
+        long page = 0;
+        long[] nodes = new long[1];
+        if (request.memPageSize().isPresent() && request.memoryMb().isEmpty()) {
+            // A running guest's apply: its pages are taken already, and its backing is not the plan's to change.
+            reasons.add(() -> new Reason("page size not checked and no huge pages planned: the guest's memory size"
+                    + " is not known", request.source(RequestSetting.MEM_PAGE_SIZE)));
+        } else if (request.memPageSize().isPresent()) {
+            for (int g = 0; g < pinning.pageKibOf.length; g++) {
+                long chosen = pinning.pageKibOf[g];
+                int hostNode = index.nodeIds[pinning.hostNodeOf[g]];
+                if (g > 0 && chosen != page) {
+                    throw new DoesNotFitException("hw:mem_page_size", request.memPageSize().get().value(), "guest NUMA node"
+                            + " 0 got " + page + " KiB pages and node " + g + " " + chosen + " KiB pages; kvmtune backs"
+                            + " all guest memory with one page size (it writes no guest NUMA cells): free pages of one"
+                            + " size on every host node used, or ask for that size");
+                }
+                page = chosen;
+                nodes = CpuSet.of(hostNode).orInto(nodes);
+            }
+            long base = index.nodeMemory[pinning.hostNodeOf[0]].basePageKib();
+            String source = cite(request, RequestSetting.MEM_PAGE_SIZE, "hw:mem_page_size") + ", "
+                    + request.source(RequestSetting.MEMORY);
+            CpuSet hostNodes = CpuSet.fromMask(nodes);
+            long size = page;
+            if (page > base) {
+                reasons.add(() -> new Reason("guest memory in " + size + " KiB huge pages from host NUMA node"
+                        + (hostNodes.size() > 1 ? "s " : " ") + hostNodes + ", bound there (numatune strict)", source));
+            } else {
+                reasons.add(() -> new Reason("guest memory in the host's base " + size + " KiB pages", source));
+                page = 0;
+            }
+        }
+        if (request.isRealtime()) {
+            reasons.add(new Reason("guest memory locked, KSM page sharing off", request.source(RequestSetting.REALTIME)));
+        }
+        if (request.lockedMemory()) {
+            reasons.add(new Reason("guest memory locked", request.source(RequestSetting.LOCKED_MEMORY)));
+        }
+        return new MemoryPlan(locked, request.isRealtime(), page, page > 0 ? CpuSet.fromMask(nodes) : CpuSet.empty());
     }
 
     /** Nova's {@code _set_clock}: Windows guests keep local time and, on kvm, get the Hyper-V clock. */

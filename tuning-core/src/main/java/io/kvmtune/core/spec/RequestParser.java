@@ -7,6 +7,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -49,6 +50,24 @@ public final class RequestParser {
      */
     public static TuningRequest parse(Map<String, String> flavorSpecs, Map<String, String> imageProps,
             int vcpus, String hostArch, String virtType) {
+        return parse(flavorSpecs, imageProps, vcpus, OptionalLong.empty(), hostArch, virtType);
+    }
+
+    /**
+     * Validates a guest's request whose memory size is known (the flavor's {@code memory_mb}, or
+     * a domain's {@code <memory>}), which the planner needs to check page sizes and NUMA nodes'
+     * memory.
+     *
+     * @param memoryMb the guest's memory in MiB, if known
+     * @throws InvalidInputException as {@link #parse(Map, Map, int, String, String)}, and
+     *     {@code ImageNUMATopologyAsymmetric} when the NUMA nodes do not divide the memory evenly
+     */
+    public static TuningRequest parse(Map<String, String> flavorSpecs, Map<String, String> imageProps,
+            int vcpus, OptionalLong memoryMb, String hostArch, String virtType) {
+        if (memoryMb.isPresent() && memoryMb.getAsLong() < 1) {
+            throw InvalidInputException.invalid("memory_mb", Long.toString(memoryMb.getAsLong()),
+                    "a guest's memory_mb is at least 1, not " + memoryMb.getAsLong());
+        }
         if (vcpus < 1 || vcpus > CpuSet.MAX_CPU + 1) {
             throw InvalidInputException.invalid("vcpus", Integer.toString(vcpus),
                     "a guest has 1 to " + (CpuSet.MAX_CPU + 1) + " vCPUs, not " + vcpus);
@@ -56,7 +75,7 @@ public final class RequestParser {
         String hostArchitecture = Architecture.canonicalize("host architecture", hostArch);
         ExtraSpecs flavor = ExtraSpecs.validate(flavorSpecs);
         ImageProperties image = ImageProperties.of(imageProps);
-        return new RequestParser.Run(flavor, image, vcpus).parse(hostArchitecture, virtType);
+        return new RequestParser.Run(flavor, image, vcpus, memoryMb).parse(hostArchitecture, virtType);
     }
 
     /** One parse: the inputs and the sources recorded so far. */
@@ -64,12 +83,14 @@ public final class RequestParser {
         private final ExtraSpecs flavor;
         private final ImageProperties image;
         private final int vcpus;
+        private final OptionalLong memoryMb;
         private final Map<RequestSetting, String> sources = new EnumMap<>(RequestSetting.class);
 
-        Run(ExtraSpecs flavor, ImageProperties image, int vcpus) {
+        Run(ExtraSpecs flavor, ImageProperties image, int vcpus, OptionalLong memoryMb) {
             this.flavor = flavor;
             this.image = image;
             this.vcpus = vcpus;
+            this.memoryMb = memoryMb;
         }
 
         TuningRequest parse(String hostArch, String virtType) {
@@ -87,13 +108,16 @@ public final class RequestParser {
             checkHyperthreadingTrait(threadPolicy);
             CpuSet pinned = pinnedVcpus(policy, threadPolicy, emulatorPolicy, realtime, dedicatedMask);
             OptionalInt numaNodes = numaNodes();
-            Optional<String> pageSize = memPageSize();
-            boolean locked = lockedMemory(pageSize.isPresent());
+            Optional<MemPageSize> pageSize = memPageSize();
+            boolean locked = lockedMemory(flavor.get("hw:mem_page_size").isPresent()
+                    || image.memPageSize().isPresent());
+            checkMemoryPerNode(numaNodes);
             String guestArch = guestArch(hostArch);
             boolean hpet = hpet(guestArch);
             checkHypervisorType(virtType);
             return new TuningRequest(vcpus, policy, threadPolicy, pinned, realtime, emulatorPolicy, locked,
-                    pageSize, numaNodes, hpet, guestArch, sources, FlavorTraits.required(flavor.asMap()), windows());
+                    pageSize, numaNodes, hpet, guestArch, sources, FlavorTraits.required(flavor.asMap()), windows(),
+                    memoryMb);
         }
 
         /** kvmtune's planner places whole guests by hw:numa_nodes; a hand-made layout would be ignored. */
@@ -393,24 +417,56 @@ public final class RequestParser {
             return nodes;
         }
 
-        /** Nova's _get_numa_pagesize_constraint: the image may only narrow a flavor's large or any. */
-        private Optional<String> memPageSize() {
+        /**
+         * Nova's _get_numa_pagesize_constraint: the flavor decides; the image may choose only when the
+         * flavor says large or any, and may not ask at all when the flavor is silent.
+         */
+        private Optional<MemPageSize> memPageSize() {
             Optional<String> fromFlavor = flavor.get("hw:mem_page_size");
             Optional<String> fromImage = image.memPageSize();
-            if (fromImage.isPresent()) {
-                String v = fromImage.get();
-                String allowedBy = fromFlavor.orElse("<empty>");
-                if (!fromFlavor.equals(Optional.of("large")) && !fromFlavor.equals(Optional.of("any"))) {
-                    throw new InvalidInputException("MemoryPageSizeForbidden", "hw_mem_page_size", v,
-                            "hw_mem_page_size=" + v + " is not allowed by the flavor's hw:mem_page_size=" + allowedBy
-                                    + ": an image may choose a page size only when the flavor says large or any");
+            if (fromFlavor.isEmpty()) {
+                if (fromImage.isPresent()) {
+                    throw forbidden(fromImage.get(), "<empty>");
                 }
-                ExtraSpecs.checkPageSize("MemoryPageSizeInvalid", "hw_mem_page_size", v);
-                sources.put(RequestSetting.MEM_PAGE_SIZE, "hw_mem_page_size=" + v);
-                return fromImage;
+                return Optional.empty();
             }
-            fromFlavor.ifPresent(v -> sources.put(RequestSetting.MEM_PAGE_SIZE, "hw:mem_page_size=" + v));
-            return fromFlavor;
+            MemPageSize requested = MemPageSize.parse("hw:mem_page_size", fromFlavor.get());
+            if (fromImage.isPresent()) {
+                if (requested == null || requested.kind() == MemPageSize.Kind.SMALL
+                        || requested.kind() == MemPageSize.Kind.SIZE) {
+                    throw forbidden(fromImage.get(), fromFlavor.get());
+                }
+                MemPageSize chosen = MemPageSize.parse("hw_mem_page_size", fromImage.get());
+                if (chosen != null) {
+                    sources.put(RequestSetting.MEM_PAGE_SIZE, "hw_mem_page_size=" + fromImage.get()
+                            + " (the flavor's hw:mem_page_size=" + fromFlavor.get() + " lets the image choose)");
+                }
+                return Optional.ofNullable(chosen);
+            }
+            if (requested != null) {
+                sources.put(RequestSetting.MEM_PAGE_SIZE, "hw:mem_page_size=" + fromFlavor.get());
+            }
+            return Optional.ofNullable(requested);
+        }
+
+        private static InvalidInputException forbidden(String imageValue, String flavorValue) {
+            return new InvalidInputException("MemoryPageSizeForbidden", "hw_mem_page_size", imageValue,
+                    "Page size " + imageValue + " forbidden against '" + flavorValue + "': hw_mem_page_size may choose"
+                            + " a page size only when the flavor's hw:mem_page_size is large or any");
+        }
+
+        /** Nova's _get_numa_topology_auto: every guest NUMA node gets the same whole number of MiB. */
+        private void checkMemoryPerNode(OptionalInt numaNodes) {
+            if (memoryMb.isEmpty()) {
+                return;
+            }
+            sources.put(RequestSetting.MEMORY, "memory_mb=" + memoryMb.getAsLong());
+            if (numaNodes.isPresent() && memoryMb.getAsLong() % numaNodes.getAsInt() != 0) {
+                String key = sources.get(RequestSetting.NUMA_NODES);
+                throw new InvalidInputException("ImageNUMATopologyAsymmetric", key.substring(0, key.indexOf('=')),
+                        Integer.toString(numaNodes.getAsInt()), key + " does not divide the guest's memory_mb="
+                                + memoryMb.getAsLong() + " evenly");
+            }
         }
 
         /** Nova's get_locked_memory_constraint (26.0.0). */

@@ -15,6 +15,7 @@ public enum RequestSetting {
     EMULATOR_THREADS_POLICY,
     LOCKED_MEMORY,
     MEM_PAGE_SIZE,
+    MEMORY,
     NUMA_NODES,
     HPET,
     GUEST_ARCH,

@@ -6,6 +6,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -24,7 +25,8 @@ import java.util.TreeSet;
  * @param emulatorThreadsPolicy {@code hw:emulator_threads_policy}, if set
  * @param lockedMemory {@code hw:locked_memory}/{@code hw_locked_memory} (realtime locks memory
  *     regardless; the planner adds that)
- * @param memPageSize {@code hw:mem_page_size}, if set, as written
+ * @param memPageSize the page size Nova's precedence gives ({@code hw:mem_page_size}, or the
+ *     image's {@code hw_mem_page_size} where the flavor says {@code large} or {@code any}), if any
  * @param numaNodes {@code hw:numa_nodes}, if set
  * @param hpet {@code hw_time_hpet}: true when requested
  * @param guestArch the canonical guest architecture ({@code x86_64}, {@code i686},
@@ -35,6 +37,9 @@ import java.util.TreeSet;
  *     choose the CPU model under {@code cpu_mode=custom}
  * @param windows the image's {@code os_type} is {@code windows}: Nova gives such guests a
  *     localtime clock and the Hyper-V clock timer
+ * @param memoryMb the guest's memory in MiB (the flavor's {@code memory_mb}), if known: each guest
+ *     NUMA node gets an equal share, which must fit its host node (in free pages of the chosen
+ *     size when the guest asks for a page size)
  */
 public record TuningRequest(
         int vcpus,
@@ -44,13 +49,14 @@ public record TuningRequest(
         Optional<CpuSet> realtimeVcpus,
         Optional<EmulatorThreadsPolicy> emulatorThreadsPolicy,
         boolean lockedMemory,
-        Optional<String> memPageSize,
+        Optional<MemPageSize> memPageSize,
         OptionalInt numaNodes,
         boolean hpet,
         String guestArch,
         Map<RequestSetting, String> sources,
         Set<String> cpuTraits,
-        boolean windows) {
+        boolean windows,
+        OptionalLong memoryMb) {
 
     public TuningRequest {
         if (vcpus < 1) {
@@ -64,17 +70,20 @@ public record TuningRequest(
             throw new IllegalArgumentException("realtime vCPUs " + realtimeVcpus.get()
                     + " must be a non-empty subset of the pinned vCPUs " + pinnedVcpus);
         }
+        if (memoryMb.isPresent() && memoryMb.getAsLong() < 1) {
+            throw new IllegalArgumentException("a guest needs memory, not " + memoryMb.getAsLong() + " MiB");
+        }
         sources = sources.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(sources));
         cpuTraits = cpuTraits.isEmpty() ? Set.of() : Collections.unmodifiableSortedSet(new TreeSet<>(cpuTraits));
     }
 
-    /** A request whose flavor requires no traits, for a guest that is not Windows. */
+    /** A request whose flavor requires no traits, for a guest that is not Windows and whose memory size is not known. */
     public TuningRequest(int vcpus, CpuPolicy cpuPolicy, Optional<CpuThreadPolicy> threadPolicy, CpuSet pinnedVcpus,
             Optional<CpuSet> realtimeVcpus, Optional<EmulatorThreadsPolicy> emulatorThreadsPolicy, boolean lockedMemory,
-            Optional<String> memPageSize, OptionalInt numaNodes, boolean hpet, String guestArch,
+            Optional<MemPageSize> memPageSize, OptionalInt numaNodes, boolean hpet, String guestArch,
             Map<RequestSetting, String> sources) {
         this(vcpus, cpuPolicy, threadPolicy, pinnedVcpus, realtimeVcpus, emulatorThreadsPolicy, lockedMemory, memPageSize,
-                numaNodes, hpet, guestArch, sources, Set.of(), false);
+                numaNodes, hpet, guestArch, sources, Set.of(), false, OptionalLong.empty());
     }
 
     public boolean isRealtime() {

@@ -7,6 +7,7 @@ import io.kvmtune.core.json.JsonException;
 import io.kvmtune.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Reads the declared topology JSON of CLI.md, for planning against a host other than this one:
@@ -20,7 +21,10 @@ import java.util.List;
  *
  * <p>{@code cores} lists SMT sibling groups; when absent every CPU is a core of its own.
  * {@code distances} (per node, in ascending node id order) and {@code arch} are optional; the
- * architecture defaults to this machine's. Declared cores have no package or die ids: the
+ * architecture defaults to this machine's. A node may give its memory, {@code "memory_mb": 16384},
+ * and its huge pages, {@code "hugepages": [{"size_kb": 2048, "total": 512, "free": 500}]}; the
+ * base page size is {@code "page_size_kb"} (default 4). A node without {@code memory_mb} has
+ * unknown memory: nothing is checked against it, and no page size request fits it. Declared cores have no package or die ids: the
  * package is recorded as the core's node id, the die as 0 and the core id as its position in
  * {@code cores}.
  */
@@ -36,7 +40,11 @@ public final class DeclaredTopology {
         try {
             JsonObject o = Json.parseObject(json);
             CpuSet online = cpus(o, "online");
-            List<NumaNode> nodes = nodes(o, online);
+            long basePageKib = o.optInteger("page_size_kb").orElse(4L);
+            if (basePageKib < 1) {
+                throw invalid(o.path() + ".page_size_kb", Long.toString(basePageKib), "must be at least 1");
+            }
+            List<NumaNode> nodes = nodes(o, online, basePageKib);
             List<Core> cores = o.has("cores") ? cores(o, online, nodes) : singleThreadCores(online, nodes);
             String arch = o.optString("arch").orElseGet(HostArch::current);
             try {
@@ -52,7 +60,7 @@ public final class DeclaredTopology {
         }
     }
 
-    private static List<NumaNode> nodes(JsonObject o, CpuSet online) {
+    private static List<NumaNode> nodes(JsonObject o, CpuSet online, long basePageKib) {
         List<JsonObject> items = o.objects("nodes");
         if (items.isEmpty()) {
             throw invalid(o.path() + ".nodes", "[]", "must list at least one NUMA node");
@@ -76,13 +84,42 @@ public final class DeclaredTopology {
                             + cpus.intersect(earlier.cpus()) + " of node " + earlier.id());
                 }
             }
-            nodes.add(new NumaNode(id, cpus, distances(n, items.size())));
+            nodes.add(new NumaNode(id, cpus, distances(n, items.size()), memory(n, basePageKib)));
         }
         CpuSet covered = nodes.stream().map(NumaNode::cpus).reduce(CpuSet.empty(), CpuSet::union);
         if (!covered.equals(online)) {
             throw invalid(o.path() + ".nodes", null, "leave online CPUs " + online.minus(covered) + " in no node");
         }
         return nodes;
+    }
+
+    private static Optional<NodeMemory> memory(JsonObject n, long basePageKib) {
+        if (!n.has("memory_mb")) {
+            if (n.has("hugepages")) {
+                throw invalid(n.path() + ".hugepages", null, "needs the node's memory_mb beside it");
+            }
+            return Optional.empty();
+        }
+        long memoryMb = n.integer("memory_mb");
+        if (memoryMb < 1) {
+            throw invalid(n.path() + ".memory_mb", Long.toString(memoryMb), "must be at least 1");
+        }
+        List<PagePool> huge = new ArrayList<>();
+        for (JsonObject p : n.has("hugepages") ? n.objects("hugepages") : List.<JsonObject>of()) {
+            long size = p.integer("size_kb");
+            long total = p.integer("total");
+            long free = p.optInteger("free").orElse(total);
+            if (size <= basePageKib || total < 0 || free < 0 || free > total) {
+                throw invalid(p.path(), null, "needs size_kb above the base page (" + basePageKib
+                        + " KiB) and 0 <= free <= total");
+            }
+            huge.add(new PagePool(size, total, free));
+        }
+        try {
+            return Optional.of(NodeMemory.of(memoryMb * 1024, basePageKib, huge));
+        } catch (IllegalArgumentException e) {
+            throw invalid(n.path() + ".hugepages", null, e.getMessage());
+        }
     }
 
     private static List<Integer> distances(JsonObject n, int nodeCount) {

@@ -2,6 +2,7 @@ package io.kvmtune.core.topology;
 
 import io.kvmtune.core.cpu.CpuSet;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One host NUMA node.
@@ -10,8 +11,14 @@ import java.util.List;
  * @param cpus its online CPUs
  * @param distances the SLIT distance to every node of the topology, in the order of
  *     {@link HostTopology#nodes()} (ascending id), as {@code nodeN/distance} lists them; 10 is local
+ * @param memory its memory and page pools, when known (a declared topology may leave them out)
  */
-public record NumaNode(int id, CpuSet cpus, List<Integer> distances) {
+public record NumaNode(int id, CpuSet cpus, List<Integer> distances, Optional<NodeMemory> memory) {
+
+    /** A node whose memory is not known. */
+    public NumaNode(int id, CpuSet cpus, List<Integer> distances) {
+        this(id, cpus, distances, Optional.empty());
+    }
 
     public NumaNode {
         if (id < 0) {

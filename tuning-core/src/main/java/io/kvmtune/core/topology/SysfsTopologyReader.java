@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Reads a {@link HostTopology} from sysfs under a root directory: {@code /} for this host, a
@@ -23,6 +24,12 @@ import java.util.Map;
  * online CPU, and {@code sys/devices/system/node/nodeN/{cpulist,distance}}. A kernel built
  * without NUMA has no node directory; the host is then one node 0. Kernels before 5.2 have no
  * {@code die_id}; the die is then 0. Offline CPUs have no topology directory and are skipped.
+ *
+ * <p>Each node's memory comes from {@code nodeN/meminfo} ({@code MemTotal}) and
+ * {@code nodeN/hugepages/hugepages-SIZEkB/{nr_hugepages,free_hugepages}} (without node
+ * directories: {@code proc/meminfo} and {@code sys/kernel/mm/hugepages}); the base page size
+ * from {@code sys/kernel/mm/transparent_hugepage/hpage_pmd_size}, else 4 KiB. A tree without
+ * them gives nodes whose memory is unknown.
  */
 public final class SysfsTopologyReader {
 
@@ -107,17 +114,78 @@ public final class SysfsTopologyReader {
                         + "whose number cannot be read: " + e.getMessage());
             }
         }
+        long basePageKib = basePageKib();
         if (dirs.isEmpty()) {
-            return List.of(new NumaNode(0, online, List.of(10)));
+            return List.of(new NumaNode(0, online, List.of(10), memory(root.resolve("proc/meminfo"), "MemTotal:",
+                    root.resolve("sys/kernel/mm/hugepages"), basePageKib)));
         }
         List<Integer> ids = dirs.keySet().stream().sorted().toList();
         List<NumaNode> nodes = new ArrayList<>(ids.size());
         for (int id : ids) {
             Path dir = dirs.get(id);
             nodes.add(new NumaNode(id, cpuList(dir.resolve("cpulist"), true).intersect(online),
-                    distances(dir.resolve("distance"), ids.size())));
+                    distances(dir.resolve("distance"), ids.size()),
+                    memory(dir.resolve("meminfo"), "Node " + id + " MemTotal:", dir.resolve("hugepages"), basePageKib)));
         }
         return nodes;
+    }
+
+    /**
+     * The base page size: a PMD maps as many base pages as a base page holds 8-byte entries, so
+     * the PMD (transparent huge page) size is base * base / 8.
+     */
+    private long basePageKib() {
+        String pmd = read(root.resolve("sys/kernel/mm/transparent_hugepage/hpage_pmd_size"), false);
+        if (pmd == null) {
+            return 4;
+        }
+        long base = Math.round(Math.sqrt(Long.parseLong(pmd) * 8.0));
+        return Math.max(1, base / 1024);
+    }
+
+    /** A node's memory and page pools, or empty when its meminfo is not there. */
+    private static Optional<NodeMemory> memory(Path meminfo, String totalPrefix, Path hugepagesDir, long basePageKib) {
+        String text = read(meminfo, false);
+        if (text == null) {
+            return Optional.empty();
+        }
+        long totalKib = -1;
+        for (String line : text.split("\n")) {
+            if (line.startsWith(totalPrefix)) {
+                String value = line.substring(totalPrefix.length()).strip();
+                totalKib = parseLong(meminfo, value.endsWith(" kB") ? value.substring(0, value.length() - 3).strip() : value);
+            }
+        }
+        if (totalKib < 0) {
+            throw InvalidInputException.invalid(meminfo.toString(), null, meminfo + " has no " + totalPrefix + " line");
+        }
+        List<PagePool> huge = new ArrayList<>(2);
+        if (Files.isDirectory(hugepagesDir)) {
+            try (DirectoryStream<Path> sizes = Files.newDirectoryStream(hugepagesDir, "hugepages-*kB")) {
+                for (Path p : sizes) {
+                    String name = p.getFileName().toString();
+                    long size = parseLong(p, name.substring("hugepages-".length(), name.length() - 2));
+                    long total = parseLong(p.resolve("nr_hugepages"), read(p.resolve("nr_hugepages"), true));
+                    long free = parseLong(p.resolve("free_hugepages"), read(p.resolve("free_hugepages"), true));
+                    huge.add(new PagePool(size, total, Math.min(free, total)));
+                }
+            } catch (IOException e) {
+                throw new MissingComponentException("NoSysfs", "cannot list " + hugepagesDir + ": " + e.getMessage(), e);
+            }
+        }
+        try {
+            return Optional.of(NodeMemory.of(totalKib, basePageKib, huge));
+        } catch (IllegalArgumentException e) {
+            throw InvalidInputException.invalid(meminfo.toString(), null, meminfo + ": " + e.getMessage());
+        }
+    }
+
+    private static long parseLong(Path file, String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw InvalidInputException.invalid(file.toString(), text, file + ": '" + text + "' is not an integer");
+        }
     }
 
     private static List<Integer> distances(Path file, int nodeCount) {

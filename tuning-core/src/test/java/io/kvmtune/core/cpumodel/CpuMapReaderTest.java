@@ -183,4 +183,34 @@ class CpuMapReaderTest {
         assertThat(wanted.models().get("Newlake-IBRS")).isEqualTo(CpuMapReader.read(map, "x86").models().get("Newlake-IBRS"));
         assertThat(wanted.features()).isEqualTo(CpuMapReader.read(map, "x86").features());
     }
+
+    /**
+     * With libvirt's file names (x86_NAME.xml) only the wanted models' files are opened: another
+     * model's file, here not even XML, is neither scanned nor parsed. A name whose file is not
+     * NAME's (or is missing) makes the reader scan the whole map.
+     */
+    @Test
+    void withLibvirtsFileNamesOnlyTheWantedModelsFilesAreOpened() {
+        Path map = dir;
+        FakeCpuMap.file(map, "x86_vendors.xml", FakeCpuMap.VENDORS);
+        FakeCpuMap.file(map, "x86_features.xml", FakeCpuMap.FEATURES);
+        FakeCpuMap.file(map, "x86_Oldlake.xml", "<cpus><model name='Oldlake'><vendor name='Intel'/>"
+                + "<feature name='fpu'/><feature name='sse2'/></model></cpus>");
+        FakeCpuMap.file(map, "x86_Newlake.xml", "<cpus><model name='Newlake'><model name='Oldlake'/>"
+                + "<feature name='avx2'/></model></cpus>");
+        FakeCpuMap.file(map, "x86_Broken.xml", "this is not <xml");
+        FakeCpuMap.file(map, "x86_elsewhere.xml", "<cpus><model name='Hidden'><feature name='fpu'/></model></cpus>");
+        FakeCpuMap.file(map, "index.xml", "<cpus><arch name='x86'><include filename='x86_vendors.xml'/>"
+                + "<include filename='x86_features.xml'/><include filename='x86_Oldlake.xml'/>"
+                + "<include filename='x86_Broken.xml'/><include filename='x86_Newlake.xml'/>"
+                + "<include filename='x86_elsewhere.xml'/></arch></cpus>");
+
+        CpuMap wanted = CpuMapReader.read(map, "x86", java.util.List.of("NEWLAKE"));
+        assertThat(wanted.models().keySet()).containsExactlyInAnyOrder("Oldlake", "Newlake");
+        assertThat(wanted.models().get("Newlake").features()).containsExactlyInAnyOrder("fpu", "sse2", "avx2");
+
+        // "hidden" has no x86_hidden.xml: the whole map is scanned, which meets the broken file
+        assertThatThrownBy(() -> CpuMapReader.read(map, "x86", java.util.List.of("hidden")))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("x86_Broken.xml");
+    }
 }

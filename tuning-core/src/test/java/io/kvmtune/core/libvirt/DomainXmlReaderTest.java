@@ -36,6 +36,22 @@ class DomainXmlReaderTest {
         return (InvalidInputException) org.assertj.core.api.Assertions.catchThrowable(() -> read(xml));
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"'', 2097152, 2048", "KiB, 2097152, 2048", "k, 1000, 1", "MiB, 512, 512",
+            "G, 2, 2048", "GB, 1, 954", "b, 1073741824, 1024", "bytes, 1, 1"})
+    void theMemorySizeIsReadInMibRoundedUp(String unit, String value, long mib) {
+        String attribute = unit.isEmpty() ? "" : " unit='" + unit + "'";
+        assertThat(read("<domain><name>g</name><memory" + attribute + ">" + value + "</memory></domain>").memoryMb())
+                .isEqualTo(java.util.OptionalLong.of(mib));
+        assertThat(read("<domain><name>g</name></domain>").memoryMb()).isEmpty();
+    }
+
+    @Test
+    void aMemorySizeThatIsNotOneIsInvalidDomainXml() {
+        assertThat(refused("<domain><name>g</name><memory unit='furlongs'>1</memory></domain>").key()).isEqualTo("memory");
+        assertThat(refused("<domain><name>g</name><memory>-1</memory></domain>").code()).isEqualTo("InvalidDomainXml");
+    }
+
     @Test
     void readsNameUuidMaximumVcpusAndTheKvmtuneRequestInOrder() {
         DomainDescription d = read(TUNED);

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,8 +43,12 @@ import org.junit.jupiter.api.io.TempDir;
  *     Nova's {@code numa_fit_instance_to_host} finds no host cell);
  * <li>placement, where both fit a NUMA guest: the same host cell for every guest cell, the same
  *     core for every pinned vCPU and for the isolated emulator pCPU (which thread of a core comes
- *     from Python's set order in Nova, so only the core is compared).
+ *     from Python's set order in Nova, so only the core is compared), and the same huge page size
+ *     (Nova's cell page size where it is above the base page, else none).
  * </ul>
+ * Three hosts in four declare each node's memory and huge pages (2 MiB and 1 GiB pools, some
+ * pages taken), and two requests in five ask for a page size ({@code hw:mem_page_size}, sometimes
+ * narrowed by {@code hw_mem_page_size}); every request has a memory size.
  * Nova decides in {@code nova/nova_decide.py} (test resources) with Debian's python3-nova; the
  * cases are the same JSON for both. Cases on which kvmtune differs on purpose are counted apart,
  * each under the {@link Deliberate} difference it falls under; any other difference fails.
@@ -61,7 +66,13 @@ class NovaDifferentialIT {
          * docs/nova-differences.md: {@code hw:cpu_thread_policy=isolate} on an SMT cell with
          * {@code cpu_dedicated_set}: kvmtune holds the siblings idle where Nova refuses the host.
          */
-        ISOLATE_ON_SMT_WITH_DEDICATED_SET
+        ISOLATE_ON_SMT_WITH_DEDICATED_SET,
+        /**
+         * docs/nova-differences.md: guest NUMA nodes that Nova backs with different page sizes
+         * ({@code large} or {@code any} where the host nodes have different free pages); kvmtune
+         * writes no guest NUMA cells, so one page size backs all guest memory, and it refuses.
+         */
+        ONE_PAGE_SIZE_PER_GUEST
     }
 
     @TempDir
@@ -119,6 +130,9 @@ class NovaDifferentialIT {
             tally.errorsAgree++;
             tally.outcomes.merge(novaError == null ? (novaSays.bool("numa") ? "fits, NUMA" : "fits, floating")
                     : novaError, 1, Integer::sum);
+            if (novaError == null && novaSays.bool("numa") && hugePages(novaSays)) {
+                tally.hugePagesPlaced++;
+            }
             if (novaError == null && novaSays.bool("numa") && ours.plan != null) {
                 tally.placed++;
                 String diff = c.placementDifference(novaSays, ours.plan);
@@ -133,21 +147,27 @@ class NovaDifferentialIT {
         return tally;
     }
 
+    private static boolean hugePages(JsonObject novaSays) {
+        Object page = novaSays.objects("cells").getFirst().get("pagesize");
+        return page instanceof Long kib && kib > 4;
+    }
+
     /** What one seed gave. */
     private static final class Tally {
         int compared;
         int errorsAgree;
         int placed;
         int placementsAgree;
+        int hugePagesPlaced;
         final Map<Deliberate, Integer> deliberate = new LinkedHashMap<>();
         final Map<String, Integer> outcomes = new java.util.TreeMap<>();
 
         @Override
         public String toString() {
-            return String.format("errors agree on %d of %d (%.1f %%), placements agree on %d of %d (%.1f %%);"
-                    + " left out as deliberate differences: %s; agreed outcomes: %s", errorsAgree, compared,
-                    100.0 * errorsAgree / compared, placementsAgree, placed,
-                    placed == 0 ? 100.0 : 100.0 * placementsAgree / placed, deliberate, outcomes);
+            return String.format("errors agree on %d of %d (%.1f %%), placements agree on %d of %d (%.1f %%), %d of"
+                    + " them in huge pages; left out as deliberate differences: %s; agreed outcomes: %s", errorsAgree,
+                    compared, 100.0 * errorsAgree / compared, placementsAgree, placed,
+                    placed == 0 ? 100.0 : 100.0 * placementsAgree / placed, hugePagesPlaced, deliberate, outcomes);
         }
     }
 
@@ -157,7 +177,7 @@ class NovaDifferentialIT {
 
     /** One random host and request, as JSON for Nova and as inputs for kvmtune. */
     private record Case(HostTopology topology, String topologyJson, Map<String, String> conf, CpuSet claimed,
-            int vcpus, Map<String, String> flavor, Map<String, String> image) {
+            int vcpus, long memoryMb, Map<String, String> flavor, Map<String, String> image) {
 
         static Case random(SplittableRandom rnd) {
             int nodes = 1 + rnd.nextInt(3);
@@ -179,11 +199,8 @@ class NovaDifferentialIT {
                     coreJson.append(coreJson.isEmpty() ? "" : ", ").append(core.stream().boxed().toList());
                 }
                 nodeJson.append(n == 0 ? "" : ", ").append("{\"id\": ").append(n).append(", \"cpus\": \"")
-                        .append(nodeCpus.format()).append("\"}");
+                        .append(nodeCpus.format()).append("\"%s}");
             }
-            String json = "{\"online\": \"0-" + (cpus - 1) + "\", \"nodes\": [" + nodeJson + "], \"cores\": ["
-                    + coreJson + "], \"arch\": \"x86_64\"}";
-            HostTopology topology = DeclaredTopology.parse(json);
 
             Map<String, String> conf = new LinkedHashMap<>();
             CpuSet all = CpuSet.range(0, cpus - 1);
@@ -253,7 +270,41 @@ class NovaDifferentialIT {
                     flavor.put("hw:numa_nodes", Integer.toString(n));
                 }
             }
-            return new Case(topology, json, conf, claimed, vcpus, flavor, image);
+            long memoryMb = List.of(256L, 512L, 1024L, 1536L, 2048L, 3072L, 8192L).get(rnd.nextInt(7));
+            if (rnd.nextInt(5) < 2) {
+                flavor.put("hw:mem_page_size", List.of("small", "large", "any", "2048", "2MB", "1GB", "1048576", "4",
+                        "4096", "2M").get(rnd.nextInt(10)));
+                if (rnd.nextInt(4) == 0) {
+                    image.put("hw_mem_page_size", List.of("2048", "1GiB", "small", "large", "2M").get(rnd.nextInt(5)));
+                }
+            }
+            // Memory and huge pages per node, or none declared (Nova: no page sizes, ample memory).
+            Object[] nodeMemory = new Object[nodes];
+            boolean declareMemory = rnd.nextInt(4) != 0;
+            for (int n = 0; n < nodes; n++) {
+                if (!declareMemory) {
+                    nodeMemory[n] = "";
+                    continue;
+                }
+                long mb = List.of(4096L, 8192L, 16384L).get(rnd.nextInt(3));
+                StringBuilder pools = new StringBuilder();
+                if (rnd.nextInt(5) != 0) {
+                    long total = rnd.nextInt((int) (mb / 2 / 2) + 1); // at most half the node
+                    long free = total == 0 ? 0 : total - rnd.nextInt((int) total + 1) / (1 + rnd.nextInt(4));
+                    pools.append("{\"size_kb\": 2048, \"total\": ").append(total).append(", \"free\": ").append(free)
+                            .append('}');
+                }
+                if (rnd.nextInt(5) < 2) {
+                    long total = rnd.nextInt((int) (mb / 1024 / 4) + 1);
+                    long free = total == 0 ? 0 : rnd.nextInt((int) total + 1);
+                    pools.append(pools.isEmpty() ? "" : ", ").append("{\"size_kb\": 1048576, \"total\": ").append(total)
+                            .append(", \"free\": ").append(free).append('}');
+                }
+                nodeMemory[n] = ", \"memory_mb\": " + mb + (pools.isEmpty() ? "" : ", \"hugepages\": [" + pools + "]");
+            }
+            String json = "{\"online\": \"0-" + (cpus - 1) + "\", \"nodes\": [" + nodeJson.toString().formatted(nodeMemory)
+                    + "], \"cores\": [" + coreJson + "], \"arch\": \"x86_64\"}";
+            return new Case(DeclaredTopology.parse(json), json, conf, claimed, vcpus, memoryMb, flavor, image);
         }
 
         private static CpuSet randomSubset(SplittableRandom rnd, CpuSet from, int size) {
@@ -275,7 +326,16 @@ class NovaDifferentialIT {
                         siblings.add(core.threads().stream().boxed().toList());
                     }
                 }
-                cells.add(Map.of("id", node.id(), "cpus", node.cpus().stream().boxed().toList(), "siblings", siblings));
+                Map<String, Object> cell = new LinkedHashMap<>();
+                cell.put("id", node.id());
+                cell.put("cpus", node.cpus().stream().boxed().toList());
+                cell.put("siblings", siblings);
+                node.memory().ifPresent(memory -> {
+                    cell.put("memory_mb", memory.totalKib() / 1024);
+                    cell.put("hugepages", memory.pages().subList(1, memory.pages().size()).stream()
+                            .map(p -> List.of(p.sizeKib(), p.total(), p.free())).toList());
+                });
+                cells.add(cell);
             }
             m.put("cells", cells);
             m.put("online", topology.online().stream().boxed().toList());
@@ -284,6 +344,7 @@ class NovaDifferentialIT {
             m.put("conf", c);
             m.put("claimed", claimed.stream().boxed().toList());
             m.put("vcpus", vcpus);
+            m.put("memory_mb", memoryMb);
             m.put("flavor", flavor);
             m.put("image", image);
             return m;
@@ -310,7 +371,8 @@ class NovaDifferentialIT {
         Decision decideWithKvmtune() {
             try {
                 HostPolicy policy = HostConfigReader.parse(novaConf(), "case.conf", topology.online());
-                TuningRequest request = RequestParser.parse(flavor, image, vcpus, "x86_64", "kvm");
+                TuningRequest request = RequestParser.parse(flavor, image, vcpus, OptionalLong.of(memoryMb), "x86_64",
+                        "kvm");
                 return new Decision(null, null, Planner.plan(request, policy, topology, claimed));
             } catch (KvmtuneException e) {
                 return new Decision(e.code(), e.getMessage(), null);
@@ -326,6 +388,9 @@ class NovaDifferentialIT {
                     || (!flavor.containsKey("hw:cpu_thread_policy") && "isolate".equals(image.get("hw_cpu_thread_policy")));
             if (isolate && "DoesNotFit".equals(novaError) && ours.error == null && splitSmtCell()) {
                 return Optional.of(Deliberate.ISOLATE_ON_SMT_WITH_DEDICATED_SET);
+            }
+            if (novaError == null && "DoesNotFit".equals(ours.error) && ours.message.contains("one page size")) {
+                return Optional.of(Deliberate.ONE_PAGE_SIZE_PER_GUEST);
             }
             return Optional.empty();
         }
@@ -362,6 +427,11 @@ class NovaDifferentialIT {
         String placementDifference(JsonObject nova, TuningPlan plan) {
             List<JsonObject> cells = nova.objects("cells");
             int perCell = vcpus / cells.size();
+            Object novaPage = cells.getFirst().get("pagesize");
+            long novaHuge = novaPage instanceof Long kib && kib > 4 ? kib : 0;
+            if (novaHuge != plan.memory().hugePageKib()) {
+                return "huge pages: Nova " + novaHuge + " KiB, kvmtune " + plan.memory().hugePageKib() + " KiB";
+            }
             for (int g = 0; g < cells.size(); g++) {
                 JsonObject cell = cells.get(g);
                 int novaNode = (int) cell.integer("host");

@@ -7,14 +7,10 @@ import io.kvmtune.core.DoesNotFitException;
 import io.kvmtune.core.InvalidInputException;
 import io.kvmtune.core.cpu.CpuSet;
 import io.kvmtune.core.spec.CpuThreadPolicy;
-import io.kvmtune.core.spec.HostConfigReader;
-import io.kvmtune.core.spec.HostPolicy;
 import io.kvmtune.core.spec.RequestParser;
-import io.kvmtune.core.topology.DeclaredTopology;
-import io.kvmtune.core.topology.HostTopology;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,18 +36,7 @@ class NovaPlacementTest {
 
     private static TuningPlan plan(String topology, String conf, CpuSet claimed, int vcpus, Map<String, String> image,
             String... flavor) {
-        HostTopology host = DeclaredTopology.parse(topology);
-        HostPolicy policy = HostConfigReader.parse(conf, "nova.conf", host.online());
-        return Planner.plan(RequestParser.parse(specs(flavor), image, vcpus, "x86_64", "kvm"), policy, host, claimed);
-    }
-
-    private static Map<String, String> specs(String... pairs) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (String p : pairs) {
-            int eq = p.indexOf('=');
-            m.put(p.substring(0, eq), p.substring(eq + 1));
-        }
-        return m;
+        return DeclaredHostPlans.plan(topology, conf, claimed, vcpus, OptionalLong.empty(), image, flavor);
     }
 
     private static List<Integer> pinnedPcpus(TuningPlan plan) {
@@ -140,11 +125,11 @@ class NovaPlacementTest {
     /** Kind 11: a flavor's prefer is kept over the image's policy; a stricter flavor policy conflicts. */
     @Test
     void kind11_flavorPreferWinsOverTheImageAndAStricterFlavorConflicts() {
-        var preferred = RequestParser.parse(specs("hw:cpu_policy=dedicated", "hw:cpu_thread_policy=prefer"),
+        var preferred = RequestParser.parse(DeclaredHostPlans.specs("hw:cpu_policy=dedicated", "hw:cpu_thread_policy=prefer"),
                 Map.of("hw_cpu_thread_policy", "require"), 2, "x86_64", "kvm");
 
         assertThat(preferred.threadPolicy()).contains(CpuThreadPolicy.PREFER);
-        assertThatThrownBy(() -> RequestParser.parse(specs("hw:cpu_policy=dedicated", "hw:cpu_thread_policy=isolate"),
+        assertThatThrownBy(() -> RequestParser.parse(DeclaredHostPlans.specs("hw:cpu_policy=dedicated", "hw:cpu_thread_policy=isolate"),
                 Map.of("hw_cpu_thread_policy", "require"), 2, "x86_64", "kvm"))
                 .isInstanceOfSatisfying(InvalidInputException.class,
                         e -> assertThat(e.code()).isEqualTo("ImageCPUThreadPolicyForbidden"));

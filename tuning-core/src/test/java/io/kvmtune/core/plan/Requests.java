@@ -4,6 +4,7 @@ import io.kvmtune.core.cpu.CpuSet;
 import io.kvmtune.core.spec.CpuPolicy;
 import io.kvmtune.core.spec.CpuThreadPolicy;
 import io.kvmtune.core.spec.EmulatorThreadsPolicy;
+import io.kvmtune.core.spec.MemPageSize;
 import io.kvmtune.core.spec.RequestSetting;
 import io.kvmtune.core.spec.TuningRequest;
 import java.util.EnumMap;
@@ -105,7 +106,8 @@ public final class Requests {
 
     public TuningRequest build() {
         return new TuningRequest(vcpus, policy, Optional.ofNullable(threadPolicy), pinned, Optional.ofNullable(realtime),
-                Optional.ofNullable(emulator), lockedMemory, Optional.ofNullable(pageSize),
+                Optional.ofNullable(emulator), lockedMemory,
+                Optional.ofNullable(pageSize).map(v -> MemPageSize.parse("hw:mem_page_size", v)),
                 numaNodes == 0 ? OptionalInt.empty() : OptionalInt.of(numaNodes), hpet, arch, sources);
     }
 }

@@ -271,7 +271,7 @@ class CpuPolicyRequestTest {
                 Map.entry(RequestSetting.HPET, "hw_time_hpet=true"),
                 Map.entry(RequestSetting.GUEST_ARCH, "hw_architecture=amd64")));
         assertThat(r.realtimeVcpus()).contains(CpuSet.range(2, 7));
-        assertThat(r.memPageSize()).isEqualTo(Optional.of("1GiB"));
+        assertThat(r.memPageSize().map(MemPageSize::kib)).isEqualTo(Optional.of(1048576L));
         assertThat(r.lockedMemory()).isTrue();
         assertThat(r.numaNodes()).hasValue(2);
         assertThat(r.hpet()).isTrue();

@@ -28,6 +28,16 @@ class DeclaredTopologyTest {
     }
 
     @Test
+    void aNodeMayDeclareItsMemoryAndHugePages() {
+        HostTopology t = DeclaredTopology.parse("""
+                {"online": "0-3", "nodes": [{"id": 0, "cpus": "0-1", "memory_mb": 4096,
+                  "hugepages": [{"size_kb": 2048, "total": 512, "free": 100}]}, {"id": 1, "cpus": "2-3"}]}""");
+        assertThat(t.nodes().get(0).memory()).contains(new NodeMemory(4096 * 1024, List.of(
+                new PagePool(4, 786432, 786432), new PagePool(2048, 512, 100))));
+        assertThat(t.nodes().get(1).memory()).isEmpty();
+    }
+
+    @Test
     void withoutCoresEveryCpuIsItsOwnCore() {
         HostTopology t = DeclaredTopology.parse("{\"online\": \"0-3\", \"nodes\": [{\"id\": 0, \"cpus\": \"0-3\"}]}");
 
@@ -52,6 +62,11 @@ class DeclaredTopologyTest {
             {"online": "0-3", "nodes": [{"id": 0, "cpus": "0-3"}], "cores": [[0, "x"], [2, 3]]}    | $.cores[0][1]
             {"online": "0-3", "nodes": []}                                                          | $.nodes
             {"online": "0-3", "nodes": [{"id": 0, "cpus": "0-3"}]                                   | topology
+            {"online": "0-3", "nodes": [{"id": 0, "cpus": "0-3", "memory_mb": 0}]}                  | $.nodes[0].memory_mb
+            {"online": "0-3", "nodes": [{"id": 0, "cpus": "0-3", "hugepages": []}]}                 | $.nodes[0].hugepages
+            {"online": "0-3", "nodes": [{"id": 0, "cpus": "0-3", "memory_mb": 1024, "hugepages": [{"size_kb": 2048, "total": 4, "free": 5}]}]} | $.nodes[0].hugepages[0]
+            {"online": "0-3", "nodes": [{"id": 0, "cpus": "0-3", "memory_mb": 1024, "hugepages": [{"size_kb": 2048, "total": 1024}]}]} | $.nodes[0].hugepages
+            {"online": "0-3", "nodes": [{"id": 0, "cpus": "0-3"}], "page_size_kb": 0}              | $.page_size_kb
             """)
     void errorsNameTheJsonField(String json, String field) {
         assertThatThrownBy(() -> DeclaredTopology.parse(json))

@@ -48,6 +48,32 @@ class SysfsTopologyReaderTest {
     }
 
     @Test
+    void readsEachNodesMemoryAndHugePagesAsLibvirtCountsThem() throws IOException {
+        twoSocketSmtHost();
+        write("sys/kernel/mm/transparent_hugepage/hpage_pmd_size", "2097152");
+        write("sys/devices/system/node/node0/meminfo", "Node 0 MemTotal:        8388608 kB\nNode 0 MemFree:  100 kB");
+        write("sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages", "512");
+        write("sys/devices/system/node/node0/hugepages/hugepages-2048kB/free_hugepages", "500");
+        write("sys/devices/system/node/node0/hugepages/hugepages-1048576kB/nr_hugepages", "1");
+        write("sys/devices/system/node/node0/hugepages/hugepages-1048576kB/free_hugepages", "0");
+        write("sys/devices/system/node/node1/meminfo", "Node 1 MemTotal:        4194304 kB");
+
+        HostTopology t = new SysfsTopologyReader(root).read("x86_64");
+
+        // the base pool is what the huge pages leave: 8 GiB - 1 GiB - 1 GiB, in 4 KiB pages
+        assertThat(t.nodes().get(0).memory()).contains(new NodeMemory(8388608, List.of(
+                new PagePool(4, 1572864, 1572864), new PagePool(2048, 512, 500), new PagePool(1048576, 1, 0))));
+        assertThat(t.nodes().get(1).memory()).contains(new NodeMemory(4194304, List.of(
+                new PagePool(4, 1048576, 1048576))));
+    }
+
+    @Test
+    void aTreeWithoutMeminfoHasNodesOfUnknownMemory() throws IOException {
+        twoSocketSmtHost();
+        assertThat(new SysfsTopologyReader(root).read("x86_64").nodes()).allSatisfy(n -> assertThat(n.memory()).isEmpty());
+    }
+
+    @Test
     void readsNodesCoresSiblingsAndDistances() throws IOException {
         twoSocketSmtHost();
 
