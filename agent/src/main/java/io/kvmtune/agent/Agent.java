@@ -497,6 +497,7 @@ public final class Agent implements AutoCloseable {
     }
 
     private void cleanUp(TrackedGuest g) {
+        dirty = true;
         try {
             List<StaleCleanup> done = cleanup.clean(g.process);
             metrics.cleanups.inc();
