@@ -383,13 +383,13 @@ public final class Agent implements AutoCloseable {
         }
         List<QemuThread> listed = toApply.stream().map(ThreadTarget::thread).toList();
         long t0 = System.nanoTime();
+        ApplyTimes times = new ApplyTimes();
         try {
-            ApplyReport report = applier.apply(g.kept.plan(), g.with(listed), ApplyOptions.defaults());
+            ApplyReport report = applier.apply(g.kept.plan(), g.with(listed), ApplyOptions.defaults().withObserver(times));
             metrics.applySeconds.labelValues(trigger).observe((System.nanoTime() - t0) / 1e9);
             toApply.forEach(t -> watch(g, t, trigger));
             grantedRuntime(g, report);
-            log.info("tuned " + describe(listed) + " of guest " + g.name() + " (" + trigger + ") in "
-                    + (System.nanoTime() - t0) / 1000 + " us");
+            log.info("tuned " + describe(listed) + " of guest " + g.name() + " (" + trigger + ") " + times.describe());
         } catch (ApplyFailedException e) {
             metrics.failures.labelValues(e.guestBusy() ? "busy" : "failed").inc();
             pendingAfter(g, listed, e.guestBusy() ? "" : e.getMessage());
