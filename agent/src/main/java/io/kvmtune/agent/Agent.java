@@ -112,9 +112,9 @@ public final class Agent implements AutoCloseable {
     public static Agent start(AgentSettings settings, PrintStream logTo) {
         Agent agent = new Agent(settings, new AgentLog(logTo), ProcConnector.open(receiveWait(settings.checkInterval())));
         try {
-            long warm = ApplyWarmup.run(settings.stateDir());
-            agent.log.info("apply path warmed up (" + ApplyWarmup.ROUNDS + " applies to a thread of its own; the last took "
-                    + warm + " us)");
+            ApplyWarmup.Result warm = ApplyWarmup.run(settings.stateDir());
+            agent.log.info("apply path warmed up (" + warm.applies() + " applies to threads of its own; the last took "
+                    + warm.lastUs() + " us)");
             agent.scan("scan");
             agent.publish();
             agent.statusServer = StatusServer.start(settings.statusSocket(), agent.status::get, agent.log);

@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
@@ -58,6 +59,11 @@ import java.util.stream.Stream;
 final class ApplyWarmup {
 
     static final int ROUNDS = 3000;
+    /**
+     * The warm-up stops here even short of {@link #ROUNDS}: on a slow host (the kernel lab's
+     * emulated one takes ~10 ms an apply) the agent's start must not wait for minutes.
+     */
+    static final Duration LIMIT = Duration.ofSeconds(5);
     /** Every so many rounds the record is restored away, so that first applies are warmed too. */
     private static final int RESTORE_EVERY = 25;
     private static final Path RT_THROTTLING = Path.of("/proc/sys/kernel/sched_rt_runtime_us");
@@ -65,8 +71,12 @@ final class ApplyWarmup {
     private ApplyWarmup() {
     }
 
-    /** Warms up; returns the microseconds of the last apply, for the log. */
-    static long run(Path scratchParent) {
+    /** How many applies the warm-up made, and the microseconds the last one took: for the log. */
+    record Result(int applies, long lastUs) {
+    }
+
+    /** Warms up. */
+    static Result run(Path scratchParent) {
         Path dir = scratch(scratchParent);
         CountDownLatch done = new CountDownLatch(1);
         List<CompletableFuture<Integer>> tids = List.of(new CompletableFuture<>(), new CompletableFuture<>(),
@@ -98,7 +108,9 @@ final class ApplyWarmup {
             TuningPlan[] plans = {plan(first, second, realtime, allowed), plan(second, first, SchedPolicy.OTHER,
                     CpuSet.of(second).toBitSet())};
             long last = 0;
-            for (int i = 0; i < ROUNDS; i++) {
+            long deadline = System.nanoTime() + LIMIT.toNanos();
+            int i = 0;
+            for (; i < ROUNDS && System.nanoTime() - deadline < 0; i++) {
                 TuningPlan plan = plans[(i / shapes.size()) % 2];
                 QemuGuest guest = shapes.get(i % shapes.size());
                 long t0 = System.nanoTime();
@@ -108,11 +120,14 @@ final class ApplyWarmup {
                             .ifPresent(now -> Drift.of("warmup", target, now, 0).any());
                 }
                 last = System.nanoTime() - t0;
-                if ((i + 1) % RESTORE_EVERY == 0 || i == ROUNDS - 1) {
+                if ((i + 1) % RESTORE_EVERY == 0) {
                     applier.restore(pid);
                 }
             }
-            return last / 1000;
+            if (i % RESTORE_EVERY != 0) {
+                applier.restore(pid);
+            }
+            return new Result(i, last / 1000);
         } finally {
             done.countDown();
             delete(dir);
