@@ -1,7 +1,6 @@
 package io.kvmtune.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.kvmtune.core.apply.Applier;
 import io.kvmtune.core.apply.ApplyRecord;
@@ -14,8 +13,6 @@ import io.kvmtune.core.cpu.CpuSet;
 import io.kvmtune.core.plan.TuningPlan;
 import io.kvmtune.core.qemu.ThrowawayGuest;
 import io.kvmtune.linux.Affinity;
-import io.kvmtune.linux.LinuxException;
-import io.kvmtune.linux.ProcConnector;
 import io.kvmtune.linux.SchedPolicy;
 import io.kvmtune.linux.Scheduling;
 import java.nio.file.Files;
@@ -26,7 +23,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,19 +49,14 @@ class AgentFaultIT {
 
     @Test
     void anAgentKilledMidApplyAndStartedAgainLosesNothing() throws Exception {
-        assumeTrue(ThrowawayGuest.binary().isPresent(), "qemu-system-x86_64 is not installed");
-        try {
-            ProcConnector.open(Duration.ofMillis(10)).close();
-        } catch (LinuxException e) {
-            assumeTrue(false, "the process events connector cannot be opened here: " + e.getMessage());
-        }
+        AgentQemuIT.requireQemuAndTheConnector();
         TuningPlan plan = TestGuests.realtimePlanOn(2, CpuSet.of(0, 1), CpuSet.of(0, 1));
         new PreparedDomains(dir.resolve("domains")).save(new PreparedDomain(UUID, "fault-it", plan, Optional.empty()));
         Random random = new Random(16);
         for (int round = 0; round < ROUNDS; round++) {
             Process agent = startAgent(round);
             Path log = dir.resolve("agent-" + round + ".log");
-            await("round " + round + ": the agent running", () -> read(log).contains("kvmtune-agent info: running"));
+            Await.until("round " + round + ": the agent running", () -> read(log).contains("kvmtune-agent info: running"));
             // the kill lands somewhere in the QEMU's start: before, during or after its vCPUs are tuned
             Process doomed = agent;
             int delayMs = random.nextInt(120);
@@ -86,7 +77,7 @@ class AgentFaultIT {
 
                 agent = startAgent(round);
                 int pid = qemu.pid();
-                await("round " + round + ": both vCPUs as planned after the restart", () -> {
+                Await.until("round " + round + ": both vCPUs as planned after the restart", () -> {
                     List<Integer> vcpus = AgentQemuIT.vcpuTids(pid);
                     return vcpus.size() == 2 && Affinity.get(vcpus.get(0)).equals(bits(0))
                             && Affinity.get(vcpus.get(1)).equals(bits(1))
@@ -123,12 +114,7 @@ class AgentFaultIT {
 
     @Test
     void anAgentKilledInsideAnApplyAndStartedAgainEndsWithTheGuestWholeAsPlannedAndRestorable() throws Exception {
-        assumeTrue(ThrowawayGuest.binary().isPresent(), "qemu-system-x86_64 is not installed");
-        try {
-            ProcConnector.open(Duration.ofMillis(10)).close();
-        } catch (LinuxException e) {
-            assumeTrue(false, "the process events connector cannot be opened here: " + e.getMessage());
-        }
+        AgentQemuIT.requireQemuAndTheConnector();
         // vCPU i on CPU i % 2, all but vCPU 0 fifo:1 (paused: they never run)
         TuningPlan plan = TestGuests.realtimePlanOn(MANY, CpuSet.of(0, 1), CpuSet.of(0, 1));
         new PreparedDomains(dir.resolve("domains")).save(new PreparedDomain(MANY_UUID, "fault-many", plan, Optional.empty()));
@@ -153,7 +139,7 @@ class AgentFaultIT {
         try (ThrowawayGuest qemu = ThrowawayGuest.start(ThrowawayGuest.Options.defaults().withVcpus(MANY)
                 .withArguments("-uuid", MANY_UUID))) {
             int pid = qemu.pid();
-            await("the QEMU's " + MANY + " vCPU threads", () -> vcpuTidsByIndex(pid).size() == MANY);
+            Await.until("the QEMU's " + MANY + " vCPU threads", () -> vcpuTidsByIndex(pid).size() == MANY);
             List<Integer> vcpus = vcpuTidsByIndex(pid);
             List<BitSet> affinityBefore = vcpus.stream().map(Affinity::get).toList();
             Path lockFile = dir.resolve("qemu-" + pid + ".lock");
@@ -203,7 +189,7 @@ class AgentFaultIT {
                 }
 
                 agent = startAgent(round);
-                await(moment + ": all " + MANY + " vCPUs as planned after the restart", () -> {
+                Await.until(moment + ": all " + MANY + " vCPUs as planned after the restart", () -> {
                     for (int i = 0; i < MANY; i++) {
                         if (!Affinity.get(vcpus.get(i)).equals(bits(i % 2))
                                 || Scheduling.get(vcpus.get(i)).policy() != (i == 0 ? SchedPolicy.OTHER : SchedPolicy.FIFO)) {
@@ -304,16 +290,5 @@ class AgentFaultIT {
             b.set(c);
         }
         return b;
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("timed out waiting for: " + what);
     }
 }

@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,7 +53,7 @@ class AgentLabCheck {
         try (ThrowawayGuest qemu = ThrowawayGuest.start(ThrowawayGuest.Options.defaults().withVcpus(2)
                 .withArguments("-uuid", UUID))) {
             int pid = qemu.pid();
-            await("both vCPUs as planned", () -> {
+            Await.until("both vCPUs as planned", () -> {
                 List<Integer> vcpus = AgentQemuIT.vcpuTids(pid);
                 return vcpus.size() == 2 && Affinity.get(vcpus.get(0)).equals(CpuSet.of(2).toBitSet())
                         && Affinity.get(vcpus.get(1)).equals(CpuSet.of(3).toBitSet())
@@ -70,7 +69,7 @@ class AgentLabCheck {
 
             qemu.process().destroyForcibly();
             long killedAt = System.nanoTime();
-            await("the record and lock of the killed QEMU gone", () -> !Files.exists(new RecordStore(dir).file(pid))
+            Await.until("the record and lock of the killed QEMU gone", () -> !Files.exists(new RecordStore(dir).file(pid))
                     && !Files.exists(dir.resolve("qemu-" + pid + ".lock")) && agent.status().guests().isEmpty());
             System.out.printf("lab: cleaned up %d ms after SIGKILL%n", (System.nanoTime() - killedAt) / 1_000_000);
         } finally {
@@ -78,16 +77,5 @@ class AgentLabCheck {
             loop.join(10_000);
             System.out.print(log.toString(StandardCharsets.UTF_8));
         }
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("timed out waiting for: " + what);
     }
 }

@@ -117,7 +117,7 @@ class AgentLibvirtdFaultIT {
                     && Scheduling.get(vcpus.get(0)).policy() == SchedPolicy.OTHER
                     && Scheduling.get(vcpus.get(1)).policy() == SchedPolicy.FIFO;
         };
-        await("both vCPUs as planned under libvirt", asPlanned);
+        Await.until("both vCPUs as planned under libvirt", asPlanned);
         // past the start's close watch: from here on a change is drift
         Thread.sleep(Agent.SETTLE.toMillis() + 200);
         assertThat(new RecordStore(dir).load(pid)).isPresent();
@@ -134,7 +134,7 @@ class AgentLibvirtdFaultIT {
         assertThat(agent.status().guests()).singleElement().satisfies(g -> assertThat(g.pid()).isEqualTo(pid));
 
         startLibvirtd();
-        await("the restarted libvirtd has reconnected to the guest",
+        Await.until("the restarted libvirtd has reconnected to the guest",
                 () -> LibvirtTestDomain.virsh("domstate", name).output().contains("paused"));
         Thread.sleep(1_000);
         assertThat(asPlanned.getAsBoolean()).as("as planned after libvirtd's restart").isTrue();
@@ -147,13 +147,13 @@ class AgentLibvirtdFaultIT {
         // which the apply set to the planned CPU, holds it there)
         int vcpu1 = AgentQemuIT.vcpuTids(pid).get(1);
         Scheduling.set(vcpu1, SchedAttr.other(0));
-        await("the drift repaired after libvirtd's restart", () -> Scheduling.get(vcpu1).policy() == SchedPolicy.FIFO
+        Await.until("the drift repaired after libvirtd's restart", () -> Scheduling.get(vcpu1).policy() == SchedPolicy.FIFO
                 && agent.status().counters().getOrDefault("repairs", 0L) >= 1);
         assertThat(log.toString(StandardCharsets.UTF_8)).contains("drift: guest " + name + " vcpu1 tid " + vcpu1);
 
         long destroyedAt = System.nanoTime();
         assertThat(domain.destroy().exitCode()).isZero();
-        await("the record and lock of the destroyed guest gone", () -> !Files.exists(new RecordStore(dir).file(pid))
+        Await.until("the record and lock of the destroyed guest gone", () -> !Files.exists(new RecordStore(dir).file(pid))
                 && !Files.exists(dir.resolve("qemu-" + pid + ".lock")) && agent.status().guests().isEmpty()
                 && agent.status().counters().getOrDefault("cleanups", 0L) == 1);
         System.out.printf("destroyed through the restarted libvirtd: cleaned up %d ms after virsh destroy began%n",
@@ -180,16 +180,5 @@ class AgentLibvirtdFaultIT {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("timed out waiting for: " + what);
     }
 }
