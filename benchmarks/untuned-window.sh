@@ -23,7 +23,8 @@
 # With --baseline JAR, every agent start is paired with one of the agent from JAR (a launcher jar
 # built from another commit, e.g. main's), modes "agent-base" and "bare-base": before and after a
 # change side by side in one run. The hook is always this checkout's.
-# The agent is started afresh (and warmed up) before every guest start, in every mode.
+# The agent is started afresh (and warmed up) before every guest start, in every mode; with
+# KVMTUNE_AGENT_NICE=N in the environment it runs at that nice value (as the unit's Nice= would set).
 #
 # With --bare-only it runs the bare starts alone: no libvirt, no host files, no host lock (the
 # realtime policy goes to the paused vCPU of its own QEMU in its own cgroup only).
@@ -164,7 +165,7 @@ launcher_of() { # $1 = variant
 start_agent() { # $1 = launcher (default this checkout's)
   : >"$work/agent.out"
   echo "--- agent from ${1:-$kvmtune}" >>"$work/agent.log"
-  "${1:-$kvmtune}" agent run 2>>"$work/agent.log" >"$work/agent.out" &
+  ${KVMTUNE_AGENT_NICE:+nice -n "$KVMTUNE_AGENT_NICE"} "${1:-$kvmtune}" agent run 2>>"$work/agent.log" >"$work/agent.out" &
   agent_pid=$!
   for _ in $(seq 600); do
     grep -q "kvmtune-agent info: running" "$work/agent.log" 2>/dev/null && tail -1 "$work/agent.log" | grep -q running && return 0

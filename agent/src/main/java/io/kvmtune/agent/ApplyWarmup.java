@@ -4,6 +4,7 @@ import io.kvmtune.core.apply.Applier;
 import io.kvmtune.core.apply.ApplyFailedException;
 import io.kvmtune.core.apply.ApplyOptions;
 import io.kvmtune.core.apply.RecordStore;
+import io.kvmtune.core.apply.ThreadPin;
 import io.kvmtune.core.apply.ThreadTarget;
 import io.kvmtune.core.apply.ThreadTargets;
 import io.kvmtune.core.cpu.CpuSet;
@@ -107,6 +108,8 @@ final class ApplyWarmup {
                     ? SchedPolicy.FIFO : SchedPolicy.OTHER;
             TuningPlan[] plans = {plan(first, second, realtime, allowed), plan(second, first, SchedPolicy.OTHER,
                     CpuSet.of(second).toBitSet())};
+            // the agent's bookkeeping after each apply, on metrics of their own that nobody scrapes
+            AgentMetrics metrics = new AgentMetrics();
             long last = 0;
             long deadline = System.nanoTime() + LIMIT.toNanos();
             int i = 0;
@@ -118,8 +121,17 @@ final class ApplyWarmup {
                 for (ThreadTarget target : ThreadTargets.of(plan, guest)) {
                     applier.state(target.thread().identity())
                             .ifPresent(now -> Drift.of("warmup", target, now, 0).any());
+                    try (ThreadPin pin = applier.pin(target.thread().identity())) {
+                        applier.state(target.thread().tid(), pin);
+                    }
+                    String role = AgentMetrics.roleKind(target.thread().role());
+                    metrics.tuned("warmup", target);
+                    metrics.untunedWindow.labelValues(role).observe((System.nanoTime() - t0) / 1e9);
+                    metrics.threadsTuned.labelValues("warmup", role).set(i);
+                    metrics.untracked("warmup", target);
                 }
                 last = System.nanoTime() - t0;
+                metrics.applySeconds.labelValues("birth").observe(last / 1e9);
                 if ((i + 1) % RESTORE_EVERY == 0) {
                     applier.restore(pid);
                 }
