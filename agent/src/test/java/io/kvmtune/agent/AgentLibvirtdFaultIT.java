@@ -7,6 +7,7 @@ import io.kvmtune.core.apply.LibvirtTestDomain;
 import io.kvmtune.core.apply.PreparedDomain;
 import io.kvmtune.core.apply.PreparedDomains;
 import io.kvmtune.core.apply.RecordStore;
+import io.kvmtune.core.apply.StaleState;
 import io.kvmtune.core.apply.TestGuests;
 import io.kvmtune.core.cpu.CpuSet;
 import io.kvmtune.core.plan.TuningPlan;
@@ -86,6 +87,10 @@ class AgentLibvirtdFaultIT {
                 agent.stop();
                 loop.join(5_000);
             }
+            // whatever the test did, the runtime given to libvirt's groups goes back before the state
+            // directory (and the book of what was given) is deleted with the test
+            StaleState.system(dir, Optional.of(dir.resolve("claims.json"))).cleanUp()
+                    .forEach(c -> System.out.println("after the test: " + c));
             System.out.print(log.toString(StandardCharsets.UTF_8));
         }
     }
