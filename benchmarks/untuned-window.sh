@@ -20,16 +20,24 @@
 # host configuration for the run, restarts libvirtd, and puts /etc/libvirt/hooks and
 # /etc/kvmtune/kvmtune.conf back as found (restarting libvirtd again).
 #
+# With --baseline JAR, every agent start is paired with one of the agent from JAR (a launcher jar
+# built from another commit, e.g. main's), modes "agent-base" and "bare-base": before and after a
+# change side by side in one run. The hook is always this checkout's.
+# The agent is started afresh (and warmed up) before every guest start, in every mode; with
+# KVMTUNE_AGENT_NICE=N in the environment it runs at that nice value (as the unit's Nice= would set).
+#
 # With --bare-only it runs the bare starts alone: no libvirt, no host files, no host lock (the
 # realtime policy goes to the paused vCPU of its own QEMU in its own cgroup only).
 # The bare agent keeps its state on tmpfs (/dev/shm), as /run is on a systemd host.
 #
-# Usage: benchmarks/untuned-window.sh [--hotplug | --bare-only] [STARTS]   (default 20; root; gcc, libvirtd, qemu-system-x86)
+# Usage: benchmarks/untuned-window.sh [--baseline JAR] [--hotplug | --bare-only] [STARTS]   (default 20; root; gcc, libvirtd, qemu-system-x86)
 set -euo pipefail
 
 args=("$@")
 hotplug=false
 bare_only=false
+baseline=
+if [ "${1:-}" = --baseline ]; then baseline=$(readlink -f "$2"); shift 2; fi
 if [ "${1:-}" = --hotplug ]; then hotplug=true; shift; fi
 if [ "${1:-}" = --bare-only ]; then bare_only=true; shift; fi
 starts=${1:-20}
@@ -57,6 +65,19 @@ SH
 chmod +x "$work/kvmtune"
 kvmtune="$work/kvmtune"
 "$kvmtune" --version >/dev/null # trains its AOT cache once, before anything is timed
+variants=(agent)
+if [ -n "$baseline" ]; then
+  mkdir -p "$work/base"
+  cp "$baseline" "$work/base/kvmtune.jar"
+  cat >"$work/kvmtune-base" <<SH
+#!/bin/sh
+export KVMTUNE_JAR=$work/base/kvmtune.jar KVMTUNE_FIND_JDK=$root/scripts/find-jdk KVMTUNE_LAUNCHER=$work/kvmtune-base KVMTUNE_CACHE_DIR=$work/base
+exec $root/launcher/src/dist/bin/kvmtune "\$@"
+SH
+  chmod +x "$work/kvmtune-base"
+  "$work/kvmtune-base" --version >/dev/null
+  variants=(agent agent-base)
+fi
 gcc -O2 -Wall -Werror -o "$work/observer" "$here/untuned-window/observer.c"
 
 hooks=/etc/libvirt/hooks
@@ -138,9 +159,13 @@ XML
 domain_xml 2 >"$work/domain.xml"
 domain_xml 1 >"$work/domain-hotplug.xml"
 
-start_agent() {
+launcher_of() { # $1 = variant
+  if [ "$1" = agent-base ]; then echo "$work/kvmtune-base"; else echo "$kvmtune"; fi
+}
+start_agent() { # $1 = launcher (default this checkout's)
   : >"$work/agent.out"
-  "$kvmtune" agent run 2>>"$work/agent.log" >"$work/agent.out" &
+  echo "--- agent from ${1:-$kvmtune}" >>"$work/agent.log"
+  ${KVMTUNE_AGENT_NICE:+nice -n "$KVMTUNE_AGENT_NICE"} "${1:-$kvmtune}" agent run 2>>"$work/agent.log" >"$work/agent.out" &
   agent_pid=$!
   for _ in $(seq 600); do
     grep -q "kvmtune-agent info: running" "$work/agent.log" 2>/dev/null && tail -1 "$work/agent.log" | grep -q running && return 0
@@ -175,9 +200,11 @@ observe() { # $1 = mode, $2 = domain XML, $3 = command run once the guest is up 
 : >"$work/windows.txt"
 $bare_only || for i in $(seq "$starts"); do
   observe hook "$work/domain.xml" "" "${expect[@]}"
-  start_agent
-  observe agent "$work/domain.xml" "" "${expect[@]}"
-  stop_agent
+  for v in "${variants[@]}"; do
+    start_agent "$(launcher_of "$v")"
+    observe "$v" "$work/domain.xml" "" "${expect[@]}"
+    stop_agent
+  done
 done
 # The agent's own window, without libvirt's cgroup placement in the way: QEMU started directly
 # (paused, -uuid) with the same plan kept for it as the prepare hook keeps it, under an agent whose
@@ -198,10 +225,11 @@ bare_start() {
     -name "guest=$name-bare,debug-threads=on" -uuid "$uuid" </dev/null >>"$work/qemu-bare.log" 2>&1 &
   bare_pid=$!
 }
-export JDK_JAVA_OPTIONS="-Dkvmtune.state=$bare -Dkvmtune.claims=$bare/claims.json -Dkvmtune.config=$conf"
-start_agent
-unset JDK_JAVA_OPTIONS
 for i in $(seq "$starts"); do
+for v in "${variants[@]}"; do
+  export JDK_JAVA_OPTIONS="-Dkvmtune.state=$bare -Dkvmtune.claims=$bare/claims.json -Dkvmtune.config=$conf"
+  start_agent "$(launcher_of "$v")"
+  unset JDK_JAVA_OPTIONS
   : >"$work/observer.err"
   "$work/observer" 5000 "${expect[@]}" >"$work/observer.out" 2>"$work/observer.err" &
   obs=$!
@@ -211,9 +239,10 @@ for i in $(seq "$starts"); do
   kill "$obs" 2>/dev/null || true
   wait "$obs" 2>/dev/null || true
   kill "$bare_pid"; wait "$bare_pid" 2>/dev/null || true
-  sed "s/^/bare /" "$work/observer.out" | tee -a "$work/windows.txt"
+  stop_agent
+  sed "s/^/bare${v#agent} /" "$work/observer.out" | tee -a "$work/windows.txt"
 done
-stop_agent
+done
 
 if $hotplug; then
   start_agent
@@ -226,13 +255,14 @@ echo
 python3 - "$work/windows.txt" <<'PY'
 import math, sys
 rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
-print("%-8s %6s %10s %10s %10s %9s" % ("mode", "n", "median_us", "p99_us", "max_us", "timeouts"))
-for mode in ("hook", "agent", "bare", "hotplug"):
-    w = sorted(int(r[-1]) for r in rows if r[0] == mode and r[-2] == "window_us")
-    t = sum(1 for r in rows if r[0] == mode and r[-1] == "timeout")
-    if not w and not t:
-        continue
-    med = (w[(len(w) - 1) // 2] + w[len(w) // 2]) / 2 if w else float("nan")
-    p99 = w[max(0, math.ceil(0.99 * len(w)) - 1)] if w else float("nan")
-    print("%-8s %6d %10.0f %10.0f %10.0f %9d" % (mode, len(w), med, p99, w[-1] if w else float("nan"), t))
+# rows: MODE vcpu N tid T window_us US | MODE vcpu N tid T timeout
+print("%-11s %5s %6s %10s %10s %10s %9s" % ("mode", "vcpu", "n", "median_us", "p99_us", "max_us", "timeouts"))
+for mode in ("hook", "agent", "agent-base", "bare", "bare-base", "hotplug"):
+    for vcpu in sorted({r[2] for r in rows if r[0] == mode}):
+        mine = [r for r in rows if r[0] == mode and r[2] == vcpu]
+        w = sorted(int(r[-1]) for r in mine if r[-2] == "window_us")
+        t = sum(1 for r in mine if r[-1] == "timeout")
+        med = (w[(len(w) - 1) // 2] + w[len(w) // 2]) / 2 if w else float("nan")
+        p99 = w[max(0, math.ceil(0.99 * len(w)) - 1)] if w else float("nan")
+        print("%-11s %5s %6d %10.0f %10.0f %10.0f %9d" % (mode, vcpu, len(w), med, p99, w[-1] if w else float("nan"), t))
 PY

@@ -65,6 +65,9 @@ public final class Agent implements AutoCloseable {
     private static final Duration PUBLISH_INTERVAL = Duration.ofSeconds(1);
     /** How often it checks a settling guest. */
     static final Duration SETTLE_POLL = Duration.ofMillis(5);
+    /** Cleanups tried per exited QEMU before the agent leaves it to {@code kvmtune restore --stale}. */
+    static final int CLEANUP_ATTEMPTS = 5;
+    private static final Duration CLEANUP_RETRY = Duration.ofMillis(200);
 
     private final AgentSettings settings;
     private final AgentLog log;
@@ -112,9 +115,9 @@ public final class Agent implements AutoCloseable {
     public static Agent start(AgentSettings settings, PrintStream logTo) {
         Agent agent = new Agent(settings, new AgentLog(logTo), ProcConnector.open(receiveWait(settings.checkInterval())));
         try {
-            long warm = ApplyWarmup.run(settings.stateDir());
-            agent.log.info("apply path warmed up (" + ApplyWarmup.ROUNDS + " applies to a thread of its own; the last took "
-                    + warm + " us)");
+            ApplyWarmup.Result warm = ApplyWarmup.run(settings.stateDir());
+            agent.log.info("apply path warmed up (" + warm.applies() + " applies to threads of its own; the last took "
+                    + warm.lastUs() + " us)");
             agent.scan("scan");
             agent.publish();
             agent.statusServer = StatusServer.start(settings.statusSocket(), agent.status::get, agent.log);
@@ -383,13 +386,13 @@ public final class Agent implements AutoCloseable {
         }
         List<QemuThread> listed = toApply.stream().map(ThreadTarget::thread).toList();
         long t0 = System.nanoTime();
+        ApplyTimes times = new ApplyTimes();
         try {
-            ApplyReport report = applier.apply(g.kept.plan(), g.with(listed), ApplyOptions.defaults());
+            ApplyReport report = applier.apply(g.kept.plan(), g.with(listed), ApplyOptions.defaults().withObserver(times));
             metrics.applySeconds.labelValues(trigger).observe((System.nanoTime() - t0) / 1e9);
             toApply.forEach(t -> watch(g, t, trigger));
             grantedRuntime(g, report);
-            log.info("tuned " + describe(listed) + " of guest " + g.name() + " (" + trigger + ") in "
-                    + (System.nanoTime() - t0) / 1000 + " us");
+            log.info("tuned " + describe(listed) + " of guest " + g.name() + " (" + trigger + ") " + times.describe());
         } catch (ApplyFailedException e) {
             metrics.failures.labelValues(e.guestBusy() ? "busy" : "failed").inc();
             pendingAfter(g, listed, e.guestBusy() ? "" : e.getMessage());
@@ -477,6 +480,7 @@ public final class Agent implements AutoCloseable {
         metrics.threadsTuned.remove(g.name(), "vcpu");
         metrics.threadsTuned.remove(g.name(), "iothread");
         metrics.threadsTuned.remove(g.name(), "emulator");
+        g.nextCleanupNs = System.nanoTime();
         exitedUnreaped.add(g);
         cleanUpReaped();
     }
@@ -484,27 +488,36 @@ public final class Agent implements AutoCloseable {
     /**
      * Cleans up after the exited QEMUs that are reaped by now (libvirtd or whoever started them
      * waits for them at once): until then the kernel keeps a zombie under their pid, and the
-     * cleanup would take them for alive.
+     * cleanup would take them for alive. A cleanup that fails is tried again on the next passes:
+     * libvirt removes the guest's cgroups while the agent gives their runtime back, and a group
+     * that was there a moment ago can be gone when read.
      */
     private void cleanUpReaped() {
         for (TrackedGuest g : new ArrayList<>(exitedUnreaped)) {
-            if (proc.stillSame(g.process)) {
-                continue;
+            if (System.nanoTime() - g.nextCleanupNs >= 0 && !proc.stillSame(g.process) && cleanUp(g)) {
+                exitedUnreaped.remove(g);
             }
-            exitedUnreaped.remove(g);
-            cleanUp(g);
         }
     }
 
-    private void cleanUp(TrackedGuest g) {
+    /** Whether the exited guest {@code g} needs no further cleanup attempt. */
+    private boolean cleanUp(TrackedGuest g) {
+        dirty = true;
         try {
             List<StaleCleanup> done = cleanup.clean(g.process);
             metrics.cleanups.inc();
             log.info("guest " + g.name() + " (QEMU pid " + g.pid() + ") exited"
                     + (done.isEmpty() ? "; nothing left to give back" : ": " + String.join("; ",
                             done.stream().map(StaleCleanup::toString).toList())));
+            return true;
         } catch (RuntimeException e) {
-            log.warn("guest " + g.name() + " (QEMU pid " + g.pid() + ") exited; cleaning up failed: " + e.getMessage());
+            g.cleanupFailures++;
+            g.nextCleanupNs = System.nanoTime() + CLEANUP_RETRY.toNanos();
+            boolean last = g.cleanupFailures >= CLEANUP_ATTEMPTS;
+            log.warn("guest " + g.name() + " (QEMU pid " + g.pid() + ") exited; cleaning up failed: " + e.getMessage()
+                    + (last ? "; giving up after " + CLEANUP_ATTEMPTS + " attempts (kvmtune restore --stale cleans up)"
+                            : "; trying again"));
+            return last;
         }
     }
 

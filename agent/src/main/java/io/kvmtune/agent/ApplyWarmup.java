@@ -1,12 +1,18 @@
 package io.kvmtune.agent;
 
 import io.kvmtune.core.apply.Applier;
+import io.kvmtune.core.apply.ApplyFailedException;
 import io.kvmtune.core.apply.ApplyOptions;
 import io.kvmtune.core.apply.RecordStore;
+import io.kvmtune.core.apply.ThreadPin;
+import io.kvmtune.core.apply.ThreadTarget;
+import io.kvmtune.core.apply.ThreadTargets;
 import io.kvmtune.core.cpu.CpuSet;
 import io.kvmtune.core.plan.EmulatorPlacement;
 import io.kvmtune.core.plan.EmulatorRule;
 import io.kvmtune.core.plan.MemoryPlan;
+import io.kvmtune.core.plan.RealtimePlan;
+import io.kvmtune.core.plan.Reason;
 import io.kvmtune.core.plan.TuningPlan;
 import io.kvmtune.core.plan.VcpuPlacement;
 import io.kvmtune.core.qemu.ProcFs;
@@ -21,6 +27,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
@@ -31,73 +38,161 @@ import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
 /**
- * Runs the whole apply path a few thousand times before the first guest needs it: the agent's
- * point is to tune a vCPU within a millisecond of its birth, and a cold JVM takes 50-80 ms for
- * the first apply (class loading, downcall linking, the interpreter), ~1.5 ms for the next tens,
- * ~0.15 ms once the JIT has compiled it.
+ * Runs the agent's whole tuning path a few thousand times before the first guest needs it: the
+ * agent's point is to tune a vCPU within a millisecond of its birth, and a cold JVM takes 50-80 ms
+ * for the first apply (class loading, downcall linking, the interpreter), ~1.5 ms for the next
+ * tens, ~0.15 ms once the JIT has compiled it.
  *
- * <p>The target is a thread of the agent's own, parked for the purpose, moved between two of the
- * CPUs it may use under SCHED_OTHER, with records in a private temporary directory; the thread is
- * restored and the directory removed at the end. No QEMU and no host state is touched.
+ * <p>The path is warmed the way guests take it, since code the JIT compiled for one shape of call
+ * is thrown away (deoptimized) at the first call of another shape, in the middle of a guest's
+ * start: a vCPU thread alone as it is born, an emulator thread with a non-realtime vCPU, the whole
+ * guest as when the agent finds a running one; affinity and policy both changing, SCHED_FIFO and
+ * back; a first apply (no record) and the applies after it; each followed by the read-back and
+ * drift check the agent makes.
+ *
+ * <p>The targets are three threads of the agent's own, parked for the purpose (they never run,
+ * so giving one SCHED_FIFO is safe), moved between two of the CPUs the agent may use, with
+ * records in a private temporary directory; the threads are restored and the directory removed
+ * at the end. Realtime is warmed only where the kernel throttles realtime tasks
+ * ({@code kernel.sched_rt_runtime_us} not -1) and lets the agent's group have SCHED_FIFO. No QEMU
+ * and no host state is touched.
  */
 final class ApplyWarmup {
 
     static final int ROUNDS = 3000;
+    /**
+     * The warm-up stops here even short of {@link #ROUNDS}: on a slow host (the kernel lab's
+     * emulated one takes ~10 ms an apply) the agent's start must not wait for minutes.
+     */
+    static final Duration LIMIT = Duration.ofSeconds(5);
+    /** Every so many rounds the record is restored away, so that first applies are warmed too. */
+    private static final int RESTORE_EVERY = 25;
+    private static final Path RT_THROTTLING = Path.of("/proc/sys/kernel/sched_rt_runtime_us");
 
     private ApplyWarmup() {
     }
 
-    /** Warms up; returns the microseconds of the last apply, for the log. */
-    static long run(Path scratchParent) {
+    /** How many applies the warm-up made, and the microseconds the last one took: for the log. */
+    record Result(int applies, long lastUs) {
+    }
+
+    /** Warms up. */
+    static Result run(Path scratchParent) {
         Path dir = scratch(scratchParent);
-        CompletableFuture<Integer> tid = new CompletableFuture<>();
         CountDownLatch done = new CountDownLatch(1);
-        Thread parked = Thread.ofPlatform().daemon().name("kvmtune-agent-warmup").start(() -> {
-            tid.complete(Threads.currentTid());
-            try {
-                done.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        List<CompletableFuture<Integer>> tids = List.of(new CompletableFuture<>(), new CompletableFuture<>(),
+                new CompletableFuture<>());
+        List<Thread> parked = tids.stream().map(tid -> Thread.ofPlatform().daemon().name("kvmtune-agent-warmup")
+                .start(() -> {
+                    tid.complete(Threads.currentTid());
+                    try {
+                        done.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                })).toList();
         try {
             ProcFs proc = ProcFs.system();
             int pid = (int) ProcessHandle.current().pid();
-            int target = tid.join();
-            BitSet allowed = Affinity.get(target);
+            BitSet allowed = Affinity.get(tids.getFirst().join());
             int first = allowed.nextSetBit(0);
             int second = allowed.nextSetBit(first + 1) < 0 ? first : allowed.nextSetBit(first + 1);
-            QemuThread thread = new QemuThread(new ThreadIdentity(target, proc.startTime(target).orElseThrow()),
-                    "CPU 0/KVM", new ThreadRole.Vcpu(0));
-            QemuGuest guest = new QemuGuest(new ThreadIdentity(pid, proc.startTime(pid).orElseThrow()),
-                    Optional.of("warmup"), List.of(thread));
-            TuningPlan[] plans = {plan(first, allowed), plan(second, allowed)};
+            QemuThread emulator = thread(proc, tids.get(0).join(), "warmup-emulator", new ThreadRole.Emulator());
+            QemuThread vcpu0 = thread(proc, tids.get(1).join(), "CPU 0/KVM", new ThreadRole.Vcpu(0));
+            QemuThread vcpu1 = thread(proc, tids.get(2).join(), "CPU 1/KVM", new ThreadRole.Vcpu(1));
+            ThreadIdentity process = new ThreadIdentity(pid, proc.startTime(pid).orElseThrow());
+            List<QemuGuest> shapes = List.of(guest(process, vcpu1), guest(process, emulator, vcpu0),
+                    guest(process, emulator, vcpu0, vcpu1), guest(process, vcpu0));
             Applier applier = Applier.system(new RecordStore(dir));
+            SchedPolicy realtime = realtimeAllowed(applier, process, vcpu1, first, second, allowed)
+                    ? SchedPolicy.FIFO : SchedPolicy.OTHER;
+            TuningPlan[] plans = {plan(first, second, realtime, allowed), plan(second, first, SchedPolicy.OTHER,
+                    CpuSet.of(second).toBitSet())};
+            // the agent's bookkeeping after each apply, on metrics of their own that nobody scrapes
+            AgentMetrics metrics = new AgentMetrics();
             long last = 0;
-            for (int i = 0; i < ROUNDS; i++) {
+            long deadline = System.nanoTime() + LIMIT.toNanos();
+            int i = 0;
+            for (; i < ROUNDS && System.nanoTime() - deadline < 0; i++) {
+                TuningPlan plan = plans[(i / shapes.size()) % 2];
+                QemuGuest guest = shapes.get(i % shapes.size());
                 long t0 = System.nanoTime();
-                applier.apply(plans[i % 2], guest, ApplyOptions.defaults());
-                applier.state(thread.identity());
+                applier.apply(plan, guest, ApplyOptions.defaults());
+                for (ThreadTarget target : ThreadTargets.of(plan, guest)) {
+                    applier.state(target.thread().identity())
+                            .ifPresent(now -> Drift.of("warmup", target, now, 0).any());
+                    try (ThreadPin pin = applier.pin(target.thread().identity())) {
+                        applier.state(target.thread().tid(), pin);
+                    }
+                    String role = AgentMetrics.roleKind(target.thread().role());
+                    metrics.tuned("warmup", target);
+                    metrics.untunedWindow.labelValues(role).observe((System.nanoTime() - t0) / 1e9);
+                    metrics.threadsTuned.labelValues("warmup", role).set(i);
+                    metrics.untracked("warmup", target);
+                }
                 last = System.nanoTime() - t0;
+                metrics.applySeconds.labelValues("birth").observe(last / 1e9);
+                if ((i + 1) % RESTORE_EVERY == 0) {
+                    applier.restore(pid);
+                }
             }
-            applier.restore(pid);
-            return last / 1000;
+            if (i % RESTORE_EVERY != 0) {
+                applier.restore(pid);
+            }
+            return new Result(i, last / 1000);
         } finally {
             done.countDown();
             delete(dir);
-            try {
-                parked.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            for (Thread t : parked) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }
 
-    private static TuningPlan plan(int cpu, BitSet allowed) {
-        CpuSet emulator = CpuSet.fromBitSet(allowed);
-        return new TuningPlan(List.of(new VcpuPlacement(0, CpuSet.of(cpu), true, SchedPolicy.OTHER, 0)),
-                Optional.empty(), new EmulatorPlacement(emulator, EmulatorRule.GUEST_PCPUS), OptionalInt.empty(),
-                new MemoryPlan(false, false), Optional.empty(), Optional.empty(), List.of());
+    /**
+     * Whether the parked vCPU may be made SCHED_FIFO here: realtime throttling is in force, and a
+     * trial apply is not refused (a cgroup v1 group without realtime runtime refuses it).
+     */
+    private static boolean realtimeAllowed(Applier applier, ThreadIdentity process, QemuThread vcpu, int first,
+            int second, BitSet allowed) {
+        try {
+            if (Files.readString(RT_THROTTLING).strip().equals("-1")) {
+                return false;
+            }
+            applier.apply(plan(first, second, SchedPolicy.FIFO, allowed), guest(process, vcpu), ApplyOptions.defaults());
+            applier.restore(process.tid());
+            return true;
+        } catch (IOException | ApplyFailedException e) {
+            return false;
+        }
+    }
+
+    private static QemuThread thread(ProcFs proc, int tid, String comm, ThreadRole role) {
+        return new QemuThread(new ThreadIdentity(tid, proc.startTime(tid).orElseThrow()), comm, role);
+    }
+
+    private static QemuGuest guest(ThreadIdentity process, QemuThread... threads) {
+        return new QemuGuest(process, Optional.of("warmup"), List.of(threads));
+    }
+
+    /**
+     * vCPU 0 floating on {@code cpu0} (SCHED_OTHER), vCPU 1 pinned to {@code cpu1} under
+     * {@code vcpu1Policy}, emulator threads on {@code emulator}; with a realtime policy the rest
+     * is what the planner decides for a realtime guest (locked memory, reasons), so that the
+     * record and memory checks take the paths a real guest's apply takes.
+     */
+    private static TuningPlan plan(int cpu0, int cpu1, SchedPolicy vcpu1Policy, BitSet emulator) {
+        boolean rt = vcpu1Policy.isRealtime();
+        return new TuningPlan(List.of(new VcpuPlacement(0, CpuSet.of(cpu0), false, SchedPolicy.OTHER, 0),
+                new VcpuPlacement(1, CpuSet.of(cpu1), true, vcpu1Policy, rt ? 1 : 0)),
+                rt ? Optional.of(new RealtimePlan(CpuSet.of(1), vcpu1Policy, 1)) : Optional.empty(),
+                new EmulatorPlacement(CpuSet.fromBitSet(emulator), rt ? EmulatorRule.NON_REALTIME_VCPUS
+                        : EmulatorRule.GUEST_PCPUS), OptionalInt.empty(), new MemoryPlan(rt, rt), Optional.of(false),
+                Optional.empty(), List.of(new Reason("the agent's warm-up", "a plan shaped like a guest's")));
     }
 
     private static Path scratch(Path parent) {

@@ -34,6 +34,10 @@ final class TrackedGuest {
      * milliseconds meanwhile.
      */
     long settleUntilNs;
+    /** Failed attempts to clean up after the exited QEMU (libvirt may be removing its groups meanwhile). */
+    int cleanupFailures;
+    /** When ({@code System.nanoTime()}) the next cleanup attempt is due, after a failed one. */
+    long nextCleanupNs;
 
     TrackedGuest(ThreadIdentity process, KeptPlan kept) {
         this.process = process;

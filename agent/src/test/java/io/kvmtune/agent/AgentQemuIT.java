@@ -28,7 +28,6 @@ import java.time.Duration;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,6 +53,11 @@ class AgentQemuIT {
 
     @BeforeEach
     void requirements() {
+        requireQemuAndTheConnector();
+    }
+
+    /** Skips the test, saying why, without QEMU or where the process events connector cannot be opened (not root). */
+    static void requireQemuAndTheConnector() {
         assumeTrue(ThrowawayGuest.binary().isPresent(), "qemu-system-x86_64 is not installed");
         try {
             ProcConnector.open(Duration.ofMillis(10)).close();
@@ -88,7 +92,7 @@ class AgentQemuIT {
         try (ThrowawayGuest qemu = ThrowawayGuest.start(ThrowawayGuest.Options.defaults().withVcpus(2)
                 .withArguments("-uuid", UUID))) {
             int pid = qemu.pid();
-            await("both vCPUs tuned", () -> vcpuTids(pid).size() == 2 && agent.status().guests().stream()
+            Await.until("both vCPUs tuned", () -> vcpuTids(pid).size() == 2 && agent.status().guests().stream()
                     .anyMatch(g -> g.pid() == pid && g.threads().stream().filter(t -> t.role().startsWith("vcpu")).count() == 2));
             List<Integer> vcpus = vcpuTids(pid);
             assertThat(Affinity.get(vcpus.get(0))).isEqualTo(bits(0));
@@ -116,14 +120,14 @@ class AgentQemuIT {
             // while the guest starts, a change (libvirt moving a thread between cpusets resets its affinity on
             // cgroup v1) is applied again within milliseconds, and is no drift
             Affinity.set(vcpus.get(0), bits(0, 1));
-            await("the change while starting undone", () -> Affinity.get(vcpus.get(0)).equals(bits(0)));
+            Await.until("the change while starting undone", () -> Affinity.get(vcpus.get(0)).equals(bits(0)));
             assertThat(agent.status().counters()).containsEntry("drift_events", 0L);
 
             // once the guest has settled (changes while it starts are the start's own, re-applied at once,
             // not drift), someone moves vCPU 1 by hand: found, logged, counted and put back
             Thread.sleep(Agent.SETTLE.toMillis() + 200);
             Affinity.set(vcpus.get(1), bits(0, 1));
-            await("the drift repaired", () -> Affinity.get(vcpus.get(1)).equals(bits(1))
+            Await.until("the drift repaired", () -> Affinity.get(vcpus.get(1)).equals(bits(1))
                     && agent.status().counters().getOrDefault("repairs", 0L) >= 1);
             assertThat(agent.status().lastDrift()).get().extracting(Drift::kinds).isEqualTo(List.of("affinity"));
             assertThat(log.toString(StandardCharsets.UTF_8)).contains("drift: guest agent-it vcpu1 tid " + vcpus.get(1)
@@ -131,7 +135,7 @@ class AgentQemuIT {
 
             long killedAt = System.nanoTime();
             qemu.process().destroyForcibly();
-            await("the record and lock of the killed QEMU gone", () -> !Files.exists(new RecordStore(dir).file(pid))
+            Await.until("the record and lock of the killed QEMU gone", () -> !Files.exists(new RecordStore(dir).file(pid))
                     && !Files.exists(dir.resolve("qemu-" + pid + ".lock")));
             long cleanedMs = (System.nanoTime() - killedAt) / 1_000_000;
             assertThat(cleanedMs).as("ms from SIGKILL to clean state").isLessThan(1000);
@@ -147,12 +151,12 @@ class AgentQemuIT {
         try (ThrowawayGuest qemu = ThrowawayGuest.start(ThrowawayGuest.Options.defaults().withVcpus(2)
                 .withArguments("-uuid", UUID))) {
             int pid = qemu.pid();
-            await("vCPU 0 tuned", () -> vcpuTids(pid).size() == 2
+            Await.until("vCPU 0 tuned", () -> vcpuTids(pid).size() == 2
                     && Affinity.get(vcpuTids(pid).getFirst()).equals(bits(0)));
             int tid = vcpuTids(pid).getFirst();
             Thread.sleep(Agent.SETTLE.toMillis() + 200);
             Affinity.set(tid, bits(0, 1));
-            await("the drift counted", () -> agent.status().counters().getOrDefault("drift_events", 0L) == 1);
+            Await.until("the drift counted", () -> agent.status().counters().getOrDefault("drift_events", 0L) == 1);
             Thread.sleep(500);
             assertThat(agent.status().counters()).containsEntry("drift_events", 1L).containsEntry("repairs", 0L);
             assertThat(Affinity.get(tid)).isEqualTo(bits(0, 1));
@@ -190,16 +194,5 @@ class AgentQemuIT {
             b.set(c);
         }
         return b;
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("timed out waiting for: " + what);
     }
 }

@@ -1,22 +1,14 @@
 package io.kvmtune.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.kvmtune.core.cpu.CpuSet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -32,10 +24,6 @@ import org.junit.jupiter.api.Test;
  * killed and reported with its console log.
  */
 class KernelLabIT {
-
-    /** Run inside every scenario: the guest is what the lab meant to boot, and topology and planner hold on it. */
-    private static final List<String> LAB_CHECKS = List.of("io.kvmtune.lab.LabEnvironmentCheck",
-            "io.kvmtune.lab.LabTopologyCheck");
 
     /**
      * The apply tests whose outcome depends on the kernel: cpusets, affinity and scheduling read
@@ -60,21 +48,11 @@ class KernelLabIT {
             echo $$ > "$cg/cgroup.procs"
             """;
 
-    private static Path work;
-    private static LabPackages packages;
-    private static final Map<String, LabKernel> kernels = new HashMap<>();
-    private static final Map<String, Path> initrds = new HashMap<>();
+    private static KernelLab lab;
 
     @BeforeAll
-    static void requireTheLabsTools() throws IOException {
-        assumeTrue("root".equals(System.getProperty("user.name")), "the kernel lab needs root (apt-get download into its cache, 9p export of /)");
-        for (String tool : List.of("qemu-system-x86_64", "apt-get", "dpkg-deb", "cpio", "gzip")) {
-            assumeTrue(onPath(tool), "the kernel lab needs " + tool + " (Debian packages qemu-system-x86, cpio)");
-        }
-        work = Path.of("target", "kernel-lab").toAbsolutePath();
-        Files.createDirectories(work);
-        Files.createDirectories(LabPackages.cacheDir());
-        packages = new LabPackages(LabPackages.cacheDir());
+    static void openTheLab() throws IOException {
+        lab = KernelLab.open();
     }
 
     @Test
@@ -100,139 +78,14 @@ class KernelLabIT {
 
     /** The lab's own checks, {@code suite}, and any classes the {@code kvmtune.lab.tests} property adds. */
     private static List<String> tests(List<String> suite) {
-        List<String> all = new ArrayList<>(LAB_CHECKS);
+        List<String> all = new ArrayList<>(KernelLab.LAB_CHECKS);
         all.addAll(suite);
         String extra = System.getProperty("kvmtune.lab.tests", "");
         Arrays.stream(extra.split(",")).map(String::strip).filter(s -> !s.isEmpty()).forEach(all::add);
         return all;
     }
 
-    private Path run(LabScenario scenario, Duration timeout) throws Exception {
-        LabKernel kernel = kernel(scenario.flavour());
-        Path results = work.resolve(scenario.name());
-        LabCommands.deleteTree(results);
-        Files.createDirectories(results);
-        writeRunScript(scenario, kernel, results);
-
-        LabVm.Outcome outcome = LabVm.boot(kernel, initrd(kernel), scenario.machine(), results,
-                tmpBindArgs(), timeout);
-        if (outcome.timedOut()) {
-            fail("lab guest " + scenario.name() + " (" + kernel.release() + ") did not power off within "
-                    + timeout + "; console:\n" + outcome.consoleText() + "\nguest log:\n" + guestLog(results));
-        }
-        Path summaryFile = results.resolve("summary.properties");
-        if (!Files.exists(summaryFile)) {
-            fail("lab guest " + scenario.name() + " ran no tests; console:\n" + outcome.consoleText()
-                    + "\nguest log:\n" + guestLog(results));
-        }
-        copyReports(scenario, results);
-        Properties summary = new Properties();
-        try (var in = Files.newBufferedReader(summaryFile)) {
-            summary.load(in);
-        }
-        long failed = Long.parseLong(summary.getProperty("failed"));
-        long succeeded = Long.parseLong(summary.getProperty("succeeded"));
-        long skipped = Long.parseLong(summary.getProperty("skipped"));
-        System.out.printf("kernel lab %s on %s: %d succeeded, %d failed, %d skipped%n",
-                scenario.name(), kernel.release(), succeeded, failed, skipped);
-        assertThat(failed).as("failed tests in lab %s:%n%s", scenario.name(),
-                Files.readString(results.resolve("failures.txt"))).isZero();
-        assertThat(succeeded).as("tests that passed in lab %s (guest log:%n%s)", scenario.name(), guestLog(results))
-                .isPositive();
-        return results;
-    }
-
-    private static void writeRunScript(LabScenario scenario, LabKernel kernel, Path results) throws IOException {
-        String guestResults = Initramfs.GUEST_RESULTS;
-        List<String> javaArgs = new ArrayList<>(List.of(
-                "--enable-native-access=ALL-UNNAMED", "-XX:+EnableDynamicAgentLoading", "-XX:-UsePerfData",
-                "-XX:TieredStopAtLevel=1", "-Xmx768m", "-Djava.io.tmpdir=/tmp",
-                "-Dkvmtune.lab=true",
-                "-Dkvmtune.lab.expect.release=" + kernel.release(),
-                "-Dkvmtune.lab.expect.preemptRt=" + scenario.flavour().startsWith("rt-"),
-                "-Dkvmtune.lab.expect.online=" + CpuSet.firstN(scenario.machine().cpus()).format(),
-                "-Dkvmtune.lab.expect.nodes=" + scenario.machine().nodes().stream().map(CpuSet::format)
-                        .collect(Collectors.joining(";")),
-                "-cp", System.getProperty("java.class.path"),
-                LabRunner.class.getName(), guestResults));
-        javaArgs.addAll(scenario.testClasses());
-        // An argument file: the class path is far longer than a comfortable shell line.
-        Files.write(results.resolve("java.args"), javaArgs.stream().map(KernelLabIT::quoteArg).toList());
-        String script = """
-                set -u
-                RESULTS=%s
-                export HOME=/tmp PATH=/usr/sbin:/usr/bin:/sbin:/bin
-                uname -a
-                %s
-                cd /tmp
-                %s/bin/java @"$RESULTS/java.args"
-                rc=$?
-                dmesg > "$RESULTS/dmesg.txt"
-                exit $rc
-                """.formatted(guestResults, scenario.setup(), System.getProperty("java.home"));
-        Files.writeString(results.resolve("run.sh"), script);
-    }
-
-    /**
-     * Kernel arguments naming the top-level directories under /tmp that hold class path entries:
-     * the guest puts a fresh tmpfs on /tmp and binds these back from the host (Initramfs).
-     */
-    private static String tmpBindArgs() {
-        return Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
-                .map(entry -> Path.of(entry).toAbsolutePath().normalize())
-                .filter(p -> p.getNameCount() >= 2 && p.getName(0).toString().equals("tmp"))
-                .map(p -> "/tmp/" + p.getName(1))
-                .distinct()
-                .map(dir -> "kvmtune.tmpbind=" + dir)
-                .collect(Collectors.joining(" "));
-    }
-
-    /** Quotes one argument for a java @argfile, where whitespace separates arguments. */
-    private static String quoteArg(String arg) {
-        return "\"" + arg.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-    }
-
-    private static void copyReports(LabScenario scenario, Path results) throws IOException {
-        Path target = Path.of("target", "failsafe-reports", "kernel-lab-" + scenario.name());
-        Files.createDirectories(target);
-        try (Stream<Path> xml = Files.list(results.resolve("reports"))) {
-            for (Path report : xml.toList()) {
-                Files.copy(report, target.resolve(report.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-    }
-
-    /** The test run's output and, when the guest got that far, the tail of its kernel log. */
-    private static String guestLog(Path results) throws IOException {
-        Path log = results.resolve("guest.log");
-        Path dmesg = results.resolve("dmesg.txt");
-        String text = Files.exists(log) ? Files.readString(log) : "(no guest log)";
-        if (Files.exists(dmesg)) {
-            List<String> lines = Files.readAllLines(dmesg);
-            text += "\nkernel log (last 40 lines):\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        }
-        return text;
-    }
-
-    private static synchronized LabKernel kernel(String flavour) throws IOException, InterruptedException {
-        LabKernel k = kernels.get(flavour);
-        if (k == null) {
-            k = packages.kernel(flavour);
-            kernels.put(flavour, k);
-        }
-        return k;
-    }
-
-    private static synchronized Path initrd(LabKernel kernel) throws IOException, InterruptedException {
-        Path p = initrds.get(kernel.release());
-        if (p == null) {
-            p = Initramfs.build(kernel, packages.busybox(), work);
-            initrds.put(kernel.release(), p);
-        }
-        return p;
-    }
-
-    private static boolean onPath(String tool) {
-        return Stream.of(System.getenv("PATH").split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
+    private static Path run(LabScenario scenario, Duration timeout) throws Exception {
+        return lab.run(scenario, timeout);
     }
 }

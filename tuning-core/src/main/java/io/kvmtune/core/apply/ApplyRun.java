@@ -16,11 +16,13 @@ import io.kvmtune.core.qemu.QemuThread;
 import io.kvmtune.linux.ResourceLimit;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * One attempt to apply a plan to a guest's threads: survey, save the record, change, read back,
@@ -217,8 +219,15 @@ final class ApplyRun {
                 leaves.add(l.cpuGroup.get());
             }
         }
-        rtLeaves = List.copyOf(leaves);
         rtHeldBefore = book.leavesOf(guest.process());
+        // An apply to some of the guest's threads (the agent tuning a thread just born or repairing
+        // one) keeps the runtime of the groups its other realtime threads sit in: taking it back
+        // from a group with SCHED_FIFO tasks fails (EBUSY), and would stop them if it did not.
+        Set<CgroupGroup> surveyed = new HashSet<>();
+        live.forEach(l -> l.cpuGroup.ifPresent(surveyed::add));
+        rtHeldBefore.ifPresent(held -> held.stream()
+                .filter(g -> !surveyed.contains(g) && !leaves.contains(g) && cgroups.exists(g)).forEach(leaves::add));
+        rtLeaves = List.copyOf(leaves);
         if (!rtLeaves.isEmpty()) {
             rtChange = Optional.of(book.preview(guest.process(), rtLeaves, options.rtRuntimeUs()));
             rtWrites = rtChange.get().writes();

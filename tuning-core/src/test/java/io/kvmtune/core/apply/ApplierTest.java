@@ -487,6 +487,25 @@ class ApplierTest {
     }
 
     @Test
+    void anApplyToSomeThreadsKeepsTheRealtimeRuntimeOfTheGuestsOtherRealtimeThreads() {
+        // the agent tunes each thread as it is born, and repairs one at a time: vCPU 1 first, then the
+        // non-realtime vCPU 0 alone, then vCPU 2 alone (tids 101 + n); vCPU 1's group must never be emptied under it
+        applier().apply(plan, only(102), ApplyOptions.defaults());
+        assertThat(host.read("cpu/" + VCPU + "1/cpu.rt_runtime_us")).isEqualTo("950000");
+
+        applier().apply(plan, only(101), ApplyOptions.defaults());
+        assertThat(host.read("cpu/" + VCPU + "1/cpu.rt_runtime_us")).as("after vCPU 0 alone").isEqualTo("950000");
+
+        applier().apply(plan, only(103), ApplyOptions.defaults());
+        assertThat(host.read("cpu/" + VCPU + "1/cpu.rt_runtime_us")).as("shared with vCPU 2").isEqualTo("475000");
+        assertThat(host.read("cpu/" + VCPU + "2/cpu.rt_runtime_us")).isEqualTo("475000");
+        assertThat(threads.state(102).sched().label()).isEqualTo("fifo:1");
+
+        assertThat(applier().restore(PID).complete()).isTrue();
+        assertExactlyAsBefore();
+    }
+
+    @Test
     void aPlanForAnotherGuestIsRefusedBeforeAnythingChanges() {
         TuningPlan twoVcpus = TestGuests.realtimePlan(2, 2, CpuSet.of(0), false);
 

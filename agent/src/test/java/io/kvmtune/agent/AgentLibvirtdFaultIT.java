@@ -1,0 +1,189 @@
+package io.kvmtune.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.kvmtune.core.apply.LibvirtTestDomain;
+import io.kvmtune.core.apply.PreparedDomain;
+import io.kvmtune.core.apply.PreparedDomains;
+import io.kvmtune.core.apply.RecordStore;
+import io.kvmtune.core.apply.StaleState;
+import io.kvmtune.core.apply.TestGuests;
+import io.kvmtune.core.cpu.CpuSet;
+import io.kvmtune.core.plan.TuningPlan;
+import io.kvmtune.linux.Affinity;
+import io.kvmtune.linux.LinuxException;
+import io.kvmtune.linux.NativeAccess;
+import io.kvmtune.linux.ProcConnector;
+import io.kvmtune.linux.SchedAttr;
+import io.kvmtune.linux.SchedPolicy;
+import io.kvmtune.linux.Scheduling;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * libvirtd killed with SIGKILL while a guest the agent tuned runs, then started again with
+ * {@code scripts/start-libvirtd}, on the host's real libvirtd: the QEMU lives on, so the agent keeps
+ * it as planned and cleans up nothing; it still repairs drift; and when the guest is destroyed
+ * through the restarted libvirtd, its record, lock and the realtime runtime its vCPU group got are
+ * given back by the agent alone (no release hook is installed). The agent's state lives in a
+ * temporary directory, with the guest's plan kept for its UUID as the prepare hook keeps it.
+ * libvirtd is left running, as the test found it (or started it).
+ */
+class AgentLibvirtdFaultIT {
+
+    private static final Path START_LIBVIRTD = Path.of("../scripts/start-libvirtd").toAbsolutePath().normalize();
+    private static final Path CGROUP_CPU = Path.of("/sys/fs/cgroup/cpu");
+    private static final Path LIBVIRTD_PID = Path.of("/run/libvirtd.pid");
+
+    @TempDir
+    Path dir;
+
+    private Agent agent;
+    private Thread loop;
+    private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+    private LibvirtTestDomain domain;
+
+    @BeforeEach
+    void requirements() {
+        assumeTrue(ProcessHandle.current().info().user().map("root"::equals).orElse(false), "needs root");
+        assumeTrue(NativeAccess.isEnabled(), "native access is off: run with " + NativeAccess.enablingFlag());
+        assumeTrue(Files.exists(CGROUP_CPU.resolve("cpu.rt_runtime_us")),
+                "needs the cgroup v1 cpu controller with CONFIG_RT_GROUP_SCHED (cpu.rt_runtime_us)");
+        try {
+            ProcConnector.open(Duration.ofMillis(10)).close();
+        } catch (LinuxException e) {
+            assumeTrue(false, "the process events connector cannot be opened here: " + e.getMessage());
+        }
+        assumeTrue(LibvirtTestDomain.libvirtAvailable(START_LIBVIRTD), "libvirtd is not running and "
+                + START_LIBVIRTD + " could not start it");
+    }
+
+    @AfterEach
+    void putBack() throws Exception {
+        try {
+            if (domain != null) {
+                domain.close();
+            }
+        } finally {
+            startLibvirtd();
+            if (agent != null) {
+                agent.stop();
+                loop.join(5_000);
+            }
+            // whatever the test did, the runtime given to libvirt's groups goes back before the state
+            // directory (and the book of what was given) is deleted with the test
+            StaleState.system(dir, Optional.of(dir.resolve("claims.json"))).cleanUp()
+                    .forEach(c -> System.out.println("after the test: " + c));
+            System.out.print(log.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void aTunedGuestOutlivesLibvirtdsKillAndRestartAndIsCleanedUpWhenDestroyedAfterwards() throws Exception {
+        CpuSet online = CpuSet.parse(Files.readString(Path.of("/sys/devices/system/cpu/online")).strip());
+        assumeTrue(online.size() >= 2, "needs 2 CPUs");
+        int shared = online.first();
+        int dedicated = online.last();
+        // vCPU 0 on the shared CPU under SCHED_OTHER, vCPU 1 on the dedicated one under fifo:1 (paused: it never runs)
+        TuningPlan plan = TestGuests.realtimePlanOn(2, CpuSet.of(shared, dedicated), CpuSet.of(shared));
+        String uuid = UUID.randomUUID().toString();
+        String name = "kt-agent-libvirtd-" + ProcessHandle.current().pid();
+        new PreparedDomains(dir.resolve("domains")).save(new PreparedDomain(uuid, name, plan, Optional.empty()));
+        OptionalLong machineBefore = rtRuntime("machine");
+
+        agent = Agent.start(new AgentSettings(Optional.empty(), DriftMode.REPAIR, Duration.ofMillis(100), dir,
+                dir.resolve("libvirt"), Path.of("/proc"), dir.resolve("claims.json")),
+                new PrintStream(log, true, StandardCharsets.UTF_8));
+        loop = Thread.ofPlatform().name("agent-under-test").start(agent::run);
+        domain = LibvirtTestDomain.startPaused(name, LibvirtTestDomain.domainXml(name,
+                "<uuid>" + uuid + "</uuid><vcpu placement='static'>2</vcpu>"), dir);
+        int pid = domain.pid();
+        BooleanSupplier asPlanned = () -> {
+            List<Integer> vcpus = AgentQemuIT.vcpuTids(pid);
+            return vcpus.size() == 2 && Affinity.get(vcpus.get(0)).equals(CpuSet.of(shared).toBitSet())
+                    && Affinity.get(vcpus.get(1)).equals(CpuSet.of(dedicated).toBitSet())
+                    && Scheduling.get(vcpus.get(0)).policy() == SchedPolicy.OTHER
+                    && Scheduling.get(vcpus.get(1)).policy() == SchedPolicy.FIFO;
+        };
+        Await.until("both vCPUs as planned under libvirt", asPlanned);
+        // past the start's close watch: from here on a change is drift
+        Thread.sleep(Agent.SETTLE.toMillis() + 200);
+        assertThat(new RecordStore(dir).load(pid)).isPresent();
+
+        long libvirtd = Long.parseLong(Files.readString(LIBVIRTD_PID).strip());
+        ProcessHandle daemon = ProcessHandle.of(libvirtd).orElseThrow();
+        daemon.destroyForcibly();
+        daemon.onExit().get(10, TimeUnit.SECONDS);
+        // the agent goes on with no libvirtd for a while: the QEMU is alive, so nothing is cleaned up
+        Thread.sleep(1_500);
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).as("QEMU outlives libvirtd").contains(true);
+        assertThat(asPlanned.getAsBoolean()).as("as planned with libvirtd dead").isTrue();
+        assertThat(new RecordStore(dir).load(pid)).as("the record with libvirtd dead").isPresent();
+        assertThat(agent.status().guests()).singleElement().satisfies(g -> assertThat(g.pid()).isEqualTo(pid));
+
+        startLibvirtd();
+        Await.until("the restarted libvirtd has reconnected to the guest",
+                () -> LibvirtTestDomain.virsh("domstate", name).output().contains("paused"));
+        Thread.sleep(1_000);
+        assertThat(asPlanned.getAsBoolean()).as("as planned after libvirtd's restart").isTrue();
+        assertThat(new RecordStore(dir).load(pid)).as("the record after libvirtd's restart").isPresent();
+        assertThat(agent.status().guests()).singleElement().satisfies(g -> assertThat(g.threads().stream()
+                .filter(t -> t.role().startsWith("vcpu")).count()).isEqualTo(2));
+        assertThat(agent.status().counters()).as("no cleanup while the QEMU lives").containsEntry("cleanups", 0L);
+
+        // someone takes vCPU 1's realtime policy away (its affinity cannot drift: libvirt's vcpu1 cpuset,
+        // which the apply set to the planned CPU, holds it there)
+        int vcpu1 = AgentQemuIT.vcpuTids(pid).get(1);
+        Scheduling.set(vcpu1, SchedAttr.other(0));
+        Await.until("the drift repaired after libvirtd's restart", () -> Scheduling.get(vcpu1).policy() == SchedPolicy.FIFO
+                && agent.status().counters().getOrDefault("repairs", 0L) >= 1);
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("drift: guest " + name + " vcpu1 tid " + vcpu1);
+
+        long destroyedAt = System.nanoTime();
+        assertThat(domain.destroy().exitCode()).isZero();
+        Await.until("the record and lock of the destroyed guest gone", () -> !Files.exists(new RecordStore(dir).file(pid))
+                && !Files.exists(dir.resolve("qemu-" + pid + ".lock")) && agent.status().guests().isEmpty()
+                && agent.status().counters().getOrDefault("cleanups", 0L) == 1);
+        System.out.printf("destroyed through the restarted libvirtd: cleaned up %d ms after virsh destroy began%n",
+                (System.nanoTime() - destroyedAt) / 1_000_000);
+        if (machineBefore.isPresent()) {
+            assertThat(rtRuntime("machine")).as("the realtime runtime of libvirt's machine group is back").isEqualTo(machineBefore);
+        }
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("guest " + name + " (QEMU pid " + pid + ") exited");
+    }
+
+    /** {@code scripts/start-libvirtd}: starts libvirtd (and virtlogd) unless running; its output goes to a file. */
+    private void startLibvirtd() throws Exception {
+        Process p = new ProcessBuilder(START_LIBVIRTD.toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("start-libvirtd.log").toFile())).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("start-libvirtd: " + Files.readString(dir.resolve("start-libvirtd.log"))).isZero();
+    }
+
+    /** {@code cpu.rt_runtime_us} of the v1 cpu group {@code relative}, when the group exists. */
+    private static OptionalLong rtRuntime(String relative) {
+        Path file = CGROUP_CPU.resolve(relative).resolve("cpu.rt_runtime_us");
+        try {
+            return Files.exists(file) ? OptionalLong.of(Long.parseLong(Files.readString(file).strip())) : OptionalLong.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
