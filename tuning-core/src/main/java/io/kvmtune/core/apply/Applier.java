@@ -106,6 +106,23 @@ public final class Applier {
     }
 
     /**
+     * Removes the lock files of QEMUs that have exited with no apply record: an apply that was
+     * refused or rolled back leaves its guest's lock file, and nothing else would ever remove it.
+     */
+    private List<StaleCleanup> forgetOrphanLocks() {
+        List<StaleCleanup> done = new ArrayList<>();
+        Set<Integer> recorded = Set.copyOf(records.pids());
+        for (int pid : GuestLock.pids(records.dir())) {
+            if (!recorded.contains(pid) && threads.startTime(pid).isEmpty()
+                    && GuestLock.forgetUnlessHeld(records.dir(), pid)) {
+                done.add(new StaleCleanup("apply lock of QEMU pid " + pid, "QEMU has exited with nothing applied;"
+                        + " removed " + GuestLock.file(records.dir(), pid), true));
+            }
+        }
+        return done;
+    }
+
+    /**
      * Forgets the per-guest lock file of QEMU {@code pid}, once that process has exited and its
      * record is gone: no apply can name it any more.
      */
@@ -205,6 +222,7 @@ public final class Applier {
                     : new StaleCleanup(subject, "QEMU has exited; could not put back " + report.failures()
                             + ", the record stays for kvmtune restore --pid " + pid, false));
         }
+        done.addAll(forgetOrphanLocks());
         RtBudgetBook.Change shared = book.dropExited();
         for (var gone : shared.dropped()) {
             done.add(new StaleCleanup("realtime runtime of QEMU pid " + gone.tid(), "QEMU has exited; its share went to "

@@ -8,6 +8,8 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * One applier at a time per guest: the libvirt hook, {@code kvmtune apply}, {@code restore} and the
@@ -31,6 +33,8 @@ final class GuestLock implements AutoCloseable {
         this.channel = channel;
         this.lock = lock;
     }
+
+    private static final Pattern LOCK_NAME = Pattern.compile("qemu-(\\d+)\\.lock");
 
     static Path file(Path dir, int pid) {
         return dir.resolve("qemu-" + pid + ".lock");
@@ -65,6 +69,29 @@ final class GuestLock implements AutoCloseable {
         }
         close(channel);
         throw ApplyFailedException.guestBusy(pid, file);
+    }
+
+    /** The pids that have a lock file in {@code dir}, in ascending order; none when it does not exist. */
+    static List<Integer> pids(Path dir) {
+        return RecordStore.pidsNamed(dir, LOCK_NAME, "apply locks");
+    }
+
+    /**
+     * Removes the lock file of QEMU {@code pid} while holding its lock, so that an applier that
+     * holds it now keeps it.
+     *
+     * @return whether it was removed; false when another applier holds it
+     */
+    static boolean forgetUnlessHeld(Path dir, int pid) {
+        try (GuestLock _ = acquire(dir, pid)) {
+            forget(dir, pid);
+            return true;
+        } catch (ApplyFailedException e) {
+            if (e.guestBusy()) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     /** Removes the lock file of a QEMU that has exited; nothing applies to its pid any more. */

@@ -131,13 +131,21 @@ public final class RecordStore {
 
     /** The pids that have a record here, in ascending order; none when the directory does not exist. */
     public List<Integer> pids() {
+        return pidsNamed(dir, RECORD_NAME, "apply records");
+    }
+
+    /**
+     * The pids in the names of the files in {@code dir} that {@code name} matches (its group 1),
+     * in ascending order; none when the directory does not exist.
+     */
+    static List<Integer> pidsNamed(Path dir, Pattern name, String what) {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.map(f -> RECORD_NAME.matcher(f.getFileName().toString()))
+            return files.map(f -> name.matcher(f.getFileName().toString()))
                     .filter(Matcher::matches).map(m -> Integer.parseInt(m.group(1))).sorted().toList();
         } catch (NoSuchFileException e) {
             return List.of();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list the apply records in " + dir, e);
+            throw new UncheckedIOException("cannot list the " + what + " in " + dir, e);
         }
     }
 

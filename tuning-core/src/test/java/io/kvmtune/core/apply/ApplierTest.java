@@ -289,6 +289,30 @@ class ApplierTest {
     }
 
     @Test
+    void theLockFileOfAQemuThatExitedAfterARolledBackApplyIsRemovedByTheNextRunUnlessHeld() {
+        threads.fail(Call.SET_AFFINITY, 103, Failure.INVALID);
+        assertThatThrownBy(() -> applier().apply(plan, guest, ApplyOptions.defaults()))
+                .isInstanceOf(ApplyFailedException.class);
+        Path lock = GuestLock.file(records.dir(), PID);
+        assertThat(lock).as("kept while the QEMU runs").exists();
+        assertThat(applier().restoreExited()).as("QEMU still running").isEmpty();
+        assertThat(lock).exists();
+
+        guest.threads().forEach(t -> threads.exit(t.tid()));
+        try (GuestLock held = GuestLock.acquire(records.dir(), PID)) {
+            assertThat(applier().restoreExited()).as("held by another applier").isEmpty();
+            assertThat(lock).exists();
+        }
+        assertThat(applier().restoreExited()).singleElement().satisfies(c -> {
+            assertThat(c.complete()).isTrue();
+            assertThat(c.subject()).isEqualTo("apply lock of QEMU pid " + PID);
+            assertThat(c.toString()).contains("nothing applied").contains(lock.toString());
+        });
+        assertThat(lock).doesNotExist();
+        assertThat(applier().restoreExited()).as("nothing left the second time").isEmpty();
+    }
+
+    @Test
     void ioThreadsGetTheEmulatorSetInTheirOwnLibvirtGroup() {
         QemuThread io = new QemuThread(new ThreadIdentity(200, 7000), "IO iothread1",
                 new ThreadRole.IoThread("iothread1"));
