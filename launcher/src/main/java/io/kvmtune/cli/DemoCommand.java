@@ -65,7 +65,8 @@ final class DemoCommand extends Subcommand {
             options = options.withArguments("-overcommit", "mem-lock=on"); // as libvirt's <memoryBacking><locked/> does
         }
         Applier applier = Applier.system(paths.records());
-        try (ThrowawayGuest guest = ThrowawayGuest.start(options)) {
+        ThrowawayGuest guest = ThrowawayGuest.start(options);
+        try (guest) {
             report.put("qemu", Map.of("pid", guest.pid(), "accelerator", guest.accelerator().name().toLowerCase(Locale.ROOT)));
             if (!json) {
                 out().println("started QEMU pid " + guest.pid() + " (" + guest.accelerator() + ", paused: its vCPUs run no guest code)");
@@ -100,6 +101,9 @@ final class DemoCommand extends Subcommand {
                 out().println("stopping the guest");
             }
             return !differences.isEmpty() ? ExitStatus.DIFFERENCE : restored.complete() ? ExitStatus.OK : ExitStatus.DIFFERENCE;
+        } finally {
+            // the guest is stopped now: its lock file would otherwise wait for the next stale-state cleanup
+            applier.forgetExited(guest.pid());
         }
     }
 
