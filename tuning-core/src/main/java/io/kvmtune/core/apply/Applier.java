@@ -107,19 +107,17 @@ public final class Applier {
 
     /**
      * Removes the lock files of QEMUs that have exited with no apply record: an apply that was
-     * refused or rolled back leaves its guest's lock file, and nothing else would ever remove it.
+     * refused or rolled back, and a restore while the QEMU ran, leave the guest's lock file, and
+     * nothing else would remove it. Not logged: an empty lock file is no state of the host's, and
+     * a line about it would turn up in whichever unrelated run came next.
      */
-    private List<StaleCleanup> forgetOrphanLocks() {
-        List<StaleCleanup> done = new ArrayList<>();
+    private void forgetOrphanLocks() {
         Set<Integer> recorded = Set.copyOf(records.pids());
         for (int pid : GuestLock.pids(records.dir())) {
-            if (!recorded.contains(pid) && threads.startTime(pid).isEmpty()
-                    && GuestLock.forgetUnlessHeld(records.dir(), pid)) {
-                done.add(new StaleCleanup("apply lock of QEMU pid " + pid, "QEMU has exited with nothing applied;"
-                        + " removed " + GuestLock.file(records.dir(), pid), true));
+            if (!recorded.contains(pid) && threads.startTime(pid).isEmpty()) {
+                GuestLock.forgetUnlessHeld(records.dir(), pid);
             }
         }
-        return done;
     }
 
     /**
@@ -222,7 +220,7 @@ public final class Applier {
                     : new StaleCleanup(subject, "QEMU has exited; could not put back " + report.failures()
                             + ", the record stays for kvmtune restore --pid " + pid, false));
         }
-        done.addAll(forgetOrphanLocks());
+        forgetOrphanLocks();
         RtBudgetBook.Change shared = book.dropExited();
         for (var gone : shared.dropped()) {
             done.add(new StaleCleanup("realtime runtime of QEMU pid " + gone.tid(), "QEMU has exited; its share went to "

@@ -77,20 +77,16 @@ final class GuestLock implements AutoCloseable {
     }
 
     /**
-     * Removes the lock file of QEMU {@code pid} while holding its lock, so that an applier that
-     * holds it now keeps it.
-     *
-     * @return whether it was removed; false when another applier holds it
+     * Removes the lock file of QEMU {@code pid} while holding its lock; a lock another applier
+     * holds now stays.
      */
-    static boolean forgetUnlessHeld(Path dir, int pid) {
+    static void forgetUnlessHeld(Path dir, int pid) {
         try (GuestLock _ = acquire(dir, pid)) {
             forget(dir, pid);
-            return true;
         } catch (ApplyFailedException e) {
-            if (e.guestBusy()) {
-                return false;
+            if (!e.guestBusy()) {
+                throw e;
             }
-            throw e;
         }
     }
 

@@ -289,7 +289,7 @@ class ApplierTest {
     }
 
     @Test
-    void theLockFileOfAQemuThatExitedAfterARolledBackApplyIsRemovedByTheNextRunUnlessHeld() {
+    void theLockFileOfAQemuThatExitedAfterARolledBackApplyIsRemovedQuietlyByTheNextRunUnlessHeld() {
         threads.fail(Call.SET_AFFINITY, 103, Failure.INVALID);
         assertThatThrownBy(() -> applier().apply(plan, guest, ApplyOptions.defaults()))
                 .isInstanceOf(ApplyFailedException.class);
@@ -303,13 +303,8 @@ class ApplierTest {
             assertThat(applier().restoreExited()).as("held by another applier").isEmpty();
             assertThat(lock).exists();
         }
-        assertThat(applier().restoreExited()).singleElement().satisfies(c -> {
-            assertThat(c.complete()).isTrue();
-            assertThat(c.subject()).isEqualTo("apply lock of QEMU pid " + PID);
-            assertThat(c.toString()).contains("nothing applied").contains(lock.toString());
-        });
+        assertThat(applier().restoreExited()).as("an empty lock file is not logged").isEmpty();
         assertThat(lock).doesNotExist();
-        assertThat(applier().restoreExited()).as("nothing left the second time").isEmpty();
     }
 
     @Test
