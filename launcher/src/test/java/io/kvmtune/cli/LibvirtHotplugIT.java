@@ -18,10 +18,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A libvirt domain that allows vCPU hotplug ({@code <vcpu current='1'>2</vcpu>}) on the real
@@ -32,26 +30,14 @@ import org.junit.jupiter.api.io.TempDir;
  * A vCPU unplugged from a running guest is absent, not drift, and restore puts back the threads
  * that remain.
  */
-class LibvirtHotplugIT {
+class LibvirtHotplugIT extends OnOperatorHost {
 
-    @TempDir
-    Path dir;
-
-    private OperatorHost host;
     private Path config;
 
     @BeforeEach
-    void openHost() {
-        host = OperatorHost.open(dir);
+    void configure() {
         // the guest CPU is libvirt's to choose: not what this test is about
         config = host.config("[libvirt]\ncpu_mode = none\n");
-    }
-
-    @AfterEach
-    void closeHost() {
-        if (host != null) {
-            host.close();
-        }
     }
 
     private CommandRun apply(String domain) {

@@ -11,10 +11,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Several realtime libvirt guests on one host with RT group scheduling (issue 13, item 3): three
@@ -24,28 +22,16 @@ import org.junit.jupiter.api.io.TempDir;
  * value before A. This host has 2 CPUs, so the guests share the dedicated pCPU
  * ({@code --claims none}): the budgets are what this test is about.
  */
-class LibvirtRealtimeGuestsIT {
+class LibvirtRealtimeGuestsIT extends OnOperatorHost {
 
     private static final long PERIOD = 1_000_000;
 
-    @TempDir
-    Path dir;
-
-    private OperatorHost host;
     private Path config;
     private final Map<String, LibvirtTestDomain> running = new LinkedHashMap<>();
 
     @BeforeEach
-    void openHost() {
-        host = OperatorHost.open(dir);
+    void configure() {
         config = host.config("");
-    }
-
-    @AfterEach
-    void closeHost() {
-        if (host != null) {
-            host.close();
-        }
     }
 
     private LibvirtTestDomain start(String name) {

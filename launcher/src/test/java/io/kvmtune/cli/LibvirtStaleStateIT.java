@@ -7,10 +7,8 @@ import io.kvmtune.core.claims.Claim;
 import io.kvmtune.core.cpu.CpuSet;
 import java.nio.file.Path;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code kvmtune apply --domain} on the real libvirtd (issue 13, item 8): the plan's pCPUs are
@@ -19,25 +17,13 @@ import org.junit.jupiter.api.io.TempDir;
  * kvmtune run that touches the ledger or the budgets, or {@code kvmtune restore --stale}, cleans
  * them up and says so.
  */
-class LibvirtStaleStateIT {
+class LibvirtStaleStateIT extends OnOperatorHost {
 
-    @TempDir
-    Path dir;
-
-    private OperatorHost host;
     private Path config;
 
     @BeforeEach
-    void openHost() {
-        host = OperatorHost.open(dir);
+    void configure() {
         config = host.config("");
-    }
-
-    @AfterEach
-    void closeHost() {
-        if (host != null) {
-            host.close();
-        }
     }
 
     private LibvirtTestDomain startGuest(String name, String uuid) {

@@ -6,10 +6,7 @@ import io.kvmtune.core.apply.LibvirtTestDomain;
 import io.kvmtune.core.json.Json;
 import io.kvmtune.core.json.JsonObject;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code verify} of a running libvirt domain that asks for a CPU model
@@ -19,24 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * difference, not a model libvirt derived from the host ({@code not_compared}). pentium2 and
  * pentium3 are models KVM runs in full on any x86 host ({@code kvmtune cpu-models}).
  */
-class LibvirtVerifyCpuIT {
-
-    @TempDir
-    Path dir;
-
-    private OperatorHost host;
-
-    @BeforeEach
-    void openHost() {
-        host = OperatorHost.open(dir);
-    }
-
-    @AfterEach
-    void closeHost() {
-        if (host != null) {
-            host.close();
-        }
-    }
+class LibvirtVerifyCpuIT extends OnOperatorHost {
 
     private LibvirtTestDomain start(String name, String model) {
         return host.start(name, "<vcpu placement='static'>1</vcpu>"

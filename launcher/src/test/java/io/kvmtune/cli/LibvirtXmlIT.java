@@ -9,10 +9,8 @@ import io.kvmtune.core.libvirt.VirtXmlValidate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What {@code kvmtune xml} writes, defined and started on the real libvirtd (issue 13, items 5 to
@@ -21,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code --vcpus} that disagrees with the domain refused, and the fragments pasted into a
  * domain accepted. Every XML is checked with {@code virt-xml-validate} first.
  */
-class LibvirtXmlIT {
+class LibvirtXmlIT extends OnOperatorHost {
 
     private static final String DOMAIN = """
             <domain type='kvm'>
@@ -40,25 +38,13 @@ class LibvirtXmlIT {
     private static final List<String> REQUEST = List.of("--flavor-spec", "hw:cpu_policy=mixed",
             "--flavor-spec", "hw:cpu_dedicated_mask=^0", "--flavor-spec", "hw:emulator_threads_policy=share");
 
-    @TempDir
-    Path dir;
-
-    private OperatorHost host;
     private Path config;
 
     @BeforeEach
-    void openHost() {
-        host = OperatorHost.open(dir);
+    void configure() {
         // A named model KVM offers in full on any x86 host (Nova's start-up rules refuse one it does not);
         // QEMU under nested KVM here cannot start host-model's (MSR 0x10a)
         config = host.config("[libvirt]\ncpu_mode = custom\ncpu_models = pentium3\n");
-    }
-
-    @AfterEach
-    void closeHost() {
-        if (host != null) {
-            host.close();
-        }
     }
 
     private CommandRun xml(String... more) {
