@@ -32,6 +32,7 @@ import java.util.Set;
 final class ApplyRun {
 
     static final String CPUSET_CPUS = "cpuset.cpus";
+    private static final String TASKS_FILE = "tasks";
 
     private final ThreadControl threads;
     private final MemoryControl memory;
@@ -49,6 +50,8 @@ final class ApplyRun {
     private final List<String> warnings = new ArrayList<>();
     private final RtBudgetBook book;
     private List<CgroupGroup> rtLeaves = List.of();
+    /** Groups this run made ahead of libvirt, removed again if it fails. */
+    private final List<CgroupGroup> createdGroups = new ArrayList<>();
     private Optional<List<CgroupGroup>> rtHeldBefore = Optional.empty();
     private Optional<RtBudgetBook.Change> rtChange = Optional.empty();
     private List<RtWrite> rtWrites = List.of();
@@ -112,8 +115,12 @@ final class ApplyRun {
             surveyRtRuntime();
             surveyMemory();
         } catch (ThreadControlException | CgroupException | IllegalArgumentException e) {
+            removeCreatedGroups();
             throw ApplyFailedException.beforeAnyChange("cannot read the state of QEMU pid " + guest.pid() + ": "
                     + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            removeCreatedGroups();
+            throw e;
         }
         Snapshot snapshot = snapshot();
         if (options.dryRun()) {
@@ -135,6 +142,7 @@ final class ApplyRun {
         } catch (RuntimeException e) {
             RestoreReport rollback = new Restorer(threads, memory, cgroups).restore(pid, processAlive(), snapshot);
             rollback = rollback.with(rollBackRtRuntime(e));
+            removeCreatedGroups();
             // Keep the record when something could not be put back, so that `restore` can try again.
             if (rollback.complete()) {
                 try {
@@ -213,25 +221,85 @@ final class ApplyRun {
         RtRuntimeAllocator allocator = new RtRuntimeAllocator(cgroups);
         List<CgroupGroup> leaves = new ArrayList<>();
         for (Live l : live) {
-            if (l.target.realtime() && l.cpuGroup.isPresent()
-                    && LibvirtThreadGroups.isGroupFor(l.cpuGroup.get(), l.thread().role().label())
-                    && allocator.hasRtGroupScheduling(l.cpuGroup.get())) {
-                leaves.add(l.cpuGroup.get());
+            if (!l.target.realtime() || l.cpuGroup.isEmpty() || !allocator.hasRtGroupScheduling(l.cpuGroup.get())) {
+                continue;
+            }
+            CgroupGroup group = l.cpuGroup.get();
+            if (LibvirtThreadGroups.isGroupFor(group, l.thread().role().label())) {
+                leaves.add(group);
+            } else {
+                aheadOfLibvirt(group, l.thread().role().label()).stream().filter(g -> !leaves.contains(g))
+                        .forEach(leaves::add);
             }
         }
         rtHeldBefore = book.leavesOf(guest.process());
         // An apply to some of the guest's threads (the agent tuning a thread just born or repairing
-        // one) keeps the runtime of the groups its other realtime threads sit in: taking it back
-        // from a group with SCHED_FIFO tasks fails (EBUSY), and would stop them if it did not.
+        // one) keeps the runtime of the groups its other realtime threads sit in or are yet to be
+        // placed in: taking it back from a group with SCHED_FIFO tasks fails (EBUSY), and would stop
+        // them if it did not. Any other group it held goes back.
         Set<CgroupGroup> surveyed = new HashSet<>();
-        live.forEach(l -> l.cpuGroup.ifPresent(surveyed::add));
+        Set<Integer> surveyedTids = new HashSet<>();
+        live.forEach(l -> {
+            l.cpuGroup.ifPresent(surveyed::add);
+            surveyedTids.add(l.thread().tid());
+        });
         rtHeldBefore.ifPresent(held -> held.stream()
-                .filter(g -> !surveyed.contains(g) && !leaves.contains(g) && cgroups.exists(g)).forEach(leaves::add));
+                .filter(g -> !leaves.contains(g) && cgroups.exists(g)
+                        && (holdsOtherRealtimeTask(g, surveyedTids)
+                                || !surveyed.contains(g) && LibvirtThreadGroups.isVcpuGroup(g)))
+                .forEach(leaves::add));
         rtLeaves = List.copyOf(leaves);
         if (!rtLeaves.isEmpty()) {
             rtChange = Optional.of(book.preview(guest.process(), rtLeaves, options.rtRuntimeUs()));
             rtWrites = rtChange.get().writes();
         }
+    }
+
+    /**
+     * The groups a realtime vCPU that libvirt has not placed yet needs runtime in, made where they
+     * do not exist yet (not in a dry run): its own {@code vcpuN}, where libvirt will move it, and
+     * {@code emulator}, which it passes through (libvirt moves the whole process there first) or
+     * was born in (a vCPU plugged in later is created by a thread there). With runtime given
+     * ahead, it runs SCHED_FIFO from its birth, and libvirt's moves of a SCHED_FIFO thread, which
+     * the kernel refuses into a group without runtime, succeed. libvirt finds the groups made
+     * (it makes them only where absent) and uses them. Empty for a thread outside libvirt's groups.
+     */
+    private List<CgroupGroup> aheadOfLibvirt(CgroupGroup current, String roleLabel) {
+        Optional<CgroupGroup> guestGroup = LibvirtThreadGroups.guestGroupOf(current);
+        if (guestGroup.isEmpty()) {
+            return List.of();
+        }
+        List<CgroupGroup> ahead = new ArrayList<>();
+        for (CgroupGroup g : List.of(guestGroup.get().child(roleLabel), guestGroup.get().child(LibvirtThreadGroups.EMULATOR))) {
+            if (!cgroups.exists(g)) {
+                if (options.dryRun()) {
+                    continue;
+                }
+                if (cgroups.create(g)) {
+                    createdGroups.add(g);
+                }
+            }
+            ahead.add(g);
+        }
+        return ahead;
+    }
+
+    /** Whether a task of {@code group} other than {@code surveyedTids} runs under a realtime policy now. */
+    private boolean holdsOtherRealtimeTask(CgroupGroup group, Set<Integer> surveyedTids) {
+        for (String line : cgroups.readIfPresent(group.file(TASKS_FILE)).orElse("").lines().toList()) {
+            int tid = Integer.parseInt(line.strip());
+            if (surveyedTids.contains(tid)) {
+                continue;
+            }
+            try {
+                if (threads.scheduling(tid).policy().isRealtime()) {
+                    return true;
+                }
+            } catch (ThreadControlException e) {
+                // exited since the list was read
+            }
+        }
+        return false;
     }
 
     /** Shares the realtime runtime anew with this guest's groups in (or out, when the plan has none any more). */
@@ -258,6 +326,11 @@ final class ApplyRun {
             return List.of(new RestoreItem("realtime runtime of QEMU pid " + guest.pid(), RestoreItem.Outcome.FAILED,
                     e.getMessage()));
         }
+    }
+
+    /** Takes back the groups made ahead of libvirt, unless libvirt has started using them meanwhile. */
+    private void removeCreatedGroups() {
+        createdGroups.forEach(cgroups::removeIfUnused);
     }
 
     private void surveyMemory() {
@@ -439,7 +512,9 @@ final class ApplyRun {
     }
 
     private List<RtGrant> grants() {
-        return rtChange.map(c -> rtLeaves.stream().map(g -> new RtGrant(g, c.perLeafUs(), c.periodUs())).toList())
+        // emulator's runtime, given ahead of libvirt's moves, is no vCPU's
+        return rtChange.map(c -> rtLeaves.stream().filter(LibvirtThreadGroups::isVcpuGroup)
+                .map(g -> new RtGrant(g, c.perLeafUs(), c.periodUs())).toList())
                 .orElse(List.of());
     }
 

@@ -4,6 +4,7 @@ import io.kvmtune.core.qemu.ProcCgroup;
 import io.kvmtune.core.qemu.ProcFs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -125,6 +126,38 @@ public final class CgroupFs {
                     + ": the group or file does not exist", true, e);
         } catch (IOException e) {
             throw new CgroupException(file, "cannot write '" + value + "' to " + file + ": " + reason(e), false, e);
+        }
+    }
+
+    /**
+     * Makes the group's directory, as libvirt would, in a hierarchy where the kernel fills it with
+     * its control files.
+     *
+     * @return whether this call made it ({@code false}: it was there already, libvirt's or ours)
+     */
+    public boolean create(CgroupGroup group) {
+        try {
+            Files.createDirectory(dir(group));
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        } catch (IOException e) {
+            throw new CgroupException(null, "cannot create the group " + group + ": " + reason(e), e instanceof NoSuchFileException, e);
+        }
+    }
+
+    /**
+     * Removes an empty group made by {@link #create}. The kernel refuses while tasks or child groups
+     * are in it (then libvirt uses it and keeps it); that refusal is the answer, not an error.
+     *
+     * @return whether it is gone
+     */
+    public boolean removeIfUnused(CgroupGroup group) {
+        try {
+            Files.deleteIfExists(dir(group));
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -2,6 +2,7 @@ package io.kvmtune.core.cgroup;
 
 import io.kvmtune.core.qemu.ProcCgroup;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -17,21 +18,38 @@ import java.util.regex.Pattern;
 public final class LibvirtThreadGroups {
 
     private static final Pattern THREAD_GROUP = Pattern.compile("vcpu\\d+|emulator|iothread\\d+");
+    private static final Pattern VCPU_GROUP = Pattern.compile("vcpu\\d+");
+    /** The group libvirt moves the whole QEMU process into once it is up, before it places each vCPU. */
+    public static final String EMULATOR = "emulator";
 
     private LibvirtThreadGroups() {
     }
 
     /** Whether {@code group} is one of libvirt's per-thread groups. */
     public static boolean isThreadGroup(CgroupGroup group) {
-        if (!THREAD_GROUP.matcher(group.name()).matches()) {
-            return false;
+        return THREAD_GROUP.matcher(group.name()).matches() && group.parent().filter(LibvirtThreadGroups::isGuestGroup).isPresent();
+    }
+
+    private static boolean isGuestGroup(CgroupGroup group) {
+        return group.name().endsWith(".libvirt-qemu") || group.name().equals("libvirt") && group.parent()
+                .map(CgroupGroup::name).filter(n -> n.startsWith("machine-") && n.endsWith(".scope")).isPresent();
+    }
+
+    /** Whether {@code group} is libvirt's group of one vCPU. */
+    public static boolean isVcpuGroup(CgroupGroup group) {
+        return VCPU_GROUP.matcher(group.name()).matches() && isThreadGroup(group);
+    }
+
+    /**
+     * The guest's own group, the one libvirt makes its per-thread groups in, for a thread that sits
+     * in {@code group}: that group itself where QEMU was started (a thread born before libvirt placed
+     * the process) or the parent of one of its per-thread groups. Empty outside libvirt's groups.
+     */
+    public static Optional<CgroupGroup> guestGroupOf(CgroupGroup group) {
+        if (isThreadGroup(group)) {
+            return group.parent();
         }
-        CgroupGroup parent = group.parent().orElseThrow();
-        if (parent.name().endsWith(".libvirt-qemu")) {
-            return true;
-        }
-        return parent.name().equals("libvirt") && parent.parent().map(CgroupGroup::name)
-                .filter(n -> n.startsWith("machine-") && n.endsWith(".scope")).isPresent();
+        return isGuestGroup(group) ? Optional.of(group) : Optional.empty();
     }
 
     /**

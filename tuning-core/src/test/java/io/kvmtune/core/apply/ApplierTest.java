@@ -525,6 +525,57 @@ class ApplierTest {
     }
 
     @Test
+    void aRealtimeVcpuBornBeforeLibvirtPlacedItGetsRuntimeInTheGroupsLibvirtMovesItThroughUntilItArrives() {
+        // vCPU 1 (tid 102) was just born in the guest's own group; libvirt will move the whole process
+        // into emulator and then vCPU 1 into vcpu1, and refuses neither move of a SCHED_FIFO thread
+        // only if both groups have runtime by then
+        host.threadInGuestGroup(PID, 102);
+        String emulator = "cpu/" + FakeCgroupHost.V1_GUEST + "/emulator/cpu.rt_runtime_us";
+
+        applier().apply(plan, only(102), ApplyOptions.defaults());
+
+        assertThat(threads.state(102)).isEqualTo(new ThreadState(CpuSet.of(3), originalThreads.get(102).sched()
+                .with(SchedPolicy.FIFO, 1)));
+        assertThat(host.read("cpu/" + VCPU + "1/cpu.rt_runtime_us")).isEqualTo("475000");
+        assertThat(host.read(emulator)).isEqualTo("475000");
+        assertThat(host.read("cpu/" + FakeCgroupHost.V1_GUEST + "/cpu.rt_runtime_us")).isEqualTo("950000");
+        assertThat(host.read("cpuset/" + VCPU + "1/cpuset.cpus")).as("not its group yet: left to libvirt").isEqualTo("0-7");
+
+        // libvirt's move of the process: vCPU 1 sits in emulator, SCHED_FIFO; the emulator threads'
+        // apply keeps emulator's runtime, the non-realtime vCPU 0's keeps both
+        host.thread(PID, 102, "emulator", "0-7");
+        host.put("cpu/" + FakeCgroupHost.V1_GUEST + "/emulator/tasks", "100\n102\n105\n106");
+        applier().apply(plan, only(100, 105, 106), ApplyOptions.defaults());
+        applier().apply(plan, only(101), ApplyOptions.defaults());
+        assertThat(host.read(emulator)).isEqualTo("475000");
+        assertThat(host.read("cpu/" + VCPU + "1/cpu.rt_runtime_us")).isEqualTo("475000");
+
+        // placed in vcpu1: the next apply to it gives emulator's runtime back, vcpu1 has it all
+        host.thread(PID, 102, "vcpu1", "0-7");
+        host.put("cpu/" + FakeCgroupHost.V1_GUEST + "/emulator/tasks", "100\n105\n106");
+        ApplyReport placed = applier().apply(plan, only(102), ApplyOptions.defaults());
+
+        assertThat(host.read(emulator)).isEqualTo("0");
+        assertThat(host.read("cpu/" + VCPU + "1/cpu.rt_runtime_us")).isEqualTo("950000");
+        assertThat(placed.realtime()).extracting(RtGrant::vcpu).containsExactly("vcpu1");
+        assertThat(applier().restore(PID).complete()).isTrue();
+        assertThat(host.read("cpu/machine/cpu.rt_runtime_us")).isEqualTo("0");
+    }
+
+    @Test
+    void aGroupMadeAheadOfLibvirtIsRemovedAgainWhenTheApplyFails() {
+        // a fake tree has no kernel to fill a new group with its files: reading its runtime fails
+        host.threadInGuestGroup(PID, 102);
+        host.removeGroup("cpu/" + VCPU + "1");
+
+        assertThatThrownBy(() -> applier().apply(plan, only(102), ApplyOptions.defaults()))
+                .isInstanceOf(ApplyFailedException.class).hasMessageContaining("vcpu1/cpu.rt_runtime_us");
+
+        assertThat(dir.resolve(Layout.V1_LIBVIRT.name()).resolve("cgroup/cpu/" + VCPU + "1")).doesNotExist();
+        assertThat(threads.state(102)).isEqualTo(originalThreads.get(102));
+    }
+
+    @Test
     void aPlanForAnotherGuestIsRefusedBeforeAnythingChanges() {
         TuningPlan twoVcpus = TestGuests.realtimePlan(2, 2, CpuSet.of(0), false);
 

@@ -102,6 +102,21 @@ public final class FakeCgroupHost {
         return this;
     }
 
+    /**
+     * Puts thread {@code tid} of {@code pid} in the guest's own group of a {@link Layout#V1_LIBVIRT}
+     * host, where a thread QEMU creates before libvirt placed the process is born.
+     */
+    public FakeCgroupHost threadInGuestGroup(int pid, int tid) {
+        Path file = proc.resolve(pid + "/task/" + tid + "/cgroup");
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, "3:cpuset:/" + V1_GUEST + "\n2:cpuacct:/" + V1_GUEST + "\n1:cpu:/" + V1_GUEST + "\n0::/\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
     public CgroupFs fs() {
         return new CgroupFs(new ProcFs(proc), cgroup);
     }
