@@ -18,7 +18,8 @@
 #
 # Runs under the host lock (flock /tmp/kvmtune-host.lock), installs this checkout's hook and a
 # host configuration for the run, restarts libvirtd, and puts /etc/libvirt/hooks and
-# /etc/kvmtune/kvmtune.conf back as found (restarting libvirtd again).
+# /etc/kvmtune/kvmtune.conf back as found (restarting libvirtd again). Where /run/kvmtune is not
+# on a tmpfs (as /run is on systemd hosts), it mounts one there for the run.
 #
 # With --baseline JAR, every agent start is paired with one of the agent from JAR (a launcher jar
 # built from another commit, e.g. main's), modes "agent-base" and "bare-base": before and after a
@@ -92,8 +93,12 @@ if ! $bare_only; then
 [ -e "$conf" ] && cp -a "$conf" "$work/conf.before"
 conf_dir_existed=false
 [ -d "$(dirname "$conf")" ] && conf_dir_existed=true
+state_mounted=false
 restore() {
   virsh destroy "$name" >/dev/null 2>&1 || true
+  if $state_mounted; then
+    umount /run/kvmtune || true
+  fi
   [ -z "$shm" ] || rm -rf "$shm"
   [ -n "$agent_pid" ] && kill "$agent_pid" 2>/dev/null && wait "$agent_pid" 2>/dev/null || true
   rm -rf "$hooks"
@@ -120,6 +125,16 @@ mkdir -p "$(dirname "$conf")"
 printf '[compute]\ncpu_shared_set = %s\ncpu_dedicated_set = %s\n\n[libvirt]\ncpu_mode = custom\ncpu_models = pentium3\n\n[hook]\nstart_settings_warn_only = locked_memory\n\n[agent]\nmetrics_listen =\n' \
   "$first" "$last" >"$conf"
 if ! $bare_only; then
+  # /run is a tmpfs on every systemd host; where it is not (this machine kind's /run is on disk),
+  # the state directory gets one for the run, so that the records' and budget book's fsyncs cost
+  # what they cost on a real host. What it held is copied in and shows again when it is unmounted.
+  if [ "$(findmnt -no FSTYPE -T /run/kvmtune 2>/dev/null)" != tmpfs ]; then
+    mkdir -p /run/kvmtune "$work/state.before"
+    cp -a /run/kvmtune/. "$work/state.before/"
+    mount -t tmpfs -o mode=0755 kvmtune-window /run/kvmtune
+    state_mounted=true
+    cp -a "$work/state.before/." /run/kvmtune/
+  fi
   "$kvmtune" hook install --launcher "$kvmtune" >/dev/null
   "$root/scripts/start-libvirtd" --restart
 fi

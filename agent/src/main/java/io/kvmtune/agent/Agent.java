@@ -14,8 +14,11 @@ import io.kvmtune.core.apply.ThreadPin;
 import io.kvmtune.core.apply.ThreadState;
 import io.kvmtune.core.apply.ThreadTarget;
 import io.kvmtune.core.apply.ThreadTargets;
+import io.kvmtune.core.cgroup.CgroupGroup;
+import io.kvmtune.core.cgroup.LibvirtThreadGroups;
 import io.kvmtune.core.cgroup.RtBudgets;
 import io.kvmtune.core.claims.ClaimsLedger;
+import io.kvmtune.core.qemu.ProcCgroup;
 import io.kvmtune.core.qemu.ProcFs;
 import io.kvmtune.core.qemu.ProcStat;
 import io.kvmtune.core.qemu.QemuCommandLine;
@@ -180,6 +183,43 @@ public final class Agent implements AutoCloseable {
             if (!moved.isEmpty()) {
                 tune(g, moved, "settle");
             }
+            if (!g.awaitingPlacement.isEmpty()) {
+                afterLibvirtPlaced(g);
+            }
+        }
+    }
+
+    /**
+     * Once libvirt has placed every vCPU of {@code g} that was tuned before it was placed, applies
+     * again to those vCPUs and to the guest's other threads, though they are as planned: that apply
+     * narrows libvirt's {@code emulator} cpuset, which was left wide while vCPUs were being born in
+     * it, and gives back the realtime runtime given ahead to the groups they passed through, which
+     * would otherwise stay shared away from every realtime vCPU on the host.
+     */
+    private void afterLibvirtPlaced(TrackedGuest g) {
+        for (QemuThread t : new ArrayList<>(g.awaitingPlacement.values())) {
+            Optional<List<ProcCgroup>> membership = proc.taskCgroups(g.pid(), t.tid());
+            if (membership.isEmpty()) {
+                untrack(g, t.tid());
+            } else if (LibvirtThreadGroups.awaitsPlacement(membership.get(), t.role().label())) {
+                return;
+            }
+        }
+        if (g.awaitingPlacement.isEmpty()) {
+            return;
+        }
+        List<QemuThread> again = new ArrayList<>(g.awaitingPlacement.values());
+        g.tuned.values().stream().map(TunedThread::thread).filter(t -> !(t.role() instanceof ThreadRole.Vcpu))
+                .forEach(again::add);
+        try {
+            applier.apply(g.kept.plan(), g.with(again), ApplyOptions.defaults());
+            log.info("libvirt placed " + describe(List.copyOf(g.awaitingPlacement.values())) + " of guest " + g.name()
+                    + "; applied again to them and to its other threads (emulator cpuset, realtime runtime given ahead)");
+            g.awaitingPlacement.clear();
+            dirty = true;
+        } catch (ApplyFailedException e) {
+            metrics.failures.labelValues(e.guestBusy() ? "busy" : "failed").inc();
+            // tried again on the next pass
         }
     }
 
@@ -316,9 +356,8 @@ public final class Agent implements AutoCloseable {
         if (kept.isEmpty()) {
             return;
         }
-        boolean named = proc.cmdline(pid).map(QemuCommandLine::parse)
-                .map(QemuCommandLine::debugThreads).orElse(false);
-        if (!named) {
+        Optional<QemuCommandLine> cmdline = proc.cmdline(pid).map(QemuCommandLine::parse);
+        if (!cmdline.map(QemuCommandLine::debugThreads).orElse(false)) {
             log.warn("QEMU pid " + pid + " (" + kept.get().name() + ") runs without -name debug-threads=on: its vCPU"
                     + " threads carry no names to tell them by, so the agent leaves it to kvmtune apply --qmp");
             return;
@@ -329,12 +368,30 @@ public final class Agent implements AutoCloseable {
         guests.put(pid, g);
         metrics.guests.set(guests.size());
         log.info("following guest " + g.name() + " (QEMU pid " + pid + ", plan from " + kept.get().source() + ")");
+        holdRuntimeAhead(g, cmdline.get().vcpus().orElse(kept.get().plan().vcpus().size()));
         List<QemuThread> present = new ArrayList<>();
         for (int tid : proc.taskIds(pid)) {
             proc.taskStat(pid, tid).ifPresent(s -> present.add(new QemuThread(s.identity(), s.comm(),
                     QemuDiscovery.roleOf(s.comm()))));
         }
         tune(g, present, trigger);
+    }
+
+    /**
+     * For a libvirt guest just started, gives its realtime vCPUs' groups their runtime before the
+     * vCPUs are born, so that tuning each at its birth has no runtime to share anew.
+     */
+    private void holdRuntimeAhead(TrackedGuest g, int vcpusPresent) {
+        try {
+            List<CgroupGroup> held = applier.holdRuntimeAhead(g.kept.plan(), g.process, vcpusPresent);
+            if (!held.isEmpty()) {
+                log.info("guest " + g.name() + ": realtime runtime held ahead of libvirt in "
+                        + String.join(", ", held.stream().map(CgroupGroup::toString).toList()));
+            }
+        } catch (RuntimeException e) {
+            // each vCPU's apply gives what it needs, as for a guest that was running already
+            log.warn("guest " + g.name() + ": cannot hold realtime runtime ahead of libvirt: " + e.getMessage());
+        }
     }
 
     private void tuneNamed(TrackedGuest g, int tid, String comm, String trigger) {
@@ -427,6 +484,11 @@ public final class Agent implements AutoCloseable {
             previous.pin().close();
         }
         g.tuned.put(tid, new TunedThread(target, pin, Clock.monotonicNanos()));
+        if (target.thread().role() instanceof ThreadRole.Vcpu && proc.taskCgroups(g.pid(), tid)
+                .filter(m -> LibvirtThreadGroups.awaitsPlacement(m, target.thread().role().label())).isPresent()) {
+            // only afterLibvirtPlaced takes it off the list: it applies once the thread is placed
+            g.awaitingPlacement.put(tid, target.thread());
+        }
         g.pending.remove(tid);
         g.lastDrift.remove(tid);
         g.lastFailure.remove(tid);
@@ -527,6 +589,9 @@ public final class Agent implements AutoCloseable {
         for (TrackedGuest g : new ArrayList<>(guests.values())) {
             if (!g.pending.isEmpty()) {
                 tune(g, new ArrayList<>(g.pending.values()), "retry");
+            }
+            if (!g.awaitingPlacement.isEmpty()) {
+                afterLibvirtPlaced(g);
             }
         }
     }

@@ -3,6 +3,7 @@ package io.kvmtune.agent;
 import io.kvmtune.core.apply.Applier;
 import io.kvmtune.core.apply.ApplyFailedException;
 import io.kvmtune.core.apply.ApplyOptions;
+import io.kvmtune.core.apply.KernelThreadControl;
 import io.kvmtune.core.apply.RecordStore;
 import io.kvmtune.core.apply.ThreadPin;
 import io.kvmtune.core.apply.ThreadTarget;
@@ -48,7 +49,9 @@ import java.util.stream.Stream;
  * start: a vCPU thread alone as it is born, an emulator thread with a non-realtime vCPU, the whole
  * guest as when the agent finds a running one; affinity and policy both changing, SCHED_FIFO and
  * back; a first apply (no record) and the applies after it; each followed by the read-back and
- * drift check the agent makes.
+ * drift check the agent makes; and for a QEMU outside libvirt's groups as well as for a libvirt
+ * guest, before libvirt placed its threads and after (over a {@link LibvirtShapedTree}: the cgroup
+ * writes of those applies land in plain files).
  *
  * <p>The targets are three threads of the agent's own, parked for the purpose (they never run,
  * so giving one SCHED_FIFO is safe), moved between two of the CPUs the agent may use, with
@@ -103,9 +106,12 @@ final class ApplyWarmup {
             ThreadIdentity process = new ThreadIdentity(pid, proc.startTime(pid).orElseThrow());
             List<QemuGuest> shapes = List.of(guest(process, vcpu1), guest(process, emulator, vcpu0),
                     guest(process, emulator, vcpu0, vcpu1), guest(process, vcpu0));
-            Applier applier = Applier.system(new RecordStore(dir));
-            SchedPolicy realtime = realtimeAllowed(applier, process, vcpu1, first, second, allowed)
+            Applier host = Applier.system(new RecordStore(dir.resolve("host")));
+            SchedPolicy realtime = realtimeAllowed(host, process, vcpu1, first, second, allowed)
                     ? SchedPolicy.FIFO : SchedPolicy.OTHER;
+            LibvirtShapedTree tree = new LibvirtShapedTree(dir.resolve("libvirt"), pid, CpuSet.fromBitSet(allowed).format());
+            KernelThreadControl kernel = new KernelThreadControl(proc);
+            Applier libvirt = new Applier(kernel, kernel, tree.fs(), new RecordStore(dir.resolve("libvirt-records")));
             TuningPlan[] plans = {plan(first, second, realtime, allowed), plan(second, first, SchedPolicy.OTHER,
                     CpuSet.of(second).toBitSet())};
             // the agent's bookkeeping after each apply, on metrics of their own that nobody scrapes
@@ -116,6 +122,18 @@ final class ApplyWarmup {
             for (; i < ROUNDS && System.nanoTime() - deadline < 0; i++) {
                 TuningPlan plan = plans[(i / shapes.size()) % 2];
                 QemuGuest guest = shapes.get(i % shapes.size());
+                // blocks of a QEMU outside libvirt's groups and of a libvirt guest, before and after
+                // libvirt placed its threads, each ending in a restore
+                int block = i / RESTORE_EVERY;
+                Applier applier = block % 2 == 0 ? host : libvirt;
+                if (block % 2 == 1) {
+                    boolean placed = block % 4 == 3;
+                    String guestGroup = placed ? LibvirtShapedTree.PLACED : LibvirtShapedTree.BORN;
+                    tree.place(pid, guestGroup + "/emulator");
+                    tree.place(emulator.tid(), guestGroup + "/emulator");
+                    tree.place(vcpu0.tid(), guestGroup + (placed ? "/vcpu0" : "/emulator"));
+                    tree.place(vcpu1.tid(), guestGroup + (placed ? "/vcpu1" : "/emulator"));
+                }
                 long t0 = System.nanoTime();
                 applier.apply(plan, guest, ApplyOptions.defaults());
                 for (ThreadTarget target : ThreadTargets.of(plan, guest)) {
@@ -137,7 +155,7 @@ final class ApplyWarmup {
                 }
             }
             if (i % RESTORE_EVERY != 0) {
-                applier.restore(pid);
+                (i / RESTORE_EVERY % 2 == 0 ? host : libvirt).restore(pid);
             }
             return new Result(i, last / 1000);
         } finally {

@@ -23,6 +23,12 @@ final class TrackedGuest {
     final Map<Integer, QemuThread> pending = new TreeMap<>();
     /** Fork timestamps ({@code CLOCK_MONOTONIC}) of threads not tuned yet, by tid. */
     final Map<Integer, Long> bornAtNs = new HashMap<>();
+    /**
+     * vCPUs tuned before libvirt placed them, by tid: until libvirt has, the emulator cpuset stays
+     * wide and realtime runtime is given ahead in the groups they pass through; the apply after
+     * libvirt placed them all narrows and gives back.
+     */
+    final Map<Integer, QemuThread> awaitingPlacement = new TreeMap<>();
     /** The last drift seen per tid, so a drift left in place (report mode) is counted once. */
     final Map<Integer, Drift> lastDrift = new HashMap<>();
     /** The last failure to apply per tid, so a retry that fails alike is not logged again. */
@@ -63,6 +69,7 @@ final class TrackedGuest {
             t.pin().close();
         }
         pending.remove(tid);
+        awaitingPlacement.remove(tid);
         bornAtNs.remove(tid);
         lastDrift.remove(tid);
         lastFailure.remove(tid);

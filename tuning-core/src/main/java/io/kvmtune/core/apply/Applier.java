@@ -15,8 +15,10 @@ import io.kvmtune.core.qemu.ThreadIdentity;
 import io.kvmtune.core.qemu.ThreadRole;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -79,11 +81,55 @@ public final class Applier {
     public ApplyReport apply(TuningPlan plan, QemuGuest guest, ApplyOptions options) {
         ApplyRun run = new ApplyRun(threads, memory, cgroups, records, book, plan, guest, options);
         if (options.dryRun()) {
-            return run.run();
+            return run.run(Optional.empty());
         }
         try (GuestLock _ = GuestLock.acquire(records.dir(), guest.pid())) {
-            records.load(guest.pid()).filter(r -> r.process().equals(guest.process())).ifPresent(this::adoptRtRuntimes);
-            return run.run();
+            Optional<ApplyRecord> previous = records.load(guest.pid()).filter(r -> r.process().equals(guest.process()))
+                    .map(r -> adoptRtRuntimes(r) ? new ApplyRecord(r.process(), r.plan(), r.qmpSocket(),
+                            r.snapshot().withoutRtRuntimes()) : r);
+            return run.run(previous);
+        }
+    }
+
+    /**
+     * Gives realtime runtime, ahead of libvirt, to the groups the realtime vCPUs of a libvirt guest
+     * that is starting will need it in ({@link RuntimeAhead}): its vCPUs {@code 0} to
+     * {@code vcpusPresent - 1} that {@code plan} makes realtime. Made when QEMU starts, it leaves
+     * nothing to share anew when each vCPU is born and tuned. Held in the realtime budget book for
+     * {@code process} like the runtime an apply gives; the first apply after libvirt placed the
+     * vCPUs gives back what no realtime thread needs any more. Nothing for a QEMU outside libvirt's
+     * groups, on a host without realtime group scheduling, or once libvirt placed the vCPUs.
+     *
+     * @return the groups held now
+     * @throws io.kvmtune.core.DoesNotFitException when the host's realtime runtime cannot be shared with them
+     */
+    public List<CgroupGroup> holdRuntimeAhead(TuningPlan plan, ThreadIdentity process, int vcpusPresent) {
+        List<String> labels = plan.vcpus().stream().filter(v -> v.policy().isRealtime() && v.vcpu() < vcpusPresent)
+                .map(v -> new ThreadRole.Vcpu(v.vcpu()).label()).toList();
+        Optional<List<ProcCgroup>> membership = cgroups.membership(process.tid(), process.tid());
+        Optional<CgroupGroup> cpu = membership.flatMap(m -> cgroups.group(m, "cpu"))
+                .filter(g -> new RtRuntimeAllocator(cgroups).hasRtGroupScheduling(g));
+        Optional<CgroupGroup> guestCpuset = membership.flatMap(m -> cgroups.group(m, "cpuset")).filter(g -> !g.v2())
+                .flatMap(LibvirtThreadGroups::guestGroupOf);
+        RuntimeAhead ahead = new RuntimeAhead(cgroups);
+        if (labels.isEmpty() || cpu.isEmpty() || guestCpuset.isEmpty() || ahead.vcpusPlaced(guestCpuset.get())) {
+            return List.of();
+        }
+        List<CgroupGroup> groups = ahead.groups(cpu.get(), cpu, labels);
+        if (groups.isEmpty()) {
+            return List.of();
+        }
+        try (GuestLock _ = GuestLock.acquire(records.dir(), process.tid())) {
+            List<CgroupGroup> made = ahead.make(groups);
+            Set<CgroupGroup> held = new LinkedHashSet<>(book.leavesOf(process).orElse(List.of()));
+            held.addAll(groups);
+            try {
+                book.hold(process, List.copyOf(held), OptionalLong.empty());
+            } catch (RuntimeException e) {
+                made.forEach(cgroups::removeIfUnused);
+                throw e;
+            }
+            return List.copyOf(held);
         }
     }
 

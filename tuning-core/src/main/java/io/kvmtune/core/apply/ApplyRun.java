@@ -13,6 +13,7 @@ import io.kvmtune.core.plan.TuningPlan;
 import io.kvmtune.core.qemu.ProcCgroup;
 import io.kvmtune.core.qemu.QemuGuest;
 import io.kvmtune.core.qemu.QemuThread;
+import io.kvmtune.core.qemu.ThreadRole;
 import io.kvmtune.linux.ResourceLimit;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,9 +53,12 @@ final class ApplyRun {
     private List<CgroupGroup> rtLeaves = List.of();
     /** Groups this run made ahead of libvirt, removed again if it fails. */
     private final List<CgroupGroup> createdGroups = new ArrayList<>();
+    private final RuntimeAhead runtimeAhead;
     private Optional<List<CgroupGroup>> rtHeldBefore = Optional.empty();
     private Optional<RtBudgetBook.Change> rtChange = Optional.empty();
     private List<RtWrite> rtWrites = List.of();
+    /** Whether this guest holds {@link #rtLeaves} already, with runtime: nothing to share anew. */
+    private boolean rtUnchanged;
     private Optional<ResourceLimit> memlockBefore = Optional.empty();
     private Optional<ResourceLimit> memlockTarget = Optional.empty();
     private OptionalLong lockedBytes = OptionalLong.empty();
@@ -69,16 +73,19 @@ final class ApplyRun {
         final ThreadState before;
         final Optional<CgroupGroup> cpusetGroup;
         final Optional<CgroupGroup> cpuGroup;
+        final Optional<Lift> lift;
         ThreadState after;
         boolean gone;
+        boolean lifted;
 
         Live(ThreadTarget target, ThreadPin pin, ThreadState before, Optional<CgroupGroup> cpusetGroup,
-                Optional<CgroupGroup> cpuGroup) {
+                Optional<CgroupGroup> cpuGroup, Optional<Lift> lift) {
             this.target = target;
             this.pin = pin;
             this.before = before;
             this.cpusetGroup = cpusetGroup;
             this.cpuGroup = cpuGroup;
+            this.lift = lift;
         }
 
         QemuThread thread() {
@@ -86,11 +93,20 @@ final class ApplyRun {
         }
     }
 
+    /**
+     * A vCPU thread that libvirt has not placed yet, moved from the cpuset it was born in
+     * ({@code emulator}, which kvmtune narrowed to the emulator's pCPUs) up into the guest's own
+     * cpuset, where its planned pCPUs are allowed, until libvirt moves it into {@code vcpuN}.
+     */
+    private record Lift(CgroupGroup from, CgroupGroup to) {
+    }
+
     ApplyRun(ThreadControl threads, MemoryControl memory, CgroupFs cgroups, RecordStore records, RtBudgetBook book,
             TuningPlan plan, QemuGuest guest, ApplyOptions options) {
         this.threads = threads;
         this.book = book;
         this.liveThreads = new LiveThreads(threads);
+        this.runtimeAhead = new RuntimeAhead(cgroups);
         this.memory = memory;
         this.cgroups = cgroups;
         this.records = records;
@@ -99,15 +115,16 @@ final class ApplyRun {
         this.options = options;
     }
 
-    ApplyReport run() {
+    /** Applies; {@code previous} is this QEMU's record from earlier applies, which this one's adds to. */
+    ApplyReport run(Optional<ApplyRecord> previous) {
         try {
-            return runPinned();
+            return runPinned(previous);
         } finally {
             pins.forEach(ThreadPin::close);
         }
     }
 
-    private ApplyReport runPinned() {
+    private ApplyReport runPinned(Optional<ApplyRecord> previous) {
         List<ThreadTarget> targets = ThreadTargets.of(plan, guest);
         try {
             boolean threadGroups = mayUseThreadGroups();
@@ -127,7 +144,6 @@ final class ApplyRun {
             return predictedReport();
         }
         int pid = guest.pid();
-        Optional<ApplyRecord> previous = records.load(pid).filter(r -> r.process().equals(guest.process()));
         records.save(new ApplyRecord(guest.process(), plan, options.qmpSocket(),
                 previous.map(p -> p.snapshot().mergedWith(snapshot)).orElse(snapshot)));
         try {
@@ -141,6 +157,7 @@ final class ApplyRun {
             options.observer().completed(ApplyStep.VERIFIED);
         } catch (RuntimeException e) {
             RestoreReport rollback = new Restorer(threads, memory, cgroups).restore(pid, processAlive(), snapshot);
+            rollback = rollback.with(undoLifts());
             rollback = rollback.with(rollBackRtRuntime(e));
             removeCreatedGroups();
             // Keep the record when something could not be put back, so that `restore` can try again.
@@ -192,7 +209,7 @@ final class ApplyRun {
         }
         String label = t.role().label();
         Optional<CgroupGroup> cpuset = cgroups.group(membership.get(), "cpuset")
-                .filter(g -> LibvirtThreadGroups.isGroupFor(g, label));
+                .filter(g -> LibvirtThreadGroups.isGroupFor(g, label) && !emulatorHoldsUnplacedVcpus(g));
         cpuset.ifPresent(g -> {
             CpuSet earlier = cpusets.putIfAbsent(g, target.cpus());
             if (earlier != null && !earlier.equals(target.cpus())) {
@@ -201,7 +218,46 @@ final class ApplyRun {
             }
             cpusetsBefore.computeIfAbsent(g, k -> cgroups.read(k.file(CPUSET_CPUS)));
         });
-        live.add(new Live(target, pin, state.get(), cpuset, cgroups.group(membership.get(), "cpu")));
+        live.add(new Live(target, pin, state.get(), cpuset, cgroups.group(membership.get(), "cpu"),
+                lift(target, membership.get())));
+    }
+
+    /**
+     * Whether {@code group} is libvirt's {@code emulator} cpuset of a guest whose vCPUs libvirt has
+     * not placed yet (no {@code vcpuN} group beside it): QEMU is started in it and creates its vCPU
+     * threads there, so narrowing it to the emulator's pCPUs now would keep every vCPU born
+     * meanwhile from its own. The emulator threads get their pCPUs by affinity; the cpuset is
+     * narrowed by the first apply after libvirt placed the vCPUs.
+     */
+    private boolean emulatorHoldsUnplacedVcpus(CgroupGroup group) {
+        return group.name().equals(LibvirtThreadGroups.EMULATOR) && !group.v2()
+                && !runtimeAhead.vcpusPlaced(group.parent().orElseThrow());
+    }
+
+    /**
+     * The lift a vCPU thread needs to be tuned before libvirt places it: it sits in another of
+     * libvirt's per-thread groups of a v1 cpuset hierarchy ({@code emulator}, where QEMU creates a
+     * vCPU plugged in), whose cpuset does not allow the planned pCPUs. None once libvirt has made
+     * the vCPU's own cpuset group: it is about to move the thread, and a lift after that move
+     * would undo it.
+     */
+    private Optional<Lift> lift(ThreadTarget target, List<ProcCgroup> membership) {
+        if (!(target.thread().role() instanceof ThreadRole.Vcpu) || options.dryRun()) {
+            return Optional.empty();
+        }
+        String label = target.thread().role().label();
+        Optional<CgroupGroup> cpuset = cgroups.group(membership, "cpuset")
+                .filter(g -> !g.v2() && LibvirtThreadGroups.isThreadGroup(g) && !LibvirtThreadGroups.isGroupFor(g, label));
+        if (cpuset.isEmpty()) {
+            return Optional.empty();
+        }
+        CgroupGroup guestCpuset = cpuset.get().parent().orElseThrow();
+        boolean allowed = cgroups.readIfPresent(cpuset.get().file(CPUSET_CPUS)).map(CpuSet::parse)
+                .filter(a -> a.containsAll(target.cpus())).isPresent();
+        if (allowed || cgroups.exists(guestCpuset.child(label))) {
+            return Optional.empty();
+        }
+        return Optional.of(new Lift(cpuset.get(), guestCpuset));
     }
 
     private boolean processAlive() {
@@ -243,45 +299,53 @@ final class ApplyRun {
             l.cpuGroup.ifPresent(surveyed::add);
             surveyedTids.add(l.thread().tid());
         });
+        boolean starting = rtHeldBefore.isPresent() && libvirtStarting();
         rtHeldBefore.ifPresent(held -> held.stream()
                 .filter(g -> !leaves.contains(g) && cgroups.exists(g)
-                        && (holdsOtherRealtimeTask(g, surveyedTids)
+                        && (starting || holdsOtherRealtimeTask(g, surveyedTids)
                                 || !surveyed.contains(g) && LibvirtThreadGroups.isVcpuGroup(g)))
                 .forEach(leaves::add));
         rtLeaves = List.copyOf(leaves);
-        if (!rtLeaves.isEmpty()) {
+        // The book shares the runtime anew on every change of any guest: while this guest holds
+        // the same groups and they have runtime, sharing again would write nothing. The agent's
+        // apply to a vCPU just born, whose groups were held for it when its QEMU started, takes
+        // this way, which skips two reads of every group's budget and a save of the book.
+        rtUnchanged = !rtLeaves.isEmpty() && options.rtRuntimeUs().isEmpty()
+                && rtHeldBefore.filter(held -> Set.copyOf(held).equals(Set.copyOf(rtLeaves))).isPresent()
+                && rtLeaves.stream().allMatch(g -> runtimeUs(g) > 0);
+        if (!rtLeaves.isEmpty() && !rtUnchanged) {
             rtChange = Optional.of(book.preview(guest.process(), rtLeaves, options.rtRuntimeUs()));
             rtWrites = rtChange.get().writes();
         }
     }
 
-    /**
-     * The groups a realtime vCPU that libvirt has not placed yet needs runtime in, made where they
-     * do not exist yet (not in a dry run): its own {@code vcpuN}, where libvirt will move it, and
-     * {@code emulator}, which it passes through (libvirt moves the whole process there first) or
-     * was born in (a vCPU plugged in later is created by a thread there). With runtime given
-     * ahead, it runs SCHED_FIFO from its birth, and libvirt's moves of a SCHED_FIFO thread, which
-     * the kernel refuses into a group without runtime, succeed. libvirt finds the groups made
-     * (it makes them only where absent) and uses them. Empty for a thread outside libvirt's groups.
-     */
+    private long runtimeUs(CgroupGroup group) {
+        try {
+            return Long.parseLong(cgroups.read(group.file(RtBudgets.RUNTIME_FILE)));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** The groups {@link RuntimeAhead} names for a realtime vCPU in {@code current}, made where absent (not in a dry run). */
     private List<CgroupGroup> aheadOfLibvirt(CgroupGroup current, String roleLabel) {
-        Optional<CgroupGroup> guestGroup = LibvirtThreadGroups.guestGroupOf(current);
-        if (guestGroup.isEmpty()) {
-            return List.of();
+        List<CgroupGroup> ahead = runtimeAhead.groups(current, cgroups.membership(guest.pid(), guest.pid())
+                .flatMap(m -> cgroups.group(m, "cpu")), List.of(roleLabel));
+        if (options.dryRun()) {
+            return ahead.stream().filter(cgroups::exists).toList();
         }
-        List<CgroupGroup> ahead = new ArrayList<>();
-        for (CgroupGroup g : List.of(guestGroup.get().child(roleLabel), guestGroup.get().child(LibvirtThreadGroups.EMULATOR))) {
-            if (!cgroups.exists(g)) {
-                if (options.dryRun()) {
-                    continue;
-                }
-                if (cgroups.create(g)) {
-                    createdGroups.add(g);
-                }
-            }
-            ahead.add(g);
-        }
+        createdGroups.addAll(runtimeAhead.make(ahead));
         return ahead;
+    }
+
+    /**
+     * Whether the guest is a libvirt guest whose vCPUs libvirt has not placed yet: the runtime held
+     * ahead for them ({@link Applier#holdRuntimeAhead}) stays until libvirt has.
+     */
+    private boolean libvirtStarting() {
+        return cgroups.membership(guest.pid(), guest.pid()).flatMap(m -> cgroups.group(m, "cpuset"))
+                .filter(g -> !g.v2()).flatMap(LibvirtThreadGroups::guestGroupOf)
+                .filter(g -> !runtimeAhead.vcpusPlaced(g)).isPresent();
     }
 
     /** Whether a task of {@code group} other than {@code surveyedTids} runs under a realtime policy now. */
@@ -304,6 +368,9 @@ final class ApplyRun {
 
     /** Shares the realtime runtime anew with this guest's groups in (or out, when the plan has none any more). */
     private void changeRtRuntime() {
+        if (rtUnchanged) {
+            return;
+        }
         if (!rtLeaves.isEmpty()) {
             rtChange = Optional.of(book.hold(guest.process(), rtLeaves, options.rtRuntimeUs()));
             rtWrites = rtChange.get().writes();
@@ -326,6 +393,35 @@ final class ApplyRun {
             return List.of(new RestoreItem("realtime runtime of QEMU pid " + guest.pid(), RestoreItem.Outcome.FAILED,
                     e.getMessage()));
         }
+    }
+
+    /** Moves thread {@code tid} into {@code group}. */
+    private void moveTask(int tid, CgroupGroup group) {
+        try {
+            cgroups.write(group.file(TASKS_FILE), Integer.toString(tid));
+        } catch (CgroupException e) {
+            throw e.gone() ? new ThreadControlException(tid, ThreadControlException.Failure.GONE, e.getMessage(), e) : e;
+        }
+    }
+
+    /** After a failed apply, once the threads' policies are back: lifted threads go back where they were born. */
+    private List<RestoreItem> undoLifts() {
+        List<RestoreItem> items = new ArrayList<>();
+        for (Live l : live) {
+            if (!l.lifted) {
+                continue;
+            }
+            String what = Differences.describe(l.thread()) + " in " + l.lift.get().from();
+            try {
+                moveTask(l.thread().tid(), l.lift.get().from());
+                items.add(new RestoreItem(what, RestoreItem.Outcome.RESTORED, "moved back"));
+            } catch (ThreadControlException e) {
+                items.add(new RestoreItem(what, RestoreItem.Outcome.GONE, e.getMessage()));
+            } catch (CgroupException e) {
+                items.add(new RestoreItem(what, RestoreItem.Outcome.FAILED, e.getMessage()));
+            }
+        }
+        return items;
     }
 
     /** Takes back the groups made ahead of libvirt, unless libvirt has started using them meanwhile. */
@@ -369,6 +465,12 @@ final class ApplyRun {
     private void change() {
         changeRtRuntime();
         options.observer().completed(ApplyStep.RT_BUDGET);
+        for (Live l : live) {
+            if (l.lift.isPresent()) {
+                act(l, () -> moveTask(l.thread().tid(), l.lift.get().to()));
+                l.lifted = !l.gone;
+            }
+        }
         for (Map.Entry<CgroupGroup, CpuSet> e : cpusets.entrySet()) {
             if (!CpuSet.parse(cpusetsBefore.get(e.getKey())).equals(e.getValue())) {
                 writeCpuset(e.getKey(), e.getValue());
@@ -513,8 +615,12 @@ final class ApplyRun {
 
     private List<RtGrant> grants() {
         // emulator's runtime, given ahead of libvirt's moves, is no vCPU's
-        return rtChange.map(c -> rtLeaves.stream().filter(LibvirtThreadGroups::isVcpuGroup)
-                .map(g -> new RtGrant(g, c.perLeafUs(), c.periodUs())).toList())
+        List<CgroupGroup> vcpuGroups = rtLeaves.stream().filter(LibvirtThreadGroups::isVcpuGroup).toList();
+        if (rtUnchanged) {
+            return vcpuGroups.stream().map(g -> new RtGrant(g, runtimeUs(g),
+                    Long.parseLong(cgroups.read(g.file(RtBudgets.PERIOD_FILE))))).toList();
+        }
+        return rtChange.map(c -> vcpuGroups.stream().map(g -> new RtGrant(g, c.perLeafUs(), c.periodUs())).toList())
                 .orElse(List.of());
     }
 

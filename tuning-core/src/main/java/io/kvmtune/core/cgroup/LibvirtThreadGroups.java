@@ -53,6 +53,19 @@ public final class LibvirtThreadGroups {
     }
 
     /**
+     * Whether libvirt has yet to place a thread whose groups are {@code membership} and whose role
+     * label is {@code roleLabel}: in the cgroup v1 {@code cpu} or {@code cpuset} hierarchy it sits
+     * in a libvirt guest's group, but not in its own per-thread group (born before libvirt placed
+     * it, or lifted out of {@code emulator} by kvmtune meanwhile).
+     */
+    public static boolean awaitsPlacement(List<ProcCgroup> membership, String roleLabel) {
+        return membership.stream()
+                .filter(e -> !e.isUnified() && (e.controllers().contains("cpu") || e.controllers().contains("cpuset")))
+                .map(e -> new CgroupGroup("v1", e.path(), false))
+                .anyMatch(g -> guestGroupOf(g).isPresent() && !isGroupFor(g, roleLabel));
+    }
+
+    /**
      * Whether a process whose main thread is in the groups {@code membership} (from
      * {@code /proc/<pid>/cgroup}) may have threads in libvirt's per-thread groups: only a process
      * inside a libvirt guest's own group ({@code *.libvirt-qemu}, or a {@code machine-*.scope}

@@ -423,7 +423,9 @@ public final class Json {
 
     private static void writeString(StringBuilder out, String s) {
         out.append('"');
-        for (int i = 0; i < s.length(); i++) {
+        int plain = plainPrefix(s);
+        out.append(s, 0, plain);
+        for (int i = plain; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
                 case '"' -> out.append("\\\"");
@@ -444,6 +446,21 @@ public final class Json {
             }
         }
         out.append('"');
+    }
+
+    /**
+     * How many leading characters need no escape, checked conservatively (any character from
+     * U+2028 up, surrogates included, takes the careful way): nearly every string is all such, and
+     * is copied at once.
+     */
+    private static int plainPrefix(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\' || c >= 0x2028) {
+                return i;
+            }
+        }
+        return s.length();
     }
 
     private static boolean isLoneSurrogate(String s, int i) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Function;
 
 /**
  * What a running QEMU was told on its command line ({@code /proc/<pid>/cmdline}) about the things
@@ -126,6 +127,18 @@ public record QemuCommandLine(List<String> argv, Optional<String> name, boolean 
      * maximum can be plugged in while it runs.
      */
     public OptionalInt maxVcpus() {
+        return smpCount(value -> value.get("maxcpus", "").or(() -> value.get("cpus", "cpus")));
+    }
+
+    /**
+     * The vCPUs this QEMU starts with: {@code -smp N} or {@code cpus=N} of the last {@code -smp};
+     * empty without {@code -smp}.
+     */
+    public OptionalInt vcpus() {
+        return smpCount(value -> value.get("cpus", "cpus"));
+    }
+
+    private OptionalInt smpCount(Function<QemuOptionValue, Optional<String>> count) {
         String smp = null;
         for (int i = 1; i + 1 < argv.size(); i++) {
             String option = argv.get(i).startsWith("--") ? argv.get(i).substring(1) : argv.get(i);
@@ -136,10 +149,9 @@ public record QemuCommandLine(List<String> argv, Optional<String> name, boolean 
         if (smp == null) {
             return OptionalInt.empty();
         }
-        QemuOptionValue value = QemuOptionValue.parse(smp);
-        Optional<String> count = value.get("maxcpus", "").or(() -> value.get("cpus", "cpus"));
         try {
-            return count.map(c -> OptionalInt.of(Integer.parseInt(c))).orElse(OptionalInt.empty());
+            return count.apply(QemuOptionValue.parse(smp)).map(c -> OptionalInt.of(Integer.parseInt(c)))
+                    .orElse(OptionalInt.empty());
         } catch (NumberFormatException e) {
             return OptionalInt.empty();
         }

@@ -525,10 +525,81 @@ class ApplierTest {
     }
 
     @Test
-    void aRealtimeVcpuBornBeforeLibvirtPlacedItGetsRuntimeInTheGroupsLibvirtMovesItThroughUntilItArrives() {
-        // vCPU 1 (tid 102) was just born in the guest's own group; libvirt will move the whole process
-        // into emulator and then vCPU 1 into vcpu1, and refuses neither move of a SCHED_FIFO thread
-        // only if both groups have runtime by then
+    void aVcpuPluggedInIsLiftedOutOfTheEmulatorCpusetAndTunedBeforeLibvirtPlacesIt() {
+        // QEMU creates a vCPU plugged in in emulator, whose cpuset kvmtune narrowed to the emulator's
+        // pCPUs, and whose cpu group has no runtime: vCPU 1 (tid 102) gets neither pCPU 3 nor
+        // SCHED_FIFO there until libvirt moves it into vcpu1
+        String guestGroup = FakeCgroupHost.V1_GUEST;
+        host.thread(PID, 102, "emulator", "0-1");
+        host.put("cpuset/" + guestGroup + "/emulator/cpuset.cpus", "0-1");
+        host.put("cpuset/" + guestGroup + "/tasks", "");
+        host.removeGroup("cpuset/" + VCPU + "1");
+        host.removeGroup("cpu/" + VCPU + "1");
+        host.put("cpu/" + VCPU + "1/cpu.rt_runtime_us", "0"); // what the kernel puts in the group made ahead
+        host.put("cpu/" + VCPU + "1/cpu.rt_period_us", "1000000");
+
+        ApplyReport report = applier().apply(plan, only(102), ApplyOptions.defaults());
+
+        assertThat(host.read("cpuset/" + guestGroup + "/tasks")).isEqualTo("102");
+        assertThat(threads.state(102)).isEqualTo(new ThreadState(CpuSet.of(3), originalThreads.get(102).sched()
+                .with(SchedPolicy.FIFO, 1)));
+        assertThat(host.read("cpu/" + guestGroup + "/emulator/cpu.rt_runtime_us")).as("where it runs until placed")
+                .isEqualTo("475000");
+        assertThat(host.read("cpu/" + VCPU + "1/cpu.rt_runtime_us")).as("ready for libvirt's move").isEqualTo("475000");
+        assertThat(host.read("cpu/" + guestGroup + "/cpu.rt_runtime_us")).isEqualTo("950000");
+        assertThat(host.read("cpuset/" + guestGroup + "/emulator/cpuset.cpus")).isEqualTo("0-1");
+        assertThat(report.realtime()).extracting(RtGrant::vcpu).containsExactly("vcpu1");
+    }
+
+    @Test
+    void aLiftedVcpuGoesBackWhereItWasBornWhenTheApplyFails() {
+        String guestGroup = FakeCgroupHost.V1_GUEST;
+        host.thread(PID, 102, "emulator", "0-1");
+        host.put("cpuset/" + guestGroup + "/emulator/cpuset.cpus", "0-1");
+        host.put("cpuset/" + guestGroup + "/tasks", "");
+        host.put("cpuset/" + guestGroup + "/emulator/tasks", "");
+        host.removeGroup("cpuset/" + VCPU + "1");
+        threads.fail(Call.SET_SCHEDULING, 102, Failure.NOT_PERMITTED);
+
+        assertThatThrownBy(() -> applier().apply(plan, only(102), ApplyOptions.defaults()))
+                .isInstanceOf(ApplyFailedException.class);
+
+        assertThat(host.read("cpuset/" + guestGroup + "/emulator/tasks")).isEqualTo("102");
+        assertThat(threads.state(102)).isEqualTo(originalThreads.get(102));
+        assertThat(host.read("cpu/machine/cpu.rt_runtime_us")).isEqualTo("0");
+    }
+
+    @Test
+    void theEmulatorCpusetIsNarrowedOnlyOnceLibvirtHasPlacedTheVcpusBornInIt() {
+        // libvirt 9 starts QEMU in emulator, and QEMU creates its vCPU threads there: narrowed to the
+        // emulator's pCPUs 0-1, the cpuset would keep vCPU 1 from pCPU 3 until libvirt places it
+        String guestGroup = FakeCgroupHost.V1_GUEST;
+        for (int vcpu = 0; vcpu < 4; vcpu++) {
+            host.removeGroup("cpuset/" + VCPU + vcpu);
+            host.thread(PID, 101 + vcpu, "emulator", "0-7");
+        }
+
+        applier().apply(plan, only(100, 105, 106), ApplyOptions.defaults());
+        applier().apply(plan, only(102), ApplyOptions.defaults());
+
+        assertThat(host.read("cpuset/" + guestGroup + "/emulator/cpuset.cpus")).isEqualTo("0-7");
+        assertThat(threads.state(100).affinity()).isEqualTo(CpuSet.of(0, 1));
+        assertThat(threads.state(102).affinity()).isEqualTo(CpuSet.of(3));
+
+        for (int vcpu = 0; vcpu < 4; vcpu++) {
+            host.thread(PID, 101 + vcpu, "vcpu" + vcpu, "0-7");
+        }
+        applier().apply(plan, only(100, 105, 106), ApplyOptions.defaults());
+
+        assertThat(host.read("cpuset/" + guestGroup + "/emulator/cpuset.cpus")).isEqualTo("0-1");
+    }
+
+    @Test
+    void aRealtimeVcpuBornBeforeLibvirtPlacedTheProcessGetsRuntimeInTheGroupsLibvirtMovesItThrough() {
+        // an older libvirt moves the whole process into emulator only once QEMU is up: vCPU 1 (tid 102)
+        // is born in the guest's own group, then goes through emulator into vcpu1, and libvirt's moves
+        // of a SCHED_FIFO thread succeed only into groups that have runtime by then
+        host.threadInGuestGroup(PID, 100);
         host.threadInGuestGroup(PID, 102);
         String emulator = "cpu/" + FakeCgroupHost.V1_GUEST + "/emulator/cpu.rt_runtime_us";
 
@@ -543,6 +614,7 @@ class ApplierTest {
 
         // libvirt's move of the process: vCPU 1 sits in emulator, SCHED_FIFO; the emulator threads'
         // apply keeps emulator's runtime, the non-realtime vCPU 0's keeps both
+        host.thread(PID, 100, "emulator", "0-7");
         host.thread(PID, 102, "emulator", "0-7");
         host.put("cpu/" + FakeCgroupHost.V1_GUEST + "/emulator/tasks", "100\n102\n105\n106");
         applier().apply(plan, only(100, 105, 106), ApplyOptions.defaults());
@@ -565,6 +637,7 @@ class ApplierTest {
     @Test
     void aGroupMadeAheadOfLibvirtIsRemovedAgainWhenTheApplyFails() {
         // a fake tree has no kernel to fill a new group with its files: reading its runtime fails
+        host.threadInGuestGroup(PID, 100);
         host.threadInGuestGroup(PID, 102);
         host.removeGroup("cpu/" + VCPU + "1");
 

@@ -60,4 +60,31 @@ class LibvirtThreadGroupsTest {
         assertThat(LibvirtThreadGroups.mayHoldThreadGroups(ProcCgroup.parseAll(
                 "4:memory:/process_api/05eacbf3\n3:cpuset:/\n0::/\n"))).isFalse();
     }
+
+    @Test
+    void findsTheGuestsOwnGroupFromWhereAThreadSits() {
+        CgroupGroup guest = v1("/machine/qemu-4-rt1.libvirt-qemu");
+        assertThat(LibvirtThreadGroups.guestGroupOf(guest)).contains(guest);
+        assertThat(LibvirtThreadGroups.guestGroupOf(v1("/machine/qemu-4-rt1.libvirt-qemu/emulator"))).contains(guest);
+        assertThat(LibvirtThreadGroups.guestGroupOf(v2("/machine.slice/machine-qemu\\x2d1\\x2dvm1.scope/libvirt/vcpu0")))
+                .contains(v2("/machine.slice/machine-qemu\\x2d1\\x2dvm1.scope/libvirt"));
+        assertThat(LibvirtThreadGroups.guestGroupOf(v1("/machine"))).isEmpty();
+        assertThat(LibvirtThreadGroups.guestGroupOf(v1("/"))).isEmpty();
+        assertThat(LibvirtThreadGroups.isVcpuGroup(v1("/machine/qemu-4-rt1.libvirt-qemu/vcpu12"))).isTrue();
+        assertThat(LibvirtThreadGroups.isVcpuGroup(v1("/machine/qemu-4-rt1.libvirt-qemu/emulator"))).isFalse();
+    }
+
+    @Test
+    void aThreadAwaitsLibvirtsPlacementWhileInAGuestGroupOtherThanItsOwnInEitherHierarchy() {
+        String born = "3:cpuset:/machine/qemu-4-rt1.libvirt-qemu/emulator\n1:cpu:/machine/qemu-4-rt1.libvirt-qemu/emulator\n0::/\n";
+        String lifted = "3:cpuset:/machine/qemu-4-rt1.libvirt-qemu\n1:cpu:/machine/qemu-4-rt1.libvirt-qemu/emulator\n0::/\n";
+        String halfway = "3:cpuset:/machine/qemu-4-rt1.libvirt-qemu/emulator\n1:cpu:/machine/qemu-4-rt1.libvirt-qemu/vcpu1\n0::/\n";
+        String placed = "3:cpuset:/machine/qemu-4-rt1.libvirt-qemu/vcpu1\n1:cpu:/machine/qemu-4-rt1.libvirt-qemu/vcpu1\n0::/\n";
+        assertThat(LibvirtThreadGroups.awaitsPlacement(ProcCgroup.parseAll(born), "vcpu1")).isTrue();
+        assertThat(LibvirtThreadGroups.awaitsPlacement(ProcCgroup.parseAll(lifted), "vcpu1")).isTrue();
+        assertThat(LibvirtThreadGroups.awaitsPlacement(ProcCgroup.parseAll(halfway), "vcpu1")).isTrue();
+        assertThat(LibvirtThreadGroups.awaitsPlacement(ProcCgroup.parseAll(placed), "vcpu1")).isFalse();
+        assertThat(LibvirtThreadGroups.awaitsPlacement(ProcCgroup.parseAll("3:cpuset:/\n1:cpu:/\n0::/\n"), "vcpu1"))
+                .as("a QEMU outside libvirt").isFalse();
+    }
 }

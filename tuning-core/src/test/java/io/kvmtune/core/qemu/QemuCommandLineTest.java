@@ -48,6 +48,15 @@ class QemuCommandLineTest {
     }
 
     @Test
+    void theVcpusStartedWithAreTheCountOfTheLastSmp() {
+        assertThat(parse("qemu-system-x86_64", "-smp", "1,maxcpus=2,sockets=2,dies=1,cores=1,threads=1").vcpus())
+                .hasValue(1);
+        assertThat(parse("qemu-system-x86_64", "-smp", "cpus=3", "--smp", "cpus=2,maxcpus=8").vcpus()).hasValue(2);
+        assertThat(parse("qemu-system-x86_64", "-smp", "maxcpus=8").vcpus()).isEmpty();
+        assertThat(parse("qemu-system-x86_64").vcpus()).isEmpty();
+    }
+
+    @Test
     void hpetDefaultsToOnForPcAndQ35AndIsUnknownElsewhere() {
         assertThat(parse("qemu-system-x86_64").hpet()).contains(true);
         assertThat(parse("/usr/bin/qemu-system-x86_64", "-M", "q35").hpet()).contains(true);
