@@ -6,12 +6,15 @@
 #
 # STARTS guest starts through the host's libvirtd, alternating, in one run:
 #   hook   kvmtune's libvirt hook only (prepare keeps the plan, started applies it)
-#   agent  the same hook, plus `kvmtune agent run` (started before the guest, warmed up, stopped after)
+#   agent  the same hook, plus `kvmtune agent run`, started afresh (and warmed up) for two guest
+#          starts: "agent-first" is the first guest that agent sees, "agent" the second, as a
+#          resident agent sees every guest but the first after it started
 # The domain: 2 vCPUs, paused (-S: the SCHED_FIFO vCPU runs no guest code), hw:cpu_policy=mixed,
 # hw:cpu_realtime=yes, mask ^0 on a host configuration with the first CPU shared and the last one
 # dedicated: vCPU 0 on the shared CPU under SCHED_OTHER, vCPU 1 on the dedicated CPU under fifo:1.
 # Then STARTS more without libvirt (mode "bare"): the same QEMU started directly with the same plan
-# kept for its UUID, under the agent alone: the agent's own window, with no libvirt cgroup moves.
+# kept for its UUID, under the agent alone: the agent's own window, with no libvirt cgroup moves;
+# here too each agent sees two QEMUs ("bare-first", then "bare").
 # Prints each window, then per mode the count, median, p99 (nearest rank), max and timeouts, in us.
 # With --hotplug it then starts a guest with 1 of 2 vCPUs under the agent and plugs vCPU 1 in with
 # `virsh setvcpus --live`: its window is printed as mode "hotplug".
@@ -24,8 +27,9 @@
 # With --baseline JAR, every agent start is paired with one of the agent from JAR (a launcher jar
 # built from another commit, e.g. main's), modes "agent-base" and "bare-base": before and after a
 # change side by side in one run. The hook is always this checkout's.
-# The agent is started afresh (and warmed up) before every guest start, in every mode; with
-# KVMTUNE_AGENT_NICE=N in the environment it runs at that nice value (as the unit's Nice= would set).
+# The agent runs at the nice value of its systemd unit's Nice= (KVMTUNE_AGENT_NICE=N in the
+# environment overrides it). The observer runs SCHED_FIFO 1 where realtime tasks are throttled, so that its own wait for a CPU
+# does not lengthen the windows it measures.
 #
 # With --bare-only it runs the bare starts alone: no libvirt, no host files, no host lock (the
 # realtime policy goes to the paused vCPU of its own QEMU in its own cgroup only).
@@ -80,6 +84,14 @@ SH
   variants=(agent agent-base)
 fi
 gcc -O2 -Wall -Werror -o "$work/observer" "$here/untuned-window/observer.c"
+# The observer is the measuring instrument: SCHED_FIFO 1, so that it sees a change when it happens,
+# not when the scheduler next lets it run among the processes of a starting guest (cyclictest runs
+# so for the same reason); it sleeps between polls, and only where realtime tasks are throttled.
+observer_rt=()
+[ "$(cat /proc/sys/kernel/sched_rt_runtime_us)" != -1 ] && observer_rt=(-p 1)
+# The agent runs at the nice value its systemd unit gives it, unless KVMTUNE_AGENT_NICE says otherwise.
+unit=$root/packaging/src/deb/root/lib/systemd/system/kvmtune-agent.service
+: "${KVMTUNE_AGENT_NICE:=$(sed -n 's/^Nice=//p' "$unit")}"
 
 hooks=/etc/libvirt/hooks
 conf=/etc/kvmtune/kvmtune.conf
@@ -200,7 +212,7 @@ observe() { # $1 = mode, $2 = domain XML, $3 = command run once the guest is up 
   local mode=$1 xml=$2 then=$3 obs
   shift 3
   : >"$work/observer.err"
-  "$work/observer" 5000 "$@" >"$work/observer.out" 2>"$work/observer.err" &
+  "$work/observer" "${observer_rt[@]}" 5000 "$@" >"$work/observer.out" 2>"$work/observer.err" &
   obs=$!
   for _ in $(seq 200); do grep -q ready "$work/observer.err" && break; sleep 0.01; done
   virsh create "$xml" --paused >/dev/null
@@ -217,6 +229,8 @@ $bare_only || for i in $(seq "$starts"); do
   observe hook "$work/domain.xml" "" "${expect[@]}"
   for v in "${variants[@]}"; do
     start_agent "$(launcher_of "$v")"
+    # the first guest a fresh agent sees, then one more: a resident agent has seen guests before
+    observe "$v-first" "$work/domain.xml" "" "${expect[@]}"
     observe "$v" "$work/domain.xml" "" "${expect[@]}"
     stop_agent
   done
@@ -245,17 +259,19 @@ for v in "${variants[@]}"; do
   export JDK_JAVA_OPTIONS="-Dkvmtune.state=$bare -Dkvmtune.claims=$bare/claims.json -Dkvmtune.config=$conf"
   start_agent "$(launcher_of "$v")"
   unset JDK_JAVA_OPTIONS
-  : >"$work/observer.err"
-  "$work/observer" 5000 "${expect[@]}" >"$work/observer.out" 2>"$work/observer.err" &
-  obs=$!
-  for _ in $(seq 200); do grep -q ready "$work/observer.err" && break; sleep 0.01; done
-  bare_start
-  for _ in $(seq 1000); do kill -0 "$obs" 2>/dev/null || break; sleep 0.01; done
-  kill "$obs" 2>/dev/null || true
-  wait "$obs" 2>/dev/null || true
-  kill "$bare_pid"; wait "$bare_pid" 2>/dev/null || true
+  for which in -first ""; do
+    : >"$work/observer.err"
+    "$work/observer" "${observer_rt[@]}" 5000 "${expect[@]}" >"$work/observer.out" 2>"$work/observer.err" &
+    obs=$!
+    for _ in $(seq 200); do grep -q ready "$work/observer.err" && break; sleep 0.01; done
+    bare_start
+    for _ in $(seq 1000); do kill -0 "$obs" 2>/dev/null || break; sleep 0.01; done
+    kill "$obs" 2>/dev/null || true
+    wait "$obs" 2>/dev/null || true
+    kill "$bare_pid"; wait "$bare_pid" 2>/dev/null || true
+    sed "s/^/bare${v#agent}$which /" "$work/observer.out" | tee -a "$work/windows.txt"
+  done
   stop_agent
-  sed "s/^/bare${v#agent} /" "$work/observer.out" | tee -a "$work/windows.txt"
 done
 done
 
@@ -271,13 +287,14 @@ python3 - "$work/windows.txt" <<'PY'
 import math, sys
 rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
 # rows: MODE vcpu N tid T window_us US | MODE vcpu N tid T timeout
-print("%-11s %5s %6s %10s %10s %10s %9s" % ("mode", "vcpu", "n", "median_us", "p99_us", "max_us", "timeouts"))
-for mode in ("hook", "agent", "agent-base", "bare", "bare-base", "hotplug"):
+print("%-16s %5s %6s %10s %10s %10s %9s" % ("mode", "vcpu", "n", "median_us", "p99_us", "max_us", "timeouts"))
+for mode in ("hook", "agent", "agent-first", "agent-base", "agent-base-first", "bare", "bare-first", "bare-base",
+             "bare-base-first", "hotplug"):
     for vcpu in sorted({r[2] for r in rows if r[0] == mode}):
         mine = [r for r in rows if r[0] == mode and r[2] == vcpu]
         w = sorted(int(r[-1]) for r in mine if r[-2] == "window_us")
         t = sum(1 for r in mine if r[-1] == "timeout")
         med = (w[(len(w) - 1) // 2] + w[len(w) // 2]) / 2 if w else float("nan")
         p99 = w[max(0, math.ceil(0.99 * len(w)) - 1)] if w else float("nan")
-        print("%-11s %5s %6d %10.0f %10.0f %10.0f %9d" % (mode, vcpu, len(w), med, p99, w[-1] if w else float("nan"), t))
+        print("%-16s %5s %6d %10.0f %10.0f %10.0f %9d" % (mode, vcpu, len(w), med, p99, w[-1] if w else float("nan"), t))
 PY

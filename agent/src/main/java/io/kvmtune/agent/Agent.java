@@ -198,10 +198,9 @@ public final class Agent implements AutoCloseable {
      */
     private void afterLibvirtPlaced(TrackedGuest g) {
         for (QemuThread t : new ArrayList<>(g.awaitingPlacement.values())) {
-            Optional<List<ProcCgroup>> membership = proc.taskCgroups(g.pid(), t.tid());
-            if (membership.isEmpty()) {
+            if (proc.taskCgroups(g.pid(), t.tid()).isEmpty()) {
                 untrack(g, t.tid());
-            } else if (LibvirtThreadGroups.awaitsPlacement(membership.get(), t.role().label())) {
+            } else if (awaitsPlacement(g, t)) {
                 return;
             }
         }
@@ -484,8 +483,7 @@ public final class Agent implements AutoCloseable {
             previous.pin().close();
         }
         g.tuned.put(tid, new TunedThread(target, pin, Clock.monotonicNanos()));
-        if (target.thread().role() instanceof ThreadRole.Vcpu && proc.taskCgroups(g.pid(), tid)
-                .filter(m -> LibvirtThreadGroups.awaitsPlacement(m, target.thread().role().label())).isPresent()) {
+        if (target.thread().role() instanceof ThreadRole.Vcpu && awaitsPlacement(g, target.thread())) {
             // only afterLibvirtPlaced takes it off the list: it applies once the thread is placed
             g.awaitingPlacement.put(tid, target.thread());
         }
@@ -504,6 +502,11 @@ public final class Agent implements AutoCloseable {
         countThreads(g);
     }
 
+    private boolean awaitsPlacement(TrackedGuest g, QemuThread t) {
+        Optional<List<ProcCgroup>> membership = proc.taskCgroups(g.pid(), t.tid());
+        return membership.isPresent() && LibvirtThreadGroups.awaitsPlacement(membership.get(), t.role().label());
+    }
+
     private void untrack(TrackedGuest g, int tid) {
         dirty = true;
         TunedThread t = g.tuned.get(tid);
@@ -515,9 +518,7 @@ public final class Agent implements AutoCloseable {
     }
 
     private void countThreads(TrackedGuest g) {
-        Map<String, Integer> byRole = new TreeMap<>(Map.of("vcpu", 0, "iothread", 0, "emulator", 0));
-        g.tuned.values().forEach(t -> byRole.merge(AgentMetrics.roleKind(t.thread().role()), 1, Integer::sum));
-        byRole.forEach((role, n) -> metrics.threadsTuned.labelValues(g.name(), role).set(n));
+        metrics.threadsTuned(g.name(), g.tuned.values());
     }
 
     private void grantedRuntime(TrackedGuest g, ApplyReport report) {

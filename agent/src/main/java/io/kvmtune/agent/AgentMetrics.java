@@ -8,6 +8,7 @@ import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Collection;
 
 /**
  * What the agent exports, named by Prometheus's conventions: a {@code kvmtune_} prefix, base units
@@ -84,6 +85,27 @@ final class AgentMetrics {
     private static String[] vcpuLabels(String guest, ThreadTarget target, ThreadRole.Vcpu v) {
         return new String[] {guest, Integer.toString(v.index()), Integer.toString(target.thread().tid()),
                 target.policy().label(), Integer.toString(target.priority()), target.cpus().format()};
+    }
+
+    /**
+     * Sets the threads-tuned gauges of {@code guest} from the threads it watches. Without streams
+     * or lambdas: it runs as each thread is tuned, where the first use of a lambda costs its
+     * linking.
+     */
+    void threadsTuned(String guest, Collection<TunedThread> watched) {
+        int vcpus = 0;
+        int iothreads = 0;
+        int emulators = 0;
+        for (TunedThread t : watched) {
+            switch (t.thread().role()) {
+                case ThreadRole.Vcpu _ -> vcpus++;
+                case ThreadRole.IoThread _ -> iothreads++;
+                case ThreadRole.Emulator _ -> emulators++;
+            }
+        }
+        threadsTuned.labelValues(guest, "vcpu").set(vcpus);
+        threadsTuned.labelValues(guest, "iothread").set(iothreads);
+        threadsTuned.labelValues(guest, "emulator").set(emulators);
     }
 
     static String roleKind(ThreadRole role) {

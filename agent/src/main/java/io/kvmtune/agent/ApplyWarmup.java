@@ -8,6 +8,8 @@ import io.kvmtune.core.apply.RecordStore;
 import io.kvmtune.core.apply.ThreadPin;
 import io.kvmtune.core.apply.ThreadTarget;
 import io.kvmtune.core.apply.ThreadTargets;
+import io.kvmtune.core.cgroup.CgroupFs;
+import io.kvmtune.core.cgroup.LibvirtThreadGroups;
 import io.kvmtune.core.cpu.CpuSet;
 import io.kvmtune.core.plan.EmulatorPlacement;
 import io.kvmtune.core.plan.EmulatorRule;
@@ -29,6 +31,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
@@ -111,7 +114,8 @@ final class ApplyWarmup {
                     ? SchedPolicy.FIFO : SchedPolicy.OTHER;
             LibvirtShapedTree tree = new LibvirtShapedTree(dir.resolve("libvirt"), pid, CpuSet.fromBitSet(allowed).format());
             KernelThreadControl kernel = new KernelThreadControl(proc);
-            Applier libvirt = new Applier(kernel, kernel, tree.fs(), new RecordStore(dir.resolve("libvirt-records")));
+            CgroupFs treeFs = tree.fs();
+            Applier libvirt = new Applier(kernel, kernel, treeFs, new RecordStore(dir.resolve("libvirt-records")));
             TuningPlan[] plans = {plan(first, second, realtime, allowed), plan(second, first, SchedPolicy.OTHER,
                     CpuSet.of(second).toBitSet())};
             // the agent's bookkeeping after each apply, on metrics of their own that nobody scrapes
@@ -136,18 +140,22 @@ final class ApplyWarmup {
                 }
                 long t0 = System.nanoTime();
                 applier.apply(plan, guest, ApplyOptions.defaults());
+                List<TunedThread> watched = new ArrayList<>();
                 for (ThreadTarget target : ThreadTargets.of(plan, guest)) {
                     applier.state(target.thread().identity())
                             .ifPresent(now -> Drift.of("warmup", target, now, 0).any());
                     try (ThreadPin pin = applier.pin(target.thread().identity())) {
                         applier.state(target.thread().tid(), pin);
+                        watched.add(new TunedThread(target, pin, t0));
                     }
+                    treeFs.membership(pid, target.thread().tid())
+                            .ifPresent(m -> LibvirtThreadGroups.awaitsPlacement(m, target.thread().role().label()));
                     String role = AgentMetrics.roleKind(target.thread().role());
                     metrics.tuned("warmup", target);
                     metrics.untunedWindow.labelValues(role).observe((System.nanoTime() - t0) / 1e9);
-                    metrics.threadsTuned.labelValues("warmup", role).set(i);
                     metrics.untracked("warmup", target);
                 }
+                metrics.threadsTuned("warmup", watched);
                 last = System.nanoTime() - t0;
                 metrics.applySeconds.labelValues("birth").observe(last / 1e9);
                 if ((i + 1) % RESTORE_EVERY == 0) {

@@ -299,12 +299,11 @@ final class ApplyRun {
             l.cpuGroup.ifPresent(surveyed::add);
             surveyedTids.add(l.thread().tid());
         });
-        boolean starting = rtHeldBefore.isPresent() && libvirtStarting();
-        rtHeldBefore.ifPresent(held -> held.stream()
-                .filter(g -> !leaves.contains(g) && cgroups.exists(g)
-                        && (starting || holdsOtherRealtimeTask(g, surveyedTids)
-                                || !surveyed.contains(g) && LibvirtThreadGroups.isVcpuGroup(g)))
-                .forEach(leaves::add));
+        List<CgroupGroup> heldElsewhere = rtHeldBefore.map(held -> held.stream()
+                .filter(g -> !leaves.contains(g) && cgroups.exists(g)).toList()).orElse(List.of());
+        boolean starting = !heldElsewhere.isEmpty() && libvirtStarting();
+        heldElsewhere.stream().filter(g -> starting || holdsOtherRealtimeTask(g, surveyedTids)
+                || !surveyed.contains(g) && LibvirtThreadGroups.isVcpuGroup(g)).forEach(leaves::add);
         rtLeaves = List.copyOf(leaves);
         // The book shares the runtime anew on every change of any guest: while this guest holds
         // the same groups and they have runtime, sharing again would write nothing. The agent's

@@ -59,10 +59,15 @@ public final class LibvirtThreadGroups {
      * it, or lifted out of {@code emulator} by kvmtune meanwhile).
      */
     public static boolean awaitsPlacement(List<ProcCgroup> membership, String roleLabel) {
-        return membership.stream()
-                .filter(e -> !e.isUnified() && (e.controllers().contains("cpu") || e.controllers().contains("cpuset")))
-                .map(e -> new CgroupGroup("v1", e.path(), false))
-                .anyMatch(g -> guestGroupOf(g).isPresent() && !isGroupFor(g, roleLabel));
+        for (ProcCgroup e : membership) {
+            if (!e.isUnified() && (e.controllers().contains("cpu") || e.controllers().contains("cpuset"))) {
+                CgroupGroup g = new CgroupGroup("v1", e.path(), false);
+                if (guestGroupOf(g).isPresent() && !isGroupFor(g, roleLabel)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**
