@@ -524,16 +524,21 @@ class ApplierTest {
         assertExactlyAsBefore();
     }
 
+    /** vCPU 1 (tid 102) just plugged in: in emulator, whose cpuset allows 0-1, with no vcpu1 cpuset yet. */
+    private void vcpu1PluggedIntoNarrowedEmulator() {
+        host.thread(PID, 102, "emulator", "0-1");
+        host.put("cpuset/" + FakeCgroupHost.V1_GUEST + "/emulator/cpuset.cpus", "0-1");
+        host.put("cpuset/" + FakeCgroupHost.V1_GUEST + "/tasks", "");
+        host.removeGroup("cpuset/" + VCPU + "1");
+    }
+
     @Test
     void aVcpuPluggedInIsLiftedOutOfTheEmulatorCpusetAndTunedBeforeLibvirtPlacesIt() {
         // QEMU creates a vCPU plugged in in emulator, whose cpuset kvmtune narrowed to the emulator's
         // pCPUs, and whose cpu group has no runtime: vCPU 1 (tid 102) gets neither pCPU 3 nor
         // SCHED_FIFO there until libvirt moves it into vcpu1
         String guestGroup = FakeCgroupHost.V1_GUEST;
-        host.thread(PID, 102, "emulator", "0-1");
-        host.put("cpuset/" + guestGroup + "/emulator/cpuset.cpus", "0-1");
-        host.put("cpuset/" + guestGroup + "/tasks", "");
-        host.removeGroup("cpuset/" + VCPU + "1");
+        vcpu1PluggedIntoNarrowedEmulator();
         host.removeGroup("cpu/" + VCPU + "1");
         host.put("cpu/" + VCPU + "1/cpu.rt_runtime_us", "0"); // what the kernel puts in the group made ahead
         host.put("cpu/" + VCPU + "1/cpu.rt_period_us", "1000000");
@@ -554,11 +559,8 @@ class ApplierTest {
     @Test
     void aLiftedVcpuGoesBackWhereItWasBornWhenTheApplyFails() {
         String guestGroup = FakeCgroupHost.V1_GUEST;
-        host.thread(PID, 102, "emulator", "0-1");
-        host.put("cpuset/" + guestGroup + "/emulator/cpuset.cpus", "0-1");
-        host.put("cpuset/" + guestGroup + "/tasks", "");
+        vcpu1PluggedIntoNarrowedEmulator();
         host.put("cpuset/" + guestGroup + "/emulator/tasks", "");
-        host.removeGroup("cpuset/" + VCPU + "1");
         threads.fail(Call.SET_SCHEDULING, 102, Failure.NOT_PERMITTED);
 
         assertThatThrownBy(() -> applier().apply(plan, only(102), ApplyOptions.defaults()))

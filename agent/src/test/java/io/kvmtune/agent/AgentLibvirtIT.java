@@ -38,7 +38,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * libvirtd killed with SIGKILL while a guest the agent tuned runs, then started again with
+ * The agent with the host's real libvirtd and a real domain (no hooks installed: the agent alone).
+ *
+ * <p>A realtime guest started through libvirt on this host kind (cgroup v1 with realtime group
+ * scheduling): its realtime vCPU is tuned at its birth, before libvirt placed it, libvirt's start
+ * succeeds, and once libvirt placed the vCPUs the emulator's cpuset is narrowed and the realtime
+ * runtime held ahead of libvirt in {@code emulator} is given back.
+ *
+ * <p>libvirtd killed with SIGKILL while a guest the agent tuned runs, then started again with
  * {@code scripts/start-libvirtd}, on the host's real libvirtd: the QEMU lives on, so the agent keeps
  * it as planned and cleans up nothing; it still repairs drift; and when the guest is destroyed
  * through the restarted libvirtd, its record, lock and the realtime runtime its vCPU group got are
@@ -46,7 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
  * temporary directory, with the guest's plan kept for its UUID as the prepare hook keeps it.
  * libvirtd is left running, as the test found it (or started it).
  */
-class AgentLibvirtdFaultIT {
+class AgentLibvirtIT {
 
     private static final Path START_LIBVIRTD = Path.of("../scripts/start-libvirtd").toAbsolutePath().normalize();
     private static final Path CGROUP_CPU = Path.of("/sys/fs/cgroup/cpu");
@@ -59,6 +66,9 @@ class AgentLibvirtdFaultIT {
     private Thread loop;
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
     private LibvirtTestDomain domain;
+    /** The guest's shared and dedicated CPU: the first and last online one. */
+    private int shared;
+    private int dedicated;
 
     @BeforeEach
     void requirements() {
@@ -97,24 +107,9 @@ class AgentLibvirtdFaultIT {
 
     @Test
     void aTunedGuestOutlivesLibvirtdsKillAndRestartAndIsCleanedUpWhenDestroyedAfterwards() throws Exception {
-        CpuSet online = CpuSet.parse(Files.readString(Path.of("/sys/devices/system/cpu/online")).strip());
-        assumeTrue(online.size() >= 2, "needs 2 CPUs");
-        int shared = online.first();
-        int dedicated = online.last();
-        // vCPU 0 on the shared CPU under SCHED_OTHER, vCPU 1 on the dedicated one under fifo:1 (paused: it never runs)
-        TuningPlan plan = TestGuests.realtimePlanOn(2, CpuSet.of(shared, dedicated), CpuSet.of(shared));
-        String uuid = UUID.randomUUID().toString();
         String name = "kt-agent-libvirtd-" + ProcessHandle.current().pid();
-        new PreparedDomains(dir.resolve("domains")).save(new PreparedDomain(uuid, name, plan, Optional.empty()));
         OptionalLong machineBefore = rtRuntime("machine");
-
-        agent = Agent.start(new AgentSettings(Optional.empty(), DriftMode.REPAIR, Duration.ofMillis(100), dir,
-                dir.resolve("libvirt"), Path.of("/proc"), dir.resolve("claims.json")),
-                new PrintStream(log, true, StandardCharsets.UTF_8));
-        loop = Thread.ofPlatform().name("agent-under-test").start(agent::run);
-        domain = LibvirtTestDomain.startPaused(name, LibvirtTestDomain.domainXml(name,
-                "<uuid>" + uuid + "</uuid><vcpu placement='static'>2</vcpu>"), dir);
-        int pid = domain.pid();
+        int pid = startRealtimeGuestUnderTheAgent(name);
         BooleanSupplier asPlanned = () -> {
             List<Integer> vcpus = AgentQemuIT.vcpuTids(pid);
             return vcpus.size() == 2 && Affinity.get(vcpus.get(0)).equals(CpuSet.of(shared).toBitSet())
@@ -167,6 +162,65 @@ class AgentLibvirtdFaultIT {
             assertThat(rtRuntime("machine")).as("the realtime runtime of libvirt's machine group is back").isEqualTo(machineBefore);
         }
         assertThat(log.toString(StandardCharsets.UTF_8)).contains("guest " + name + " (QEMU pid " + pid + ") exited");
+    }
+
+    @Test
+    void aRealtimeVcpuIsTunedAtItsBirthAndWhatWasHeldAheadOfLibvirtGoesBackOnceLibvirtPlacedIt() throws Exception {
+        String name = "kt-agent-birth-" + ProcessHandle.current().pid();
+        int pid = startRealtimeGuestUnderTheAgent(name);
+        int vcpu1 = AgentQemuIT.vcpuTids(pid).get(1);
+        Await.until("the start settled: libvirt placed the vCPUs, and the agent applied after it",
+                () -> log.toString(StandardCharsets.UTF_8).contains("libvirt placed "));
+
+        String text = log.toString(StandardCharsets.UTF_8);
+        assertThat(text).as("held ahead when QEMU started").contains("guest " + name + ": realtime runtime held ahead of libvirt in");
+        assertThat(text).as("tuned as it was born, not once libvirt had placed it")
+                .contains("tuned vcpu1 tid " + vcpu1 + " of guest " + name + " (birth)");
+        assertThat(Scheduling.get(vcpu1).policy()).isEqualTo(SchedPolicy.FIFO);
+        assertThat(Affinity.get(vcpu1)).isEqualTo(CpuSet.of(dedicated).toBitSet());
+        String guestGroup = cgroupOf(pid, vcpu1, "cpu").replaceAll("/vcpu1$", "");
+        assertThat(cgroupOf(pid, vcpu1, "cpu")).as("libvirt placed it").isEqualTo(guestGroup + "/vcpu1");
+        assertThat(cgroupOf(pid, vcpu1, "cpuset")).isEqualTo(guestGroup + "/vcpu1");
+        assertThat(rtRuntime(guestGroup.substring(1) + "/emulator")).as("emulator's runtime given back").hasValue(0);
+        assertThat(rtRuntime(guestGroup.substring(1) + "/vcpu1").orElseThrow()).as("vcpu1 has what was shared").isPositive();
+        assertThat(Files.readString(Path.of("/sys/fs/cgroup/cpuset" + guestGroup + "/emulator/cpuset.cpus")).strip())
+                .as("emulator's cpuset narrowed once the vCPUs had left it").isEqualTo(Integer.toString(shared));
+        assertThat(LibvirtTestDomain.virsh("domstate", name).output()).contains("paused");
+    }
+
+    /**
+     * Starts the agent, then a paused 2-vCPU libvirt domain {@code name} whose plan the agent finds
+     * kept for its UUID: vCPU 0 on the shared CPU {@link #shared} under SCHED_OTHER, vCPU 1 on the
+     * dedicated one {@link #dedicated} under fifo:1 (paused: it never runs).
+     *
+     * @return the QEMU's pid
+     */
+    private int startRealtimeGuestUnderTheAgent(String name) throws IOException {
+        CpuSet online = CpuSet.parse(Files.readString(Path.of("/sys/devices/system/cpu/online")).strip());
+        assumeTrue(online.size() >= 2, "needs 2 CPUs");
+        shared = online.first();
+        dedicated = online.last();
+        TuningPlan plan = TestGuests.realtimePlanOn(2, CpuSet.of(shared, dedicated), CpuSet.of(shared));
+        String uuid = UUID.randomUUID().toString();
+        new PreparedDomains(dir.resolve("domains")).save(new PreparedDomain(uuid, name, plan, Optional.empty()));
+        agent = Agent.start(new AgentSettings(Optional.empty(), DriftMode.REPAIR, Duration.ofMillis(100), dir,
+                dir.resolve("libvirt"), Path.of("/proc"), dir.resolve("claims.json")),
+                new PrintStream(log, true, StandardCharsets.UTF_8));
+        loop = Thread.ofPlatform().name("agent-under-test").start(agent::run);
+        domain = LibvirtTestDomain.startPaused(name, LibvirtTestDomain.domainXml(name,
+                "<uuid>" + uuid + "</uuid><vcpu placement='static'>2</vcpu>"), dir);
+        return domain.pid();
+    }
+
+    /** The v1 group of {@code controller} that thread {@code tid} of {@code pid} is in ({@code /machine/...}). */
+    private static String cgroupOf(int pid, int tid, String controller) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/task/" + tid + "/cgroup"))) {
+            String[] parts = line.split(":", 3);
+            if (List.of(parts[1].split(",")).contains(controller)) {
+                return parts[2];
+            }
+        }
+        throw new AssertionError("thread " + tid + " is in no " + controller + " group");
     }
 
     /** {@code scripts/start-libvirtd}: starts libvirtd (and virtlogd) unless running; its output goes to a file. */
