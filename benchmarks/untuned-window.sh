@@ -16,8 +16,9 @@
 # kept for its UUID, under the agent alone: the agent's own window, with no libvirt cgroup moves;
 # here too each agent sees two QEMUs ("bare-first", then "bare").
 # Prints each window, then per mode the count, median, p99 (nearest rank), max and timeouts, in us.
-# With --hotplug it then starts a guest with 1 of 2 vCPUs under the agent and plugs vCPU 1 in with
-# `virsh setvcpus --live`: its window is printed as mode "hotplug".
+# With --hotplug it then, STARTS times, starts a guest with 1 of 2 vCPUs under the agent and plugs
+# vCPU 1 in with `virsh setvcpus --live`: its window is printed as mode "hotplug";
+# --hotplug-only does only that.
 #
 # Runs under the host lock (flock /tmp/kvmtune-host.lock), installs this checkout's hook and a
 # host configuration for the run, restarts libvirtd, and puts /etc/libvirt/hooks and
@@ -35,7 +36,7 @@
 # realtime policy goes to the paused vCPU of its own QEMU in its own cgroup only).
 # The bare agent keeps its state on tmpfs (/dev/shm), as /run is on a systemd host.
 #
-# Usage: benchmarks/untuned-window.sh [--baseline JAR] [--hotplug | --bare-only] [STARTS]   (default 20; root; gcc, libvirtd, qemu-system-x86)
+# Usage: benchmarks/untuned-window.sh [--baseline JAR] [--hotplug | --hotplug-only | --bare-only] [STARTS]   (default 20; root; gcc, libvirtd, qemu-system-x86)
 set -euo pipefail
 
 args=("$@")
@@ -43,7 +44,9 @@ hotplug=false
 bare_only=false
 baseline=
 if [ "${1:-}" = --baseline ]; then baseline=$(readlink -f "$2"); shift 2; fi
+hotplug_only=false
 if [ "${1:-}" = --hotplug ]; then hotplug=true; shift; fi
+if [ "${1:-}" = --hotplug-only ]; then hotplug=true; hotplug_only=true; shift; fi
 if [ "${1:-}" = --bare-only ]; then bare_only=true; shift; fi
 starts=${1:-20}
 here=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
@@ -225,7 +228,7 @@ observe() { # $1 = mode, $2 = domain XML, $3 = command run once the guest is up 
 }
 
 : >"$work/windows.txt"
-$bare_only || for i in $(seq "$starts"); do
+$bare_only || $hotplug_only || for i in $(seq "$starts"); do
   observe hook "$work/domain.xml" "" "${expect[@]}"
   for v in "${variants[@]}"; do
     start_agent "$(launcher_of "$v")"
@@ -254,7 +257,7 @@ bare_start() {
     -name "guest=$name-bare,debug-threads=on" -uuid "$uuid" </dev/null >>"$work/qemu-bare.log" 2>&1 &
   bare_pid=$!
 }
-for i in $(seq "$starts"); do
+$hotplug_only || for i in $(seq "$starts"); do
 for v in "${variants[@]}"; do
   export JDK_JAVA_OPTIONS="-Dkvmtune.state=$bare -Dkvmtune.claims=$bare/claims.json -Dkvmtune.config=$conf"
   start_agent "$(launcher_of "$v")"
@@ -275,12 +278,12 @@ for v in "${variants[@]}"; do
 done
 done
 
-if $hotplug; then
+$hotplug && for i in $(seq "$starts"); do
   start_agent
   # only vCPU 1's window: vCPU 0 is born with the guest
   observe hotplug "$work/domain-hotplug.xml" 'sleep 1; virsh setvcpus '"$name"' 2 --live >/dev/null' "${expect[1]}"
   stop_agent
-fi
+done
 
 echo
 python3 - "$work/windows.txt" <<'PY'

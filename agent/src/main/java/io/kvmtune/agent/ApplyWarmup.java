@@ -4,6 +4,8 @@ import io.kvmtune.core.apply.Applier;
 import io.kvmtune.core.apply.ApplyFailedException;
 import io.kvmtune.core.apply.ApplyOptions;
 import io.kvmtune.core.apply.KernelThreadControl;
+import io.kvmtune.core.apply.PreparedDomain;
+import io.kvmtune.core.apply.PreparedDomains;
 import io.kvmtune.core.apply.RecordStore;
 import io.kvmtune.core.apply.ThreadPin;
 import io.kvmtune.core.apply.ThreadTarget;
@@ -74,6 +76,8 @@ final class ApplyWarmup {
     /** Every so many rounds the record is restored away, so that first applies are warmed too. */
     private static final int RESTORE_EVERY = 25;
     private static final Path RT_THROTTLING = Path.of("/proc/sys/kernel/sched_rt_runtime_us");
+    /** The UUID of the libvirt guest the warm-up pretends to follow. */
+    private static final String WARMUP_UUID = "00000000-0000-4000-8000-00000000a9e7";
 
     private ApplyWarmup() {
     }
@@ -115,9 +119,16 @@ final class ApplyWarmup {
             LibvirtShapedTree tree = new LibvirtShapedTree(dir.resolve("libvirt"), pid, CpuSet.fromBitSet(allowed).format());
             KernelThreadControl kernel = new KernelThreadControl(proc);
             CgroupFs treeFs = tree.fs();
-            Applier libvirt = new Applier(kernel, kernel, treeFs, new RecordStore(dir.resolve("libvirt-records")));
+            RecordStore libvirtRecords = new RecordStore(dir.resolve("libvirt-records"));
+            Applier libvirt = new Applier(kernel, kernel, treeFs, libvirtRecords);
             TuningPlan[] plans = {plan(first, second, realtime, allowed), plan(second, first, SchedPolicy.OTHER,
                     CpuSet.of(second).toBitSet())};
+            // what the agent does when a libvirt QEMU starts: find its kept plan, hold runtime ahead
+            tree.commandLine(List.of("/usr/bin/qemu-system-x86_64", "-name", "guest=warmup,debug-threads=on", "-S",
+                    "-uuid", WARMUP_UUID, "-smp", "2,sockets=2,cores=1,threads=1", "-m", "64"));
+            PreparedDomains prepared = new PreparedDomains(dir.resolve("domains"));
+            prepared.save(new PreparedDomain(WARMUP_UUID, "warmup", plans[0], Optional.empty()));
+            KeptPlans kept = new KeptPlans(prepared, libvirtRecords, tree.procFs());
             // the agent's bookkeeping after each apply, on metrics of their own that nobody scrapes
             AgentMetrics metrics = new AgentMetrics();
             long last = 0;
@@ -132,11 +143,15 @@ final class ApplyWarmup {
                 Applier applier = block % 2 == 0 ? host : libvirt;
                 if (block % 2 == 1) {
                     boolean placed = block % 4 == 3;
+                    kept.of(process);
                     String guestGroup = placed ? LibvirtShapedTree.PLACED : LibvirtShapedTree.BORN;
                     tree.place(pid, guestGroup + "/emulator");
                     tree.place(emulator.tid(), guestGroup + "/emulator");
                     tree.place(vcpu0.tid(), guestGroup + (placed ? "/vcpu0" : "/emulator"));
                     tree.place(vcpu1.tid(), guestGroup + (placed ? "/vcpu1" : "/emulator"));
+                    if (!placed && i % RESTORE_EVERY == 0) {
+                        libvirt.holdRuntimeAhead(plan, process, 2);
+                    }
                 }
                 long t0 = System.nanoTime();
                 applier.apply(plan, guest, ApplyOptions.defaults());

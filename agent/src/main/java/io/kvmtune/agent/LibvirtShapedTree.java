@@ -50,7 +50,17 @@ final class LibvirtShapedTree {
 
     /** {@code /proc} and the cgroup root of the tree. */
     CgroupFs fs() {
-        return new CgroupFs(new ProcFs(proc), cgroup);
+        return new CgroupFs(procFs(), cgroup);
+    }
+
+    /** The tree's {@code /proc}. */
+    ProcFs procFs() {
+        return new ProcFs(proc);
+    }
+
+    /** Gives the process the command line {@code argv}, as libvirt starts QEMU. */
+    void commandLine(List<String> argv) {
+        write(proc.resolve(pid + "/cmdline"), String.join("\0", argv) + "\0");
     }
 
     /** Puts thread {@code tid} into {@code group} (a path below each hierarchy's root) in every v1 hierarchy. */

@@ -403,7 +403,10 @@ final class ApplyRun {
         }
     }
 
-    /** After a failed apply, once the threads' policies are back: lifted threads go back where they were born. */
+    /**
+     * After a failed apply, once the threads' policies are back: lifted threads go back where they
+     * were born, unless libvirt has placed them meanwhile (its move can be what failed the apply).
+     */
     private List<RestoreItem> undoLifts() {
         List<RestoreItem> items = new ArrayList<>();
         for (Live l : live) {
@@ -411,6 +414,13 @@ final class ApplyRun {
                 continue;
             }
             String what = Differences.describe(l.thread()) + " in " + l.lift.get().from();
+            Optional<CgroupGroup> now = cgroups.membership(guest.pid(), l.thread().tid())
+                    .flatMap(m -> cgroups.group(m, "cpuset"));
+            if (now.isEmpty() || !now.get().equals(l.lift.get().to())) {
+                items.add(new RestoreItem(what, RestoreItem.Outcome.UNCHANGED,
+                        now.map(g -> "libvirt placed it in " + g).orElse("gone")));
+                continue;
+            }
             try {
                 moveTask(l.thread().tid(), l.lift.get().from());
                 items.add(new RestoreItem(what, RestoreItem.Outcome.RESTORED, "moved back"));

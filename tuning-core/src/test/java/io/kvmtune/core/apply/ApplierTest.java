@@ -561,6 +561,8 @@ class ApplierTest {
         String guestGroup = FakeCgroupHost.V1_GUEST;
         vcpu1PluggedIntoNarrowedEmulator();
         host.put("cpuset/" + guestGroup + "/emulator/tasks", "");
+        // the kernel's side of the lift, which the fake tree's tasks file does not do
+        threads.after(Call.SET_AFFINITY, 102, () -> host.threadInGuestGroup(PID, 102));
         threads.fail(Call.SET_SCHEDULING, 102, Failure.NOT_PERMITTED);
 
         assertThatThrownBy(() -> applier().apply(plan, only(102), ApplyOptions.defaults()))
@@ -569,6 +571,24 @@ class ApplierTest {
         assertThat(host.read("cpuset/" + guestGroup + "/emulator/tasks")).isEqualTo("102");
         assertThat(threads.state(102)).isEqualTo(originalThreads.get(102));
         assertThat(host.read("cpu/machine/cpu.rt_runtime_us")).isEqualTo("0");
+    }
+
+    @Test
+    void aLiftedVcpuThatLibvirtPlacedDuringTheApplyStaysWhereLibvirtPutIt() {
+        // libvirt's move into vcpu1 (its cpuset allowing 0-7) between the change and the read-back
+        // resets the affinity the apply set: the apply fails, and its rollback must not take the
+        // thread out of vcpu1 again, back into the narrowed emulator cpuset for good
+        vcpu1PluggedIntoNarrowedEmulator();
+        host.put("cpuset/" + FakeCgroupHost.V1_GUEST + "/emulator/tasks", "");
+        threads.after(Call.SET_SCHEDULING, 102, () -> {
+            host.thread(PID, 102, "vcpu1", "0-7");
+            threads.setAffinity(102, ONLINE);
+        });
+
+        assertThatThrownBy(() -> applier().apply(plan, only(102), ApplyOptions.defaults()))
+                .isInstanceOf(ApplyFailedException.class).hasMessageContaining("affinity is 0-7, plan says 3");
+
+        assertThat(host.read("cpuset/" + FakeCgroupHost.V1_GUEST + "/emulator/tasks")).as("not moved back").isEmpty();
     }
 
     @Test

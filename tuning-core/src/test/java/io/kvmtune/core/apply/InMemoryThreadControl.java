@@ -24,6 +24,7 @@ public final class InMemoryThreadControl implements ThreadControl, MemoryControl
     private final CpuSet online;
     private final Map<Integer, Task> tasks = new HashMap<>();
     private final Map<Call, Map<Integer, Failure>> failures = new EnumMap<>(Call.class);
+    private final Map<Call, Map<Integer, Runnable>> after = new EnumMap<>(Call.class);
     private ResourceLimit memlock = ResourceLimit.of(8 << 20);
     private long lockedBytes;
     private int changes;
@@ -46,6 +47,11 @@ public final class InMemoryThreadControl implements ThreadControl, MemoryControl
     /** Every later {@code call} on {@code tid} fails with {@code failure}. */
     public void fail(Call call, int tid, Failure failure) {
         failures.computeIfAbsent(call, c -> new HashMap<>()).put(tid, failure);
+    }
+
+    /** After the next successful {@code call} on {@code tid}, {@code then} runs: what another process did meanwhile. */
+    public void after(Call call, int tid, Runnable then) {
+        after.computeIfAbsent(call, c -> new HashMap<>()).put(tid, then);
     }
 
     public void setLockedBytes(long bytes) {
@@ -84,6 +90,7 @@ public final class InMemoryThreadControl implements ThreadControl, MemoryControl
         }
         tasks.put(tid, new Task(t.startTime(), allowed, t.sched()));
         changes++;
+        ranAfter(Call.SET_AFFINITY, tid);
     }
 
     @Override
@@ -97,6 +104,14 @@ public final class InMemoryThreadControl implements ThreadControl, MemoryControl
         check(Call.SET_SCHEDULING, tid);
         tasks.put(tid, new Task(t.startTime(), t.affinity(), settings));
         changes++;
+        ranAfter(Call.SET_SCHEDULING, tid);
+    }
+
+    private void ranAfter(Call call, int tid) {
+        Runnable then = after.getOrDefault(call, new HashMap<>()).remove(tid);
+        if (then != null) {
+            then.run();
+        }
     }
 
     @Override
