@@ -61,7 +61,8 @@ public final class LibvirtThreadGroups {
     public static boolean awaitsPlacement(List<ProcCgroup> membership, String roleLabel) {
         for (ProcCgroup e : membership) {
             if (!e.isUnified() && (e.controllers().contains("cpu") || e.controllers().contains("cpuset"))) {
-                CgroupGroup g = new CgroupGroup("v1", e.path(), false);
+                // only the names along the path matter here, not where the hierarchy is mounted
+                CgroupGroup g = new CgroupGroup(String.join(",", e.controllers()), e.path(), false);
                 if (guestGroupOf(g).isPresent() && !isGroupFor(g, roleLabel)) {
                     return true;
                 }
