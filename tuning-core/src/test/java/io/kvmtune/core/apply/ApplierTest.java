@@ -671,6 +671,25 @@ class ApplierTest {
     }
 
     @Test
+    void anApplyWhoseGuestHoldsItsRealtimeGroupsAlreadySharesNothingAnew() throws Exception {
+        applier().apply(plan, only(102), ApplyOptions.defaults());
+        Path book = records.dir().resolve(RtBudgetBook.FILE_NAME);
+        String held = Files.readString(book);
+        threads.setScheduling(102, SchedSettings.normal()); // someone took vCPU 1's policy away
+
+        ApplyReport again = applier().apply(plan, only(102), ApplyOptions.defaults());
+
+        assertThat(threads.state(102).sched().label()).isEqualTo("fifo:1");
+        assertThat(again.cgroupFiles()).as("no cpu.rt_runtime_us written")
+                .noneMatch(f -> f.file().name().equals("cpu.rt_runtime_us"));
+        assertThat(Files.readString(book)).isEqualTo(held);
+        assertThat(again.realtime()).singleElement().satisfies(g -> {
+            assertThat(g.vcpu()).isEqualTo("vcpu1");
+            assertThat(g.runtimeUs()).as("read from the group").isEqualTo(950000);
+        });
+    }
+
+    @Test
     void aPlanForAnotherGuestIsRefusedBeforeAnythingChanges() {
         TuningPlan twoVcpus = TestGuests.realtimePlan(2, 2, CpuSet.of(0), false);
 
