@@ -198,9 +198,10 @@ public final class Agent implements AutoCloseable {
      */
     private void afterLibvirtPlaced(TrackedGuest g) {
         for (QemuThread t : new ArrayList<>(g.awaitingPlacement.values())) {
-            if (proc.taskCgroups(g.pid(), t.tid()).isEmpty()) {
+            Optional<List<ProcCgroup>> membership = proc.taskCgroups(g.pid(), t.tid());
+            if (membership.isEmpty()) {
                 untrack(g, t.tid());
-            } else if (awaitsPlacement(g, t)) {
+            } else if (LibvirtThreadGroups.awaitsPlacement(membership.get(), t.role().label())) {
                 return;
             }
         }

@@ -115,7 +115,7 @@ public final class Applier {
         if (labels.isEmpty() || cpu.isEmpty() || guestCpuset.isEmpty() || ahead.vcpusPlaced(guestCpuset.get())) {
             return List.of();
         }
-        List<CgroupGroup> groups = ahead.groups(cpu.get(), cpu, labels);
+        List<CgroupGroup> groups = ahead.groups(cpu.get(), () -> cpu, labels);
         if (groups.isEmpty()) {
             return List.of();
         }

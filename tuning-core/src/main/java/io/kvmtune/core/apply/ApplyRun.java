@@ -328,7 +328,7 @@ final class ApplyRun {
 
     /** The groups {@link RuntimeAhead} names for a realtime vCPU in {@code current}, made where absent (not in a dry run). */
     private List<CgroupGroup> aheadOfLibvirt(CgroupGroup current, String roleLabel) {
-        List<CgroupGroup> ahead = runtimeAhead.groups(current, cgroups.membership(guest.pid(), guest.pid())
+        List<CgroupGroup> ahead = runtimeAhead.groups(current, () -> cgroups.membership(guest.pid(), guest.pid())
                 .flatMap(m -> cgroups.group(m, "cpu")), List.of(roleLabel));
         if (options.dryRun()) {
             return ahead.stream().filter(cgroups::exists).toList();

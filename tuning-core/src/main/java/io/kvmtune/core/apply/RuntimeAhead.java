@@ -6,6 +6,7 @@ import io.kvmtune.core.cgroup.LibvirtThreadGroups;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The cgroup v1 {@code cpu} groups a realtime vCPU of a libvirt guest needs realtime runtime in
@@ -26,10 +27,11 @@ final class RuntimeAhead {
 
     /**
      * The groups for realtime vCPUs labelled {@code roleLabels} ({@code vcpu1}) that sit in the
-     * cpu group {@code current}, of a QEMU whose main thread sits in {@code processGroup}; empty
-     * outside libvirt's groups. They need not exist yet.
+     * cpu group {@code current}, of a QEMU whose main thread sits in {@code processGroup} (asked
+     * only when the vCPUs sit in the guest's own group); empty outside libvirt's groups. They need
+     * not exist yet.
      */
-    List<CgroupGroup> groups(CgroupGroup current, Optional<CgroupGroup> processGroup, List<String> roleLabels) {
+    List<CgroupGroup> groups(CgroupGroup current, Supplier<Optional<CgroupGroup>> processGroup, List<String> roleLabels) {
         Optional<CgroupGroup> guestGroup = LibvirtThreadGroups.guestGroupOf(current);
         if (guestGroup.isEmpty()) {
             return List.of();
@@ -38,7 +40,7 @@ final class RuntimeAhead {
         roleLabels.forEach(label -> ahead.add(guestGroup.get().child(label)));
         if (!current.equals(guestGroup.get())) {
             ahead.add(current);
-        } else if (processGroup.filter(guestGroup.get()::equals).isPresent()) {
+        } else if (processGroup.get().filter(guestGroup.get()::equals).isPresent()) {
             ahead.add(guestGroup.get().child(LibvirtThreadGroups.EMULATOR));
         }
         return ahead;
