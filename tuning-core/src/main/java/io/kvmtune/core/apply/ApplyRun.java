@@ -59,6 +59,8 @@ final class ApplyRun {
     private List<RtWrite> rtWrites = List.of();
     /** Whether this guest holds {@link #rtLeaves} already, with runtime: nothing to share anew. */
     private boolean rtUnchanged;
+    /** See {@link #processGroups()}; null until first asked. */
+    private Optional<List<ProcCgroup>> processGroups;
     private Optional<ResourceLimit> memlockBefore = Optional.empty();
     private Optional<ResourceLimit> memlockTarget = Optional.empty();
     private OptionalLong lockedBytes = OptionalLong.empty();
@@ -184,8 +186,15 @@ final class ApplyRun {
      * other, and a cpuset that refuses the plan makes the apply fail and roll back.
      */
     private boolean mayUseThreadGroups() {
-        return cgroups.membership(guest.pid(), guest.pid())
-                .map(LibvirtThreadGroups::mayHoldThreadGroups).orElse(true);
+        return processGroups().map(LibvirtThreadGroups::mayHoldThreadGroups).orElse(true);
+    }
+
+    /** The groups of QEMU's main thread, read once per run: several questions about the guest start there. */
+    private Optional<List<ProcCgroup>> processGroups() {
+        if (processGroups == null) {
+            processGroups = cgroups.membership(guest.pid(), guest.pid());
+        }
+        return processGroups;
     }
 
     /**
@@ -328,7 +337,7 @@ final class ApplyRun {
 
     /** The groups {@link RuntimeAhead} names for a realtime vCPU in {@code current}, made where absent (not in a dry run). */
     private List<CgroupGroup> aheadOfLibvirt(CgroupGroup current, String roleLabel) {
-        List<CgroupGroup> ahead = runtimeAhead.groups(current, () -> cgroups.membership(guest.pid(), guest.pid())
+        List<CgroupGroup> ahead = runtimeAhead.groups(current, () -> processGroups()
                 .flatMap(m -> cgroups.group(m, "cpu")), List.of(roleLabel));
         if (options.dryRun()) {
             return ahead.stream().filter(cgroups::exists).toList();
@@ -342,7 +351,7 @@ final class ApplyRun {
      * ahead for them ({@link Applier#holdRuntimeAhead}) stays until libvirt has.
      */
     private boolean libvirtStarting() {
-        return cgroups.membership(guest.pid(), guest.pid()).flatMap(m -> cgroups.group(m, "cpuset"))
+        return processGroups().flatMap(m -> cgroups.group(m, "cpuset"))
                 .filter(g -> !g.v2()).flatMap(LibvirtThreadGroups::guestGroupOf)
                 .filter(g -> !runtimeAhead.vcpusPlaced(g)).isPresent();
     }

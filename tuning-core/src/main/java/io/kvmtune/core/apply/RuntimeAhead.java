@@ -63,6 +63,6 @@ final class RuntimeAhead {
      * cpuset groups, only cpu ones).
      */
     boolean vcpusPlaced(CgroupGroup guestCpuset) {
-        return cgroups.children(guestCpuset).stream().anyMatch(LibvirtThreadGroups::isVcpuGroup);
+        return !cgroups.children(guestCpuset, LibvirtThreadGroups::isVcpuGroupName).isEmpty();
     }
 }

@@ -1,17 +1,21 @@
 package io.kvmtune.core.cgroup;
 
+import io.kvmtune.core.files.KernelFile;
 import io.kvmtune.core.qemu.ProcCgroup;
 import io.kvmtune.core.qemu.ProcFs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -87,7 +91,7 @@ public final class CgroupFs {
     /** The file's content without the trailing newline. */
     public String read(CgroupFile file) {
         try {
-            return Files.readString(path(file), StandardCharsets.US_ASCII).strip();
+            return KernelFile.read(path(file)).strip();
         } catch (NoSuchFileException e) {
             throw new CgroupException(file, "cannot read " + file + ": the group or file does not exist", true, e);
         } catch (IOException e) {
@@ -172,6 +176,25 @@ public final class CgroupFs {
         } catch (IOException e) {
             throw new CgroupException(null, "cannot list " + group + ": " + reason(e), false, e);
         }
+        return children;
+    }
+
+    /**
+     * The groups directly inside {@code group} whose names {@code named} accepts. Only those
+     * entries are checked for being directories: a v1 group holds some 20 control files besides
+     * its children, and a check of each costs a {@code stat}.
+     */
+    public List<CgroupGroup> children(CgroupGroup group, Predicate<String> named) {
+        List<CgroupGroup> children = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir(group),
+                p -> named.test(p.getFileName().toString()) && Files.isDirectory(p))) {
+            entries.forEach(p -> children.add(group.child(p.getFileName().toString())));
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new CgroupException(null, "cannot list " + group + ": " + reason(e), false, e);
+        }
+        children.sort(Comparator.comparing(CgroupGroup::name));
         return children;
     }
 

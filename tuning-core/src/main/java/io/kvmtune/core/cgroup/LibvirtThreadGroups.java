@@ -37,7 +37,12 @@ public final class LibvirtThreadGroups {
 
     /** Whether {@code group} is libvirt's group of one vCPU. */
     public static boolean isVcpuGroup(CgroupGroup group) {
-        return VCPU_GROUP.matcher(group.name()).matches() && isThreadGroup(group);
+        return isVcpuGroupName(group.name()) && isThreadGroup(group);
+    }
+
+    /** Whether a group named {@code name} inside a guest's group is libvirt's group of one vCPU. */
+    public static boolean isVcpuGroupName(String name) {
+        return VCPU_GROUP.matcher(name).matches();
     }
 
     /**

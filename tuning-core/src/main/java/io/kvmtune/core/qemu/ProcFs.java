@@ -1,9 +1,9 @@
 package io.kvmtune.core.qemu;
 
+import io.kvmtune.core.files.KernelFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -174,7 +174,7 @@ public final class ProcFs {
     }
 
     private static Optional<String> read(Path file) {
-        return ifPresent(file, "read", () -> new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
+        return ifPresent(file, "read", () -> KernelFile.read(file));
     }
 
     /** The file opened for reading, or empty when it (its task) does not exist. */

@@ -105,6 +105,21 @@ class CgroupFsTest {
     }
 
     @Test
+    void childrenByNameAreTheMatchingGroupsOnlyInNameOrder() throws Exception {
+        file(cg().resolve("cpuset/g/vcpu10/cpuset.cpus"), "3\n");
+        file(cg().resolve("cpuset/g/vcpu2/cpuset.cpus"), "2\n");
+        file(cg().resolve("cpuset/g/emulator/cpuset.cpus"), "0\n");
+        file(cg().resolve("cpuset/g/vcpu7"), "a file, not a group\n");
+        CgroupFs fs = new CgroupFs(new ProcFs(proc()), cg());
+        CgroupGroup g = new CgroupGroup("cpuset", "/g", false);
+
+        assertThat(fs.children(g, LibvirtThreadGroups::isVcpuGroupName)).extracting(CgroupGroup::name)
+                .containsExactly("vcpu10", "vcpu2");
+        assertThat(fs.children(g, n -> n.equals("iothread1"))).isEmpty();
+        assertThat(fs.children(g.child("gone"), n -> true)).isEmpty();
+    }
+
+    @Test
     void groupNamesCannotLeaveTheRoot() {
         assertThatThrownBy(() -> new CgroupGroup("cpuset", "/a/../../etc", false)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new CgroupGroup("cpuset", "/", false).child("..")).isInstanceOf(IllegalArgumentException.class);
