@@ -66,6 +66,8 @@ public final class Agent implements AutoCloseable {
     static final Duration SETTLE = Duration.ofSeconds(3);
     /** How stale the status's counters may get when no guest changes. */
     private static final Duration PUBLISH_INTERVAL = Duration.ofSeconds(1);
+    /** How stale the status may get while guests start: publishing each thread tuned would delay the next. */
+    private static final long PUBLISH_WHILE_SETTLING = Duration.ofMillis(100).toNanos();
     /** How often it checks a settling guest. */
     static final Duration SETTLE_POLL = Duration.ofMillis(5);
     /** Cleanups tried per exited QEMU before the agent leaves it to {@code kvmtune restore --stale}. */
@@ -245,6 +247,8 @@ public final class Agent implements AutoCloseable {
         long nextScan = System.nanoTime() + SCAN_INTERVAL.toNanos();
         Duration wait = receiveWait(settings.checkInterval());
         long nextPublish = System.nanoTime();
+        long nextSettle = System.nanoTime();
+        long lastPublish = System.nanoTime();
         try {
             while (!stopping) {
                 boolean settling = settling(System.nanoTime());
@@ -254,10 +258,13 @@ public final class Agent implements AutoCloseable {
                 if (!exitedUnreaped.isEmpty()) {
                     cleanUpReaped();
                 }
-                if (settling) {
-                    settle();
-                }
                 long now = System.nanoTime();
+                // At its pace, not after every event: a starting QEMU sends dozens, and a pass after
+                // each kept the agent busy when the next vCPU was born.
+                if (settling && now - nextSettle >= 0) {
+                    settle();
+                    nextSettle = now + SETTLE_POLL.toNanos();
+                }
                 if (now - nextCheck >= 0) {
                     retryPending();
                     checkDrift();
@@ -267,10 +274,12 @@ public final class Agent implements AutoCloseable {
                     scan("scan");
                     nextScan = now + SCAN_INTERVAL.toNanos();
                 }
-                // not after every event: on a busy host that would be most of the agent's work at rest
-                if (dirty || now - nextPublish >= 0) {
+                // not after every event: on a busy host that would be most of the agent's work at
+                // rest, and while guests start, time the next vCPU born would wait for
+                if (now - nextPublish >= 0 || dirty && now - lastPublish >= (settling ? PUBLISH_WHILE_SETTLING : 0)) {
                     publish();
                     dirty = false;
+                    lastPublish = now;
                     nextPublish = now + PUBLISH_INTERVAL.toNanos();
                 }
             }

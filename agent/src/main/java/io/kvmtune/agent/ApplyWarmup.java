@@ -26,6 +26,7 @@ import io.kvmtune.core.qemu.QemuThread;
 import io.kvmtune.core.qemu.ThreadIdentity;
 import io.kvmtune.core.qemu.ThreadRole;
 import io.kvmtune.linux.Affinity;
+import io.kvmtune.linux.Clock;
 import io.kvmtune.linux.SchedPolicy;
 import io.kvmtune.linux.Threads;
 import java.io.IOException;
@@ -56,7 +57,10 @@ import java.util.stream.Stream;
  * back; a first apply (no record) and the applies after it; each followed by the read-back and
  * drift check the agent makes; and for a QEMU outside libvirt's groups as well as for a libvirt
  * guest, before libvirt placed its threads and after (over a {@link LibvirtShapedTree}: the cgroup
- * writes of those applies land in plain files).
+ * writes of those applies land in plain files). The applies hear of their steps through the
+ * agent's own {@link ApplyTimes} and the bookkeeping reads the agent's clock: a step observer of a
+ * class first loaded at the first guest would deoptimize the compiled apply there, and the
+ * clock's downcall would be linked there.
  *
  * <p>The targets are three threads of the agent's own, parked for the purpose (they never run,
  * so giving one SCHED_FIFO is safe), moved between two of the CPUs the agent may use, with
@@ -154,14 +158,16 @@ final class ApplyWarmup {
                     }
                 }
                 long t0 = System.nanoTime();
-                applier.apply(plan, guest, ApplyOptions.defaults());
+                ApplyTimes times = new ApplyTimes();
+                applier.apply(plan, guest, ApplyOptions.defaults().withObserver(times));
+                times.describe();
                 List<TunedThread> watched = new ArrayList<>();
                 for (ThreadTarget target : ThreadTargets.of(plan, guest)) {
                     applier.state(target.thread().identity())
                             .ifPresent(now -> Drift.of("warmup", target, now, 0).any());
                     try (ThreadPin pin = applier.pin(target.thread().identity())) {
                         applier.state(target.thread().tid(), pin);
-                        watched.add(new TunedThread(target, pin, t0));
+                        watched.add(new TunedThread(target, pin, Clock.monotonicNanos()));
                     }
                     treeFs.membership(pid, target.thread().tid())
                             .ifPresent(m -> LibvirtThreadGroups.awaitsPlacement(m, target.thread().role().label()));
