@@ -22,8 +22,9 @@
 #
 # Runs under the host lock (flock /tmp/kvmtune-host.lock), installs this checkout's hook and a
 # host configuration for the run, restarts libvirtd, and puts /etc/libvirt/hooks and
-# /etc/kvmtune/kvmtune.conf back as found (restarting libvirtd again). Where /run/kvmtune is not
-# on a tmpfs (as /run is on systemd hosts), it mounts one there for the run.
+# /etc/kvmtune/kvmtune.conf back as found (restarting libvirtd again, or stopping it if it was not
+# running). Where /run/kvmtune is not on a tmpfs (as /run is on systemd hosts), it mounts one there
+# for the run.
 #
 # With --baseline JAR, every agent start is paired with one of the agent from JAR (a launcher jar
 # built from another commit, e.g. main's), modes "agent-base" and "bare-base": before and after a
@@ -109,6 +110,8 @@ if ! $bare_only; then
 conf_dir_existed=false
 [ -d "$(dirname "$conf")" ] && conf_dir_existed=true
 state_mounted=false
+libvirtd_was_running=false
+pgrep -x libvirtd >/dev/null && libvirtd_was_running=true
 restore() {
   virsh destroy "$name" >/dev/null 2>&1 || true
   if $state_mounted; then
@@ -120,7 +123,11 @@ restore() {
   [ -e "$work/hooks.before" ] && cp -a "$work/hooks.before" "$hooks"
   if [ -e "$work/conf.before" ]; then cp -a "$work/conf.before" "$conf"; else rm -f "$conf"; fi
   $conf_dir_existed || rmdir "$(dirname "$conf")" 2>/dev/null || true
-  "$root/scripts/start-libvirtd" --restart >/dev/null 2>&1 || true
+  if $libvirtd_was_running; then
+    "$root/scripts/start-libvirtd" --restart >/dev/null 2>&1 || true
+  elif pid=$(cat /run/libvirtd.pid 2>/dev/null) && kill "$pid" 2>/dev/null; then
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  fi
   echo "logs kept in $work" >&2
 }
 trap restore EXIT
