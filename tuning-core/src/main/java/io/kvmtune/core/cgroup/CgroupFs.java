@@ -16,7 +16,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 
 /**
  * Reads and writes cgroup control files as plain files below a configurable root, and finds a
@@ -167,16 +166,7 @@ public final class CgroupFs {
 
     /** The groups directly inside {@code group}. */
     public List<CgroupGroup> children(CgroupGroup group) {
-        List<CgroupGroup> children = new ArrayList<>();
-        try (Stream<Path> entries = Files.list(dir(group))) {
-            entries.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted()
-                    .forEach(n -> children.add(group.child(n)));
-        } catch (NoSuchFileException e) {
-            return List.of();
-        } catch (IOException e) {
-            throw new CgroupException(null, "cannot list " + group + ": " + reason(e), false, e);
-        }
-        return children;
+        return children(group, name -> true);
     }
 
     /**

@@ -17,7 +17,7 @@ import java.nio.file.StandardOpenOption;
  */
 public final class KernelFile {
 
-    /** Larger than every file kvmtune reads this way (a thread's cgroup list, a cpu list, a status). */
+    /** Enough for a thread's cgroup list, a cpu list or a status in one read; a longer file (a QEMU command line) grows it. */
     private static final int FIRST_READ = 4096;
 
     private KernelFile() {
