@@ -73,20 +73,26 @@ public final class KernelLab {
      */
     Path run(LabScenario scenario, Duration timeout) throws Exception {
         LabKernel kernel = kernel(scenario.flavour());
-        Path results = work.resolve(scenario.name());
-        LabCommands.deleteTree(results);
-        Files.createDirectories(results);
-        writeRunScript(scenario, kernel, results);
-
+        Path results = freshResults(scenario, kernel);
         LabVm.Outcome outcome = LabVm.boot(kernel, initrd(kernel), scenario.machine(), results,
                 tmpBindArgs(), timeout);
+        Path summaryFile = results.resolve("summary.properties");
+        if (outcome.emulatorCrashed() && !Files.exists(summaryFile)) {
+            // TCG QEMU itself has crashed here (a segfault in its own code before the guest printed a
+            // line, once in a full test run): that says nothing of the kernel or of kvmtune, so the
+            // scenario gets one more boot, and the log says so
+            System.out.printf("kernel lab %s: QEMU exited with status %d (killed by signal %d) before the guest"
+                    + " ran its tests; booting once more%n", scenario.name(), outcome.qemuExit(), outcome.qemuExit() - 128);
+            freshResults(scenario, kernel);
+            outcome = LabVm.boot(kernel, initrd(kernel), scenario.machine(), results, tmpBindArgs(), timeout);
+        }
         if (outcome.timedOut()) {
             fail("lab guest " + scenario.name() + " (" + kernel.release() + ") did not power off within "
                     + timeout + "; console:\n" + outcome.consoleText() + "\nguest log:\n" + guestLog(results));
         }
-        Path summaryFile = results.resolve("summary.properties");
         if (!Files.exists(summaryFile)) {
-            fail("lab guest " + scenario.name() + " ran no tests; console:\n" + outcome.consoleText()
+            fail("lab guest " + scenario.name() + " ran no tests; QEMU exited with status " + outcome.qemuExit()
+                    + ", its output:\n" + outcome.qemuLog() + "\nconsole:\n" + outcome.consoleText()
                     + "\nguest log:\n" + guestLog(results));
         }
         copyReports(scenario, results);
@@ -103,6 +109,15 @@ public final class KernelLab {
                 Files.readString(results.resolve("failures.txt"))).isZero();
         assertThat(succeeded).as("tests that passed in lab %s (guest log:%n%s)", scenario.name(), guestLog(results))
                 .isPositive();
+        return results;
+    }
+
+    /** The scenario's results directory, emptied, with the script the guest runs. */
+    private Path freshResults(LabScenario scenario, LabKernel kernel) throws IOException {
+        Path results = work.resolve(scenario.name());
+        LabCommands.deleteTree(results);
+        Files.createDirectories(results);
+        writeRunScript(scenario, kernel, results);
         return results;
     }
 

@@ -23,6 +23,17 @@ final class LabVm {
         String consoleText() throws IOException {
             return Files.exists(console) ? Files.readString(console) : "(no console log)";
         }
+
+        /** What QEMU itself printed. */
+        String qemuLog() throws IOException {
+            Path log = results.resolve("qemu.log");
+            return Files.exists(log) ? Files.readString(log) : "(no QEMU log)";
+        }
+
+        /** Whether QEMU was killed by a signal (a crash of its own: a guest's panic or power-off exits normally). */
+        boolean emulatorCrashed() {
+            return !timedOut && qemuExit > 128;
+        }
     }
 
     private LabVm() {
