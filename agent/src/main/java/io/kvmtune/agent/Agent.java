@@ -246,9 +246,8 @@ public final class Agent implements AutoCloseable {
         long nextCheck = System.nanoTime() + interval;
         long nextScan = System.nanoTime() + SCAN_INTERVAL.toNanos();
         Duration wait = receiveWait(settings.checkInterval());
-        long nextPublish = System.nanoTime();
         long nextSettle = System.nanoTime();
-        long lastPublish = System.nanoTime();
+        long lastPublish = System.nanoTime() - PUBLISH_INTERVAL.toNanos();
         try {
             while (!stopping) {
                 boolean settling = settling(System.nanoTime());
@@ -276,11 +275,12 @@ public final class Agent implements AutoCloseable {
                 }
                 // not after every event: on a busy host that would be most of the agent's work at
                 // rest, and while guests start, time the next vCPU born would wait for
-                if (now - nextPublish >= 0 || dirty && now - lastPublish >= (settling ? PUBLISH_WHILE_SETTLING : 0)) {
+                long sincePublish = now - lastPublish;
+                if (sincePublish >= PUBLISH_INTERVAL.toNanos()
+                        || dirty && sincePublish >= (settling ? PUBLISH_WHILE_SETTLING : 0)) {
                     publish();
                     dirty = false;
                     lastPublish = now;
-                    nextPublish = now + PUBLISH_INTERVAL.toNanos();
                 }
             }
         } finally {

@@ -217,7 +217,8 @@ final class ApplyRun {
             return;
         }
         String label = t.role().label();
-        Optional<CgroupGroup> cpuset = cgroups.group(membership.get(), "cpuset")
+        Optional<CgroupGroup> cpusetNow = cgroups.group(membership.get(), "cpuset");
+        Optional<CgroupGroup> cpuset = cpusetNow
                 .filter(g -> LibvirtThreadGroups.isGroupFor(g, label) && !emulatorHoldsUnplacedVcpus(g));
         cpuset.ifPresent(g -> {
             CpuSet earlier = cpusets.putIfAbsent(g, target.cpus());
@@ -228,7 +229,7 @@ final class ApplyRun {
             cpusetsBefore.computeIfAbsent(g, k -> cgroups.read(k.file(CPUSET_CPUS)));
         });
         live.add(new Live(target, pin, state.get(), cpuset, cgroups.group(membership.get(), "cpu"),
-                lift(target, membership.get())));
+                lift(target, cpusetNow)));
     }
 
     /**
@@ -244,18 +245,18 @@ final class ApplyRun {
     }
 
     /**
-     * The lift a vCPU thread needs to be tuned before libvirt places it: it sits in another of
-     * libvirt's per-thread groups of a v1 cpuset hierarchy ({@code emulator}, where QEMU creates a
+     * The lift a vCPU thread needs to be tuned before libvirt places it: its cpuset group
+     * {@code cpusetNow} is another of libvirt's per-thread groups of a v1 cpuset hierarchy ({@code emulator}, where QEMU creates a
      * vCPU plugged in), whose cpuset does not allow the planned pCPUs. None once libvirt has made
      * the vCPU's own cpuset group: it is about to move the thread, and a lift after that move
      * would undo it.
      */
-    private Optional<Lift> lift(ThreadTarget target, List<ProcCgroup> membership) {
+    private Optional<Lift> lift(ThreadTarget target, Optional<CgroupGroup> cpusetNow) {
         if (!(target.thread().role() instanceof ThreadRole.Vcpu) || options.dryRun()) {
             return Optional.empty();
         }
         String label = target.thread().role().label();
-        Optional<CgroupGroup> cpuset = cgroups.group(membership, "cpuset")
+        Optional<CgroupGroup> cpuset = cpusetNow
                 .filter(g -> !g.v2() && LibvirtThreadGroups.isThreadGroup(g) && !LibvirtThreadGroups.isGroupFor(g, label));
         if (cpuset.isEmpty()) {
             return Optional.empty();
