@@ -267,6 +267,7 @@ public final class Agent implements AutoCloseable {
                 if (now - nextCheck >= 0) {
                     retryPending();
                     checkDrift();
+                    readRecords();
                     nextCheck = now + interval;
                 }
                 if (now - nextScan >= 0) {
@@ -637,6 +638,22 @@ public final class Agent implements AutoCloseable {
             }
             if (!drifted.isEmpty()) {
                 repair(g, drifted);
+            }
+        }
+    }
+
+    /**
+     * Reads the apply record of every guest followed, which costs a {@code stat} unless another
+     * process (the libvirt hook) has replaced it since: then it is parsed here, while nothing waits,
+     * and not by the apply to the guest's next new thread (a vCPU plugged in), where it took a
+     * millisecond and more of the vCPU's untuned window.
+     */
+    private void readRecords() {
+        for (TrackedGuest g : guests.values()) {
+            try {
+                applier.record(g.pid());
+            } catch (RuntimeException e) {
+                // the next apply to the guest reads it again and reports what is wrong with it
             }
         }
     }

@@ -13,8 +13,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -37,10 +38,13 @@ import java.util.stream.Stream;
  * rename survive a crash, which protects nothing. On tmpfs, where {@code /run} is on every systemd host, both
  * are free; on a disk they cost milliseconds.
  *
- * <p>A store remembers the last record it saved or read, with the {@link FileVersion} of its
- * file: applying to the same guest again then costs one {@code stat} to find the previous record
- * instead of reading and parsing it, and nothing at all to save when the record is the same. A
- * file another process has replaced since is read again.
+ * <p>A store remembers, per QEMU, the last record it saved or read, with the {@link FileVersion}
+ * of its file: applying to the same guest again then costs one {@code stat} to find the previous
+ * record instead of reading and parsing it, and nothing at all to save when the record is the same.
+ * A file another process has replaced since (the libvirt hook's) is read again; a long-running
+ * caller such as the agent {@link #load}s its guests' records now and then so that this happens
+ * while nothing waits for it, not when a thread is born. A record deleted, or found gone, is
+ * forgotten.
  */
 public final class RecordStore {
 
@@ -52,14 +56,14 @@ public final class RecordStore {
     private final Path dir;
 
     /**
-     * The record this store last saved or read, with the version of the file it is in and that
-     * file's bytes: while the file has that version, {@link #load} returns the record without
-     * reading and parsing the file again, which an apply repeated on the same guest would
-     * otherwise do every time, and {@link #save} knows what the file holds.
+     * Per pid, the record this store last saved or read, with the version of the file it is in
+     * and that file's bytes: while the file has that version, {@link #load} returns the record
+     * without reading and parsing the file again (parsing one costs a millisecond when the JVM's
+     * caches are cold), and {@link #save} knows what the file holds.
      */
-    private final AtomicReference<Known> last = new AtomicReference<>();
+    private final Map<Integer, Known> cache = new ConcurrentHashMap<>();
 
-    private record Known(int pid, FileVersion version, ApplyRecord record, byte[] bytes) {
+    private record Known(FileVersion version, ApplyRecord record, byte[] bytes) {
     }
 
     public RecordStore(Path dir) {
@@ -83,18 +87,18 @@ public final class RecordStore {
         int pid = record.process().tid();
         Path target = file(pid);
         try {
-            Known known = last.get();
+            Known known = cache.get(pid);
             // sized like the last record: applying to the same guest again changes a few characters of it
             byte[] bytes = Json.prettyFile(record, known == null ? 0 : known.bytes().length + 64);
             // The file's bytes, not the records, are compared: they are what "holds this record"
             // means, and comparing records would first bootstrap the generated equals of every
             // record type an ApplyRecord holds (invokedynamic, which the JDK's AOT cache cannot
             // keep): ~15 ms of a cold `kvmtune apply`.
-            if (known != null && known.pid() == pid && Arrays.equals(known.bytes(), bytes)
+            if (known != null && Arrays.equals(known.bytes(), bytes)
                     && FileVersion.of(target).equals(Optional.of(known.version()))) {
                 return;
             }
-            last.set(new Known(pid, AtomicFile.replace(target, bytes), record, bytes));
+            cache.put(pid, new Known(AtomicFile.replace(target, bytes), record, bytes));
         } catch (AtomicMoveNotSupportedException e) {
             throw new MissingComponentException("RecordStoreUnusable", "cannot save the apply record in " + dir
                     + ": the file system cannot rename atomically", e);
@@ -110,19 +114,21 @@ public final class RecordStore {
         try {
             Optional<FileVersion> version = FileVersion.of(file);
             if (version.isEmpty()) {
+                cache.remove(pid);
                 return Optional.empty();
             }
-            Known known = last.get();
-            if (known != null && known.pid() == pid && known.version().equals(version.get())) {
+            Known known = cache.get(pid);
+            if (known != null && known.version().equals(version.get())) {
                 return Optional.of(known.record());
             }
             // Read after the version: a file replaced in between is remembered under the older
             // version, which the next load finds changed and reads again.
             byte[] bytes = Files.readAllBytes(file);
             ApplyRecord record = ApplyRecord.fromJson(new String(bytes, StandardCharsets.UTF_8));
-            last.set(new Known(pid, version.get(), record, bytes));
+            cache.put(pid, new Known(version.get(), record, bytes));
             return Optional.of(record);
         } catch (NoSuchFileException e) {
+            cache.remove(pid);
             return Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
@@ -151,6 +157,7 @@ public final class RecordStore {
 
     /** Removes the record of process {@code pid}, if any. */
     public void delete(int pid) {
+        cache.remove(pid);
         try {
             Files.deleteIfExists(file(pid));
         } catch (IOException e) {

@@ -44,6 +44,31 @@ class RecordStoreTest {
     }
 
     @Test
+    void eachGuestsRecordIsRememberedBesideTheOthers() {
+        RecordStore store = new RecordStore(dir);
+        ApplyRecord otherGuest = new ApplyRecord(new ThreadIdentity(PID + 100, 90), plan, Optional.empty(),
+                first.snapshot());
+        store.save(first);
+        store.save(otherGuest);
+
+        assertThat(store.load(PID)).get().as("not parsed again after another guest's record was saved")
+                .isSameAs(first);
+        assertThat(store.load(PID + 100)).get().isSameAs(otherGuest);
+    }
+
+    @Test
+    void aRecordAnotherProcessDeletedIsGoneAndAnotherSavedUnderThatPidIsRead() throws Exception {
+        RecordStore store = new RecordStore(dir);
+        store.save(first);
+
+        Files.delete(store.file(PID));
+        assertThat(store.load(PID)).isEmpty();
+
+        new RecordStore(dir).save(second);
+        assertThat(store.load(PID)).contains(second);
+    }
+
+    @Test
     void aRecordAnotherProcessReplacedIsReadAgain() {
         RecordStore store = new RecordStore(dir);
         store.save(first);
