@@ -56,6 +56,8 @@ final class ApplyRun {
     private final RuntimeAhead runtimeAhead;
     private Optional<List<CgroupGroup>> rtHeldBefore = Optional.empty();
     private Optional<RtBudgetBook.Change> rtChange = Optional.empty();
+    /** The realtime runtime this run gives, worked out under the budget book's lock, held until given or the run ends. */
+    private Optional<RtBudgetBook.Reservation> rtReservation = Optional.empty();
     private List<RtWrite> rtWrites = List.of();
     /** Whether this guest holds {@link #rtLeaves} already, with runtime: nothing to share anew. */
     private boolean rtUnchanged;
@@ -122,6 +124,7 @@ final class ApplyRun {
         try {
             return runPinned(previous);
         } finally {
+            rtReservation.ifPresent(RtBudgetBook.Reservation::close);
             pins.forEach(ThreadPin::close);
         }
     }
@@ -323,7 +326,12 @@ final class ApplyRun {
                 && rtHeldBefore.filter(held -> Set.copyOf(held).equals(Set.copyOf(rtLeaves))).isPresent()
                 && rtLeaves.stream().allMatch(g -> runtimeUs(g) > 0);
         if (!rtLeaves.isEmpty() && !rtUnchanged) {
-            rtChange = Optional.of(book.preview(guest.process(), rtLeaves, options.rtRuntimeUs()));
+            if (options.dryRun()) {
+                rtChange = Optional.of(book.preview(guest.process(), rtLeaves, options.rtRuntimeUs()));
+            } else {
+                rtReservation = Optional.of(book.reserve(guest.process(), rtLeaves, options.rtRuntimeUs()));
+                rtChange = Optional.of(rtReservation.get().change());
+            }
             rtWrites = rtChange.get().writes();
         }
     }
@@ -380,8 +388,8 @@ final class ApplyRun {
         if (rtUnchanged) {
             return;
         }
-        if (!rtLeaves.isEmpty()) {
-            rtChange = Optional.of(book.hold(guest.process(), rtLeaves, options.rtRuntimeUs()));
+        if (rtReservation.isPresent()) {
+            rtChange = Optional.of(rtReservation.get().commit());
             rtWrites = rtChange.get().writes();
         } else if (rtHeldBefore.isPresent()) {
             book.release(guest.process());
@@ -390,6 +398,8 @@ final class ApplyRun {
 
     /** After a failed apply: this guest holds what it held before (nothing, for a first apply). */
     private List<RestoreItem> rollBackRtRuntime(RuntimeException failure) {
+        // a reservation not given yet holds the book's lock, which the rollback takes again
+        rtReservation.ifPresent(RtBudgetBook.Reservation::close);
         try {
             if (rtHeldBefore.isPresent()) {
                 RtBudgetBook.Change back = book.hold(guest.process(), rtHeldBefore.get(), options.rtRuntimeUs());

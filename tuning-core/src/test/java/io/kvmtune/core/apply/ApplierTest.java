@@ -524,6 +524,31 @@ class ApplierTest {
         assertExactlyAsBefore();
     }
 
+    @Test
+    void theRealtimeBudgetBookAnotherProcessChangedIsReadAgainByTheNextApply() {
+        String otherGuest = "machine/qemu-2-y.libvirt-qemu";
+        for (String g : List.of(otherGuest, otherGuest + "/vcpu1")) {
+            host.put("cpu/" + g + "/cpu.rt_runtime_us", "0");
+            host.put("cpu/" + g + "/cpu.rt_period_us", "1000000");
+        }
+        ThreadIdentity other = new ThreadIdentity(200, 9000);
+        threads.add(other.tid(), other.startTime(), ONLINE, SchedSettings.normal());
+        Applier resident = applier();
+        resident.apply(plan, only(102), ApplyOptions.defaults());
+        assertThat(host.read("cpu/" + VCPU + "1/cpu.rt_runtime_us")).isEqualTo("950000");
+
+        // another kvmtune process (the libvirt hook of a second guest) shares the runtime with its vCPU
+        new RtBudgetBook(records.dir(), host.fs(), new LiveThreads(threads)::alive)
+                .hold(other, List.of(new CgroupGroup("cpu", "/" + otherGuest + "/vcpu1", false)), OptionalLong.empty());
+        assertThat(host.read("cpu/" + VCPU + "1/cpu.rt_runtime_us")).isEqualTo("475000");
+
+        resident.apply(plan, only(103), ApplyOptions.defaults());
+        assertThat(host.read("cpu/" + VCPU + "1/cpu.rt_runtime_us")).as("a third each, the other guest's vCPU counted")
+                .isEqualTo("316666");
+        assertThat(host.read("cpu/" + VCPU + "2/cpu.rt_runtime_us")).isEqualTo("316666");
+        assertThat(host.read("cpu/" + otherGuest + "/vcpu1/cpu.rt_runtime_us")).isEqualTo("316666");
+    }
+
     /** vCPU 1 (tid 102) just plugged in: in emulator, whose cpuset allows 0-1, with no vcpu1 cpuset yet. */
     private void vcpu1PluggedIntoNarrowedEmulator() {
         host.thread(PID, 102, "emulator", "0-1");
