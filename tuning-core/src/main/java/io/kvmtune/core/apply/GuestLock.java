@@ -1,13 +1,13 @@
 package io.kvmtune.core.apply;
 
 import io.kvmtune.core.MissingComponentException;
+import io.kvmtune.core.files.LockFile;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -50,8 +50,7 @@ final class GuestLock implements AutoCloseable {
         Path file = file(dir, pid);
         FileChannel channel;
         try {
-            Files.createDirectories(dir);
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            channel = LockFile.open(file);
         } catch (IOException e) {
             throw new MissingComponentException("RecordStoreUnusable", "cannot open the apply lock " + file + ": "
                     + e.getMessage(), e);

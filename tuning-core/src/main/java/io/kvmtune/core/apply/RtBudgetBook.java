@@ -14,6 +14,7 @@ import io.kvmtune.core.cgroup.RtWrite;
 import io.kvmtune.core.claims.ProcessProbe;
 import io.kvmtune.core.files.AtomicFile;
 import io.kvmtune.core.files.FileVersion;
+import io.kvmtune.core.files.LockFile;
 import io.kvmtune.core.json.Json;
 import io.kvmtune.core.json.JsonException;
 import io.kvmtune.core.json.JsonObject;
@@ -25,7 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -424,8 +424,7 @@ final class RtBudgetBook {
     private Locked lock() {
         FileChannel channel = null;
         try {
-            Files.createDirectories(file.getParent());
-            channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            channel = LockFile.open(lockFile);
             channel.lock();
             State before = read();
             State live = live(before);
