@@ -20,4 +20,6 @@ void print_aarch64_syscalls(void)
     SYS(gettid);
     SYS(openat);
     SYS(ioctl);
+    SYS(read);
+    SYS(getdents64);
 }

@@ -1,10 +1,12 @@
 /*
- * The libc side of the ABI: C type sizes, struct timespec and struct rlimit, the MCL_*,
- * RLIMIT_*, CLOCK_* and errno constants, CPU_ALLOC_SIZE, and this architecture's system call
- * numbers. Prints key=value lines that AbiProbeIT compares with the Java bindings.
+ * The libc side of the ABI: C type sizes, struct timespec, struct rlimit and struct dirent64,
+ * the MCL_*, RLIMIT_*, CLOCK_*, DT_*, open flag and errno constants, CPU_ALLOC_SIZE, and this
+ * architecture's system call numbers. Prints key=value lines that AbiProbeIT compares with the Java bindings.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -64,6 +66,17 @@ int main(void)
     CONST(CLOCK_MONOTONIC);
     CONST(TIMER_ABSTIME);
 
+    /* struct dirent64, which getdents64 fills (the kernel's linux_dirent64) */
+    printf("dirent64.d_reclen.offset=%zu\n", offsetof(struct dirent64, d_reclen));
+    printf("dirent64.d_type.offset=%zu\n", offsetof(struct dirent64, d_type));
+    printf("dirent64.d_name.offset=%zu\n", offsetof(struct dirent64, d_name));
+    CONST(DT_UNKNOWN);
+    CONST(DT_DIR);
+    CONST(AT_FDCWD);
+    CONST(O_RDONLY);
+    CONST(O_RDWR);
+    CONST(O_CLOEXEC);
+
     CONST(EPERM);
     CONST(ENOENT);
     CONST(ESRCH);
@@ -76,6 +89,8 @@ int main(void)
     CONST(EACCES);
     CONST(EFAULT);
     CONST(EBUSY);
+    CONST(ENOTDIR);
+    CONST(EISDIR);
     CONST(EINVAL);
     CONST(EMFILE);
     CONST(ENOSPC);
@@ -103,6 +118,8 @@ int main(void)
     SYS(gettid);
     SYS(openat);
     SYS(ioctl);
+    SYS(read);
+    SYS(getdents64);
 
     print_sched();
     print_netlink();

@@ -22,8 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Reading one of the small kernel files an apply reads before it changes a thread (a thread's
  * cgroups from {@code /proc}, a cgroup's cpu list): {@link KernelFile#read}, which opens, reads to
- * the end and closes, beside {@link Files#readString}, which also stats the file and, as these
- * report size 0, probes with a one-byte read.
+ * the end and closes through raw system calls, beside {@link Files#readString}, which also stats
+ * the file and, as these report size 0, probes with a one-byte read.
  *
  * <p>Pitfalls avoided: the path lives in a {@code Scope.Thread} state built in {@code @Setup} on
  * the benchmark thread (its own task's file, never a constant), and the content is returned so
@@ -55,7 +55,7 @@ public class KernelFileReadBenchmark {
 
     @Benchmark
     public String kernelFileRead() throws IOException {
-        return KernelFile.read(path);
+        return KernelFile.read(path).orElseThrow();
     }
 
     @Benchmark

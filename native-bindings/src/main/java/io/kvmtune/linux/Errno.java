@@ -19,6 +19,8 @@ public enum Errno {
     EACCES(13, "Permission denied"),
     EFAULT(14, "Bad address"),
     EBUSY(16, "Device or resource busy"),
+    ENOTDIR(20, "Not a directory"),
+    EISDIR(21, "Is a directory"),
     EINVAL(22, "Invalid argument"),
     EMFILE(24, "Too many open files"),
     ENOSPC(28, "No space left on device"),

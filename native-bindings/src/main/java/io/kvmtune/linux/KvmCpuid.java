@@ -18,9 +18,6 @@ public final class KvmCpuid {
 
     /** {@code _IOWR(KVMIO, 0x05, struct kvm_cpuid2)}: KVMIO is 0xAE, the header 8 bytes. */
     private static final long KVM_GET_SUPPORTED_CPUID = 0xC008AE05L;
-    private static final int AT_FDCWD = -100;
-    private static final int O_RDWR = 2;
-    private static final int O_CLOEXEC = 0x80000;
     /** {@code _IOWR(KVMIO, 0x0a, struct kvm_msr_list)}: the header {@code nmsrs} is 4 bytes. */
     private static final long KVM_GET_MSR_FEATURE_INDEX_LIST = 0xC004AE0AL;
     /** {@code _IOWR(KVMIO, 0x88, struct kvm_msrs)}: {@code nmsrs} and {@code pad}, 8 bytes. */
@@ -134,7 +131,8 @@ public final class KvmCpuid {
         NativeAccess.require();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = LinuxCalls.allocateCallState(arena);
-            int fd = ErrnoCheck.check(LinuxCalls.openat(state, AT_FDCWD, arena.allocateFrom("/dev/kvm"), O_RDWR | O_CLOEXEC), state,
+            int fd = ErrnoCheck.check(LinuxCalls.openat(state, OpenFlags.AT_FDCWD, arena.allocateFrom("/dev/kvm"),
+                    OpenFlags.O_RDWR | OpenFlags.O_CLOEXEC), state,
                     "open", "/dev/kvm");
             try {
                 return call.call(arena, state, fd);

@@ -113,6 +113,15 @@ class AbiProbeIT {
                 }
             }
         }
+        v.put("dirent64.d_reclen.offset", RawFiles.D_RECLEN);
+        v.put("dirent64.d_type.offset", RawFiles.D_TYPE);
+        v.put("dirent64.d_name.offset", RawFiles.D_NAME);
+        v.put("DT_UNKNOWN", (long) RawFiles.DT_UNKNOWN);
+        v.put("DT_DIR", (long) RawFiles.DT_DIR);
+        v.put("AT_FDCWD", (long) OpenFlags.AT_FDCWD);
+        v.put("O_RDONLY", (long) OpenFlags.O_RDONLY);
+        v.put("O_RDWR", (long) OpenFlags.O_RDWR);
+        v.put("O_CLOEXEC", (long) OpenFlags.O_CLOEXEC);
         for (Errno e : Errno.values()) {
             if (e != Errno.UNKNOWN) {
                 v.put(e.name(), (long) e.number());

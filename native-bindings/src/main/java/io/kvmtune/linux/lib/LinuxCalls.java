@@ -370,6 +370,44 @@ public final class LinuxCalls {
         }
     }
 
+    /**
+     * {@snippet lang=c :
+     * syscall(SYS_read, int fd, void *buf, size_t count)
+     * }
+     * {@code buf} must be a native segment of at least {@code count} bytes.
+     */
+    public static long read(MemorySegment callState, int fd, MemorySegment buf, long count) {
+        return bufferCall(callState, SyscallNumbers.current().read(), fd, buf, count);
+    }
+
+    /**
+     * {@snippet lang=c :
+     * syscall(SYS_getdents64, int fd, void *dirp, size_t count)
+     * }
+     * {@code dirp} must be a native segment of at least {@code count} bytes; it receives
+     * {@code struct linux_dirent64} records.
+     */
+    public static long getdents64(MemorySegment callState, int fd, MemorySegment dirp, long count) {
+        return bufferCall(callState, SyscallNumbers.current().getdents64(), fd, dirp, count);
+    }
+
+    /** A call that fills a buffer from a file descriptor, through the shared syscall4 stub. */
+    private static long bufferCall(MemorySegment callState, long number, int fd, MemorySegment buf, long count) {
+        requireNative(buf);
+        if (count > buf.byteSize()) {
+            throw new IllegalArgumentException(count + " bytes asked into a buffer of " + buf.byteSize());
+        }
+        try {
+            return (long) syscall4.HANDLE.invokeExact(callState, number, (long) fd, buf.address(), count, 0L);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex) {
+            throw unreachable(ex);
+        } finally {
+            Reference.reachabilityFence(buf);
+        }
+    }
+
     private static final class close {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_INT);
         static final MethodHandle HANDLE = LINKER.downcallHandle(findOrThrow("close"), DESC, CAPTURE_ERRNO);

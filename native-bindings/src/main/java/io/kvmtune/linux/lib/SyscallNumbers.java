@@ -10,8 +10,8 @@ import java.util.Optional;
  * is written by hand and the ABI test checks both columns against the kernel headers.
  */
 public enum SyscallNumbers {
-    X86_64(203, 204, 314, 315, 151, 152, 302, 434, 186, 257, 16),
-    AARCH64(122, 123, 274, 275, 230, 231, 261, 434, 178, 56, 29);
+    X86_64(203, 204, 314, 315, 151, 152, 302, 434, 186, 257, 16, 0, 217),
+    AARCH64(122, 123, 274, 275, 230, 231, 261, 434, 178, 56, 29, 63, 61);
 
     private final long schedSetaffinity;
     private final long schedGetaffinity;
@@ -24,9 +24,12 @@ public enum SyscallNumbers {
     private final long gettid;
     private final long openat;
     private final long ioctl;
+    private final long read;
+    private final long getdents64;
 
     SyscallNumbers(long schedSetaffinity, long schedGetaffinity, long schedSetattr, long schedGetattr,
-            long mlockall, long munlockall, long prlimit64, long pidfdOpen, long gettid, long openat, long ioctl) {
+            long mlockall, long munlockall, long prlimit64, long pidfdOpen, long gettid, long openat, long ioctl, long read,
+            long getdents64) {
         this.schedSetaffinity = schedSetaffinity;
         this.schedGetaffinity = schedGetaffinity;
         this.schedSetattr = schedSetattr;
@@ -38,6 +41,8 @@ public enum SyscallNumbers {
         this.gettid = gettid;
         this.openat = openat;
         this.ioctl = ioctl;
+        this.read = read;
+        this.getdents64 = getdents64;
     }
 
     /**
@@ -129,5 +134,15 @@ public enum SyscallNumbers {
     /** {@code SYS_ioctl}. */
     public long ioctl() {
         return ioctl;
+    }
+
+    /** {@code SYS_read}. */
+    public long read() {
+        return read;
+    }
+
+    /** {@code SYS_getdents64}. */
+    public long getdents64() {
+        return getdents64;
     }
 }

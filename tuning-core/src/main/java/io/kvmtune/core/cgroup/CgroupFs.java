@@ -3,9 +3,11 @@ package io.kvmtune.core.cgroup;
 import io.kvmtune.core.files.KernelFile;
 import io.kvmtune.core.qemu.ProcCgroup;
 import io.kvmtune.core.qemu.ProcFs;
+import io.kvmtune.linux.DirectoryEntry;
+import io.kvmtune.linux.LinuxException;
+import io.kvmtune.linux.RawFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -89,24 +91,16 @@ public final class CgroupFs {
 
     /** The file's content without the trailing newline. */
     public String read(CgroupFile file) {
-        try {
-            return KernelFile.read(path(file)).strip();
-        } catch (NoSuchFileException e) {
-            throw new CgroupException(file, "cannot read " + file + ": the group or file does not exist", true, e);
-        } catch (IOException e) {
-            throw new CgroupException(file, "cannot read " + file + ": " + reason(e), false, e);
-        }
+        return readIfPresent(file).orElseThrow(() -> new CgroupException(file, "cannot read " + file
+                + ": the group or file does not exist", true, null));
     }
 
-    /** The file's content, or empty when the group or file does not exist. */
+    /** The file's content without the trailing newline, or empty when the group or file does not exist. */
     public Optional<String> readIfPresent(CgroupFile file) {
         try {
-            return Optional.of(read(file));
-        } catch (CgroupException e) {
-            if (e.gone()) {
-                return Optional.empty();
-            }
-            throw e;
+            return KernelFile.read(path(file)).map(String::strip);
+        } catch (IOException e) {
+            throw new CgroupException(file, "cannot read " + file + ": " + reason(e), false, e);
         }
     }
 
@@ -170,19 +164,29 @@ public final class CgroupFs {
     }
 
     /**
-     * The groups directly inside {@code group} whose names {@code named} accepts. Only those
-     * entries are checked for being directories: a v1 group holds some 20 control files besides
-     * its children, and a check of each costs a {@code stat}.
+     * The groups directly inside {@code group} whose names {@code named} accepts. A v1 group
+     * holds some 20 control files besides its children: the listing's entry types
+     * ({@link RawFiles#entries}) tell them apart without a {@code stat} each, except on a file
+     * system that does not store types (a fake tree on one, in a test).
      */
     public List<CgroupGroup> children(CgroupGroup group, Predicate<String> named) {
+        Path dir = dir(group);
+        List<DirectoryEntry> entries;
+        try {
+            entries = RawFiles.entries(dir.toString()).orElse(List.of());
+        } catch (LinuxException e) {
+            throw new CgroupException(null, "cannot list " + group + ": " + e.getMessage(), false, e);
+        }
         List<CgroupGroup> children = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir(group),
-                p -> named.test(p.getFileName().toString()) && Files.isDirectory(p))) {
-            entries.forEach(p -> children.add(group.child(p.getFileName().toString())));
-        } catch (NoSuchFileException e) {
-            return List.of();
-        } catch (IOException e) {
-            throw new CgroupException(null, "cannot list " + group + ": " + reason(e), false, e);
+        for (DirectoryEntry e : entries) {
+            boolean directory = switch (e.type()) {
+                case DIRECTORY -> true;
+                case OTHER -> false;
+                case UNKNOWN -> Files.isDirectory(dir.resolve(e.name()));
+            };
+            if (directory && named.test(e.name())) {
+                children.add(group.child(e.name()));
+            }
         }
         children.sort(Comparator.comparing(CgroupGroup::name));
         return children;
