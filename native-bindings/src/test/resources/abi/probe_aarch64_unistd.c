@@ -22,4 +22,5 @@ void print_aarch64_syscalls(void)
     SYS(ioctl);
     SYS(read);
     SYS(getdents64);
+    SYS(close);
 }

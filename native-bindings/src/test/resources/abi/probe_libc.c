@@ -120,6 +120,7 @@ int main(void)
     SYS(ioctl);
     SYS(read);
     SYS(getdents64);
+    SYS(close);
 
     print_sched();
     print_netlink();

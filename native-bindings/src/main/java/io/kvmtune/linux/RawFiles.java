@@ -16,9 +16,9 @@ import java.util.Optional;
  * and its tuning. Through {@code java.nio} a read costs more system calls and objects, a listing
  * a {@code stat} per entry to tell groups from control files, and a file that does not exist an
  * exception, which costs a cold JVM tens of microseconds; here that is an empty result, as is a
- * task that exited while its file was read ({@code ESRCH}). {@code openat}, {@code read} and
- * {@code getdents64} go through the {@code syscall(2)} stub the scheduling calls share, and
- * {@code close} through libc's, so reading links no downcall shape of its own.
+ * task that exited while its file was read ({@code ESRCH}). Every call goes through the
+ * {@code syscall(2)} stub the scheduling calls share, so reading links no downcall shape of its
+ * own (each costs a short-lived JVM, the libvirt hook, tens of milliseconds).
  */
 public final class RawFiles {
 

@@ -29,7 +29,8 @@ import java.util.function.ToLongFunction;
  * ({@code Linker.Option.captureCallState}, which jextract has no option for), those marked
  * {@code critical}, those that fall back to {@code syscall(2)} when libc lacks the wrapper
  * (no {@code pidfd_open} before glibc 2.36, no {@code gettid} before 2.30), and the scheduling
- * calls, always made through {@code syscall(2)}. Kept apart from {@link kvmtune_linux_h} so that
+ * and file calls ({@code openat}, {@code read}, {@code getdents64}, {@code close},
+ * {@code ioctl}), always made through {@code syscall(2)}. Kept apart from {@link kvmtune_linux_h} so that
  * regenerating that class cannot clobber them; shaped the same way, one lazily linked holder per
  * function.
  *
@@ -408,19 +409,17 @@ public final class LinuxCalls {
         }
     }
 
-    private static final class close {
-        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_INT);
-        static final MethodHandle HANDLE = LINKER.downcallHandle(findOrThrow("close"), DESC, CAPTURE_ERRNO);
-    }
-
     /**
      * {@snippet lang=c :
-     * int close(int fd)
+     * syscall(SYS_close, int fd)
      * }
+     * Through the shared syscall4 stub: reading a /proc file in the libvirt hook then links no
+     * downcall shape of its own.
      */
     public static int close(MemorySegment callState, int fd) {
         try {
-            return (int) close.HANDLE.invokeExact(callState, fd);
+            return (int) (long) syscall4.HANDLE.invokeExact(callState, SyscallNumbers.current().close(), (long) fd,
+                    0L, 0L, 0L);
         } catch (Error | RuntimeException ex) {
             throw ex;
         } catch (Throwable ex) {

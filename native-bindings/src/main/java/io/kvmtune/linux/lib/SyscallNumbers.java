@@ -10,8 +10,8 @@ import java.util.Optional;
  * is written by hand and the ABI test checks both columns against the kernel headers.
  */
 public enum SyscallNumbers {
-    X86_64(203, 204, 314, 315, 151, 152, 302, 434, 186, 257, 16, 0, 217),
-    AARCH64(122, 123, 274, 275, 230, 231, 261, 434, 178, 56, 29, 63, 61);
+    X86_64(203, 204, 314, 315, 151, 152, 302, 434, 186, 257, 16, 0, 217, 3),
+    AARCH64(122, 123, 274, 275, 230, 231, 261, 434, 178, 56, 29, 63, 61, 57);
 
     private final long schedSetaffinity;
     private final long schedGetaffinity;
@@ -26,10 +26,11 @@ public enum SyscallNumbers {
     private final long ioctl;
     private final long read;
     private final long getdents64;
+    private final long close;
 
     SyscallNumbers(long schedSetaffinity, long schedGetaffinity, long schedSetattr, long schedGetattr,
             long mlockall, long munlockall, long prlimit64, long pidfdOpen, long gettid, long openat, long ioctl, long read,
-            long getdents64) {
+            long getdents64, long close) {
         this.schedSetaffinity = schedSetaffinity;
         this.schedGetaffinity = schedGetaffinity;
         this.schedSetattr = schedSetattr;
@@ -43,6 +44,7 @@ public enum SyscallNumbers {
         this.ioctl = ioctl;
         this.read = read;
         this.getdents64 = getdents64;
+        this.close = close;
     }
 
     /**
@@ -144,5 +146,10 @@ public enum SyscallNumbers {
     /** {@code SYS_getdents64}. */
     public long getdents64() {
         return getdents64;
+    }
+
+    /** {@code SYS_close}. */
+    public long close() {
+        return close;
     }
 }
