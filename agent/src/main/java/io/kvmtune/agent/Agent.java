@@ -426,7 +426,8 @@ public final class Agent implements AutoCloseable {
     /**
      * Applies the guest's plan to those of {@code threads} that are not as planned, and watches
      * all of them from then on. An emulator thread is born with its creator's placement, which is
-     * usually the plan's already: it costs two reads and no apply.
+     * usually the plan's already: it costs two reads and no apply. The pin each thread is read
+     * through is the one it is watched through.
      */
     private void tune(TrackedGuest g, List<QemuThread> threads, String trigger) {
         List<ThreadTarget> targets;
@@ -438,14 +439,18 @@ public final class Agent implements AutoCloseable {
             return;
         }
         List<ThreadTarget> toApply = new ArrayList<>();
+        Map<Integer, ThreadPin> pins = new HashMap<>();
         for (ThreadTarget target : targets) {
-            Optional<ThreadState> now = applier.state(target.thread().identity());
+            ThreadPin pin = applier.pin(target.thread().identity());
+            Optional<ThreadState> now = applier.state(target.thread().tid(), pin);
             if (now.isEmpty()) {
+                pin.close();
                 untrack(g, target.thread().tid());
             } else if (Drift.of(g.name(), target, now.get(), 0).any()) {
                 toApply.add(target);
+                pins.put(target.thread().tid(), pin);
             } else {
-                watch(g, target, trigger);
+                watch(g, target, trigger, pin);
             }
         }
         if (toApply.isEmpty()) {
@@ -457,7 +462,7 @@ public final class Agent implements AutoCloseable {
         try {
             ApplyReport report = applier.apply(g.kept.plan(), g.with(listed), ApplyOptions.defaults().withObserver(times));
             metrics.applySeconds.labelValues(trigger).observe((System.nanoTime() - t0) / 1e9);
-            toApply.forEach(t -> watch(g, t, trigger));
+            toApply.forEach(t -> watch(g, t, trigger, pins.remove(t.thread().tid())));
             grantedRuntime(g, report);
             log.info("tuned " + describe(listed) + " of guest " + g.name() + " (" + trigger + ") " + times.describe());
         } catch (ApplyFailedException e) {
@@ -466,6 +471,8 @@ public final class Agent implements AutoCloseable {
         } catch (RuntimeException e) {
             metrics.failures.labelValues("failed").inc();
             pendingAfter(g, listed, "applying to " + describe(listed) + " failed: " + e);
+        } finally {
+            pins.values().forEach(ThreadPin::close);
         }
     }
 
@@ -484,13 +491,16 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    private void watch(TrackedGuest g, ThreadTarget target, String trigger) {
+    /** Watches {@code target}'s thread through {@code fresh}, a pin taken on it just now, or the one it is watched through already. */
+    private void watch(TrackedGuest g, ThreadTarget target, String trigger, ThreadPin fresh) {
         dirty = true;
         int tid = target.thread().tid();
         TunedThread previous = g.tuned.get(tid);
-        ThreadPin pin = previous != null && previous.thread().identity().equals(target.thread().identity())
-                ? previous.pin() : applier.pin(target.thread().identity());
-        if (previous != null && previous.pin() != pin) {
+        ThreadPin pin = fresh;
+        if (previous != null && previous.thread().identity().equals(target.thread().identity())) {
+            fresh.close();
+            pin = previous.pin();
+        } else if (previous != null) {
             previous.pin().close();
         }
         g.tuned.put(tid, new TunedThread(target, pin, Clock.monotonicNanos()));
