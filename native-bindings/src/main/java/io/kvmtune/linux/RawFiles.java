@@ -49,14 +49,10 @@ public final class RawFiles {
             while (true) {
                 long n = LinuxCalls.read(state, fd, buffer.asSlice(have), size - have);
                 if (n == -1) {
-                    int errno = LinuxCalls.errno(state);
-                    if (errno == Errno.EINTR.number()) {
+                    if (interrupted(state, "read", path)) {
                         continue;
                     }
-                    if (gone(errno)) {
-                        return Optional.empty();
-                    }
-                    throw new LinuxException("read", path, errno);
+                    return Optional.empty();
                 }
                 if (n == 0) {
                     return Optional.of(buffer.asSlice(0, have).toArray(ValueLayout.JAVA_BYTE));
@@ -85,14 +81,10 @@ public final class RawFiles {
             while (true) {
                 long n = LinuxCalls.getdents64(state, fd, buffer, LISTING_BUFFER);
                 if (n == -1) {
-                    int errno = LinuxCalls.errno(state);
-                    if (errno == Errno.EINTR.number()) {
+                    if (interrupted(state, "getdents64", path)) {
                         continue;
                     }
-                    if (gone(errno)) {
-                        return Optional.empty();
-                    }
-                    throw new LinuxException("getdents64", path, errno);
+                    return Optional.empty();
                 }
                 if (n == 0) {
                     return Optional.of(entries);
@@ -113,6 +105,23 @@ public final class RawFiles {
             case DT_UNKNOWN -> DirectoryEntry.Type.UNKNOWN;
             default -> DirectoryEntry.Type.OTHER;
         };
+    }
+
+    /**
+     * After {@code call} on {@code path} returned -1: whether it was interrupted (EINTR) and is
+     * to be made again; false when the file or its task is gone.
+     *
+     * @throws LinuxException for any other error
+     */
+    private static boolean interrupted(MemorySegment callState, String call, String path) {
+        int errno = LinuxCalls.errno(callState);
+        if (errno == Errno.EINTR.number()) {
+            return true;
+        }
+        if (gone(errno)) {
+            return false;
+        }
+        throw new LinuxException(call, path, errno);
     }
 
     /** ENOENT: no such file (or its task's directory is gone); ESRCH: its task exited meanwhile. */

@@ -238,30 +238,43 @@ class ApplierTest {
         assertThat(records.dir().resolve(RtBudgetBook.FILE_NAME)).doesNotExist();
     }
 
-    @Test
-    void anotherRealtimeGuestFitsBesideAnOldRecordsGuestAndKeepsItsShareWhenThatOneIsRestored() throws Exception {
-        leaveAnApplyFromBeforeTheBook();
-        String otherGuest = "machine/qemu-2-y.libvirt-qemu";
-        for (String g : List.of(otherGuest, otherGuest + "/vcpu1")) {
+    /** A second libvirt guest's group, whose QEMU {@link #OTHER_QEMU} has one realtime vCPU. */
+    private static final String OTHER_GUEST = "machine/qemu-2-y.libvirt-qemu";
+    private static final ThreadIdentity OTHER_QEMU = new ThreadIdentity(200, 9000);
+    private static final CgroupGroup OTHER_VCPU = new CgroupGroup("cpu", "/" + OTHER_GUEST + "/vcpu1", false);
+
+    /** Makes the other guest's cpu groups, without runtime, and its QEMU. */
+    private void addOtherRealtimeGuest() {
+        for (String g : List.of(OTHER_GUEST, OTHER_GUEST + "/vcpu1")) {
             host.put("cpu/" + g + "/cpu.rt_runtime_us", "0");
             host.put("cpu/" + g + "/cpu.rt_period_us", "1000000");
         }
-        ThreadIdentity other = new ThreadIdentity(200, 9000);
-        threads.add(other.tid(), other.startTime(), ONLINE, SchedSettings.normal());
-        RtBudgetBook book = new RtBudgetBook(records.dir(), host.fs(), new LiveThreads(threads)::alive);
+        threads.add(OTHER_QEMU.tid(), OTHER_QEMU.startTime(), ONLINE, SchedSettings.normal());
+    }
+
+    /** The realtime budget book as another kvmtune process (the other guest's hook) has it. */
+    private RtBudgetBook anotherProcessesBook() {
+        return new RtBudgetBook(records.dir(), host.fs(), new LiveThreads(threads)::alive);
+    }
+
+    @Test
+    void anotherRealtimeGuestFitsBesideAnOldRecordsGuestAndKeepsItsShareWhenThatOneIsRestored() throws Exception {
+        leaveAnApplyFromBeforeTheBook();
+        addOtherRealtimeGuest();
+        RtBudgetBook book = anotherProcessesBook();
 
         applier().restoreExited(); // as every kvmtune run does before it applies
-        book.hold(other, List.of(new CgroupGroup("cpu", "/" + otherGuest + "/vcpu1", false)), OptionalLong.empty());
+        book.hold(OTHER_QEMU, List.of(OTHER_VCPU), OptionalLong.empty());
 
-        assertThat(host.read("cpu/" + otherGuest + "/vcpu1/cpu.rt_runtime_us")).as("a quarter of the root's 950000 (2 us without the old guest's share)")
+        assertThat(host.read("cpu/" + OTHER_GUEST + "/vcpu1/cpu.rt_runtime_us")).as("a quarter of the root's 950000 (2 us without the old guest's share)")
                 .isEqualTo("237500");
         applier().restore(PID);
-        assertThat(host.read("cpu/" + otherGuest + "/vcpu1/cpu.rt_runtime_us")).isEqualTo("950000");
+        assertThat(host.read("cpu/" + OTHER_GUEST + "/vcpu1/cpu.rt_runtime_us")).isEqualTo("950000");
         assertThat(host.read("cpu/machine/cpu.rt_runtime_us")).isEqualTo("950000");
         assertThat(host.read("cpu/" + VCPU + "1/cpu.rt_runtime_us")).isEqualTo("0");
 
-        book.release(other);
-        host.removeGroup("cpu/" + otherGuest);
+        book.release(OTHER_QEMU);
+        host.removeGroup("cpu/" + OTHER_GUEST);
         assertExactlyAsBefore();
     }
 
@@ -526,27 +539,19 @@ class ApplierTest {
 
     @Test
     void theRealtimeBudgetBookAnotherProcessChangedIsReadAgainByTheNextApply() {
-        String otherGuest = "machine/qemu-2-y.libvirt-qemu";
-        for (String g : List.of(otherGuest, otherGuest + "/vcpu1")) {
-            host.put("cpu/" + g + "/cpu.rt_runtime_us", "0");
-            host.put("cpu/" + g + "/cpu.rt_period_us", "1000000");
-        }
-        ThreadIdentity other = new ThreadIdentity(200, 9000);
-        threads.add(other.tid(), other.startTime(), ONLINE, SchedSettings.normal());
+        addOtherRealtimeGuest();
         Applier resident = applier();
         resident.apply(plan, only(102), ApplyOptions.defaults());
         assertThat(host.read("cpu/" + VCPU + "1/cpu.rt_runtime_us")).isEqualTo("950000");
 
-        // another kvmtune process (the libvirt hook of a second guest) shares the runtime with its vCPU
-        new RtBudgetBook(records.dir(), host.fs(), new LiveThreads(threads)::alive)
-                .hold(other, List.of(new CgroupGroup("cpu", "/" + otherGuest + "/vcpu1", false)), OptionalLong.empty());
+        anotherProcessesBook().hold(OTHER_QEMU, List.of(OTHER_VCPU), OptionalLong.empty());
         assertThat(host.read("cpu/" + VCPU + "1/cpu.rt_runtime_us")).isEqualTo("475000");
 
         resident.apply(plan, only(103), ApplyOptions.defaults());
         assertThat(host.read("cpu/" + VCPU + "1/cpu.rt_runtime_us")).as("a third each, the other guest's vCPU counted")
                 .isEqualTo("316666");
         assertThat(host.read("cpu/" + VCPU + "2/cpu.rt_runtime_us")).isEqualTo("316666");
-        assertThat(host.read("cpu/" + otherGuest + "/vcpu1/cpu.rt_runtime_us")).isEqualTo("316666");
+        assertThat(host.read("cpu/" + OTHER_GUEST + "/vcpu1/cpu.rt_runtime_us")).isEqualTo("316666");
     }
 
     /** vCPU 1 (tid 102) just plugged in: in emulator, whose cpuset allows 0-1, with no vcpu1 cpuset yet. */
