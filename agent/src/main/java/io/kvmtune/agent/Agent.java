@@ -438,24 +438,33 @@ public final class Agent implements AutoCloseable {
             log.warn("guest " + g.name() + ": " + e.getMessage());
             return;
         }
-        List<ThreadTarget> toApply = new ArrayList<>();
+        // pins of the threads to apply to, until they are watched through them
         Map<Integer, ThreadPin> pins = new HashMap<>();
-        for (ThreadTarget target : targets) {
-            ThreadPin pin = applier.pin(target.thread().identity());
-            Optional<ThreadState> now = applier.state(target.thread().tid(), pin);
-            if (now.isEmpty()) {
-                pin.close();
-                untrack(g, target.thread().tid());
-            } else if (Drift.of(g.name(), target, now.get(), 0).any()) {
-                toApply.add(target);
-                pins.put(target.thread().tid(), pin);
-            } else {
-                watch(g, target, trigger, pin);
+        try {
+            List<ThreadTarget> toApply = new ArrayList<>();
+            for (ThreadTarget target : targets) {
+                ThreadPin pin = applier.pin(target.thread().identity());
+                Optional<ThreadState> now = applier.state(target.thread().tid(), pin);
+                if (now.isEmpty()) {
+                    pin.close();
+                    untrack(g, target.thread().tid());
+                } else if (Drift.of(g.name(), target, now.get(), 0).any()) {
+                    pins.put(target.thread().tid(), pin);
+                    toApply.add(target);
+                } else {
+                    watch(g, target, trigger, pin);
+                }
             }
+            if (!toApply.isEmpty()) {
+                apply(g, toApply, pins, trigger);
+            }
+        } finally {
+            pins.values().forEach(ThreadPin::close);
         }
-        if (toApply.isEmpty()) {
-            return;
-        }
+    }
+
+    /** Applies the guest's plan to {@code toApply}, and watches them through {@code pins} once done. */
+    private void apply(TrackedGuest g, List<ThreadTarget> toApply, Map<Integer, ThreadPin> pins, String trigger) {
         List<QemuThread> listed = toApply.stream().map(ThreadTarget::thread).toList();
         long t0 = System.nanoTime();
         ApplyTimes times = new ApplyTimes();
@@ -471,8 +480,6 @@ public final class Agent implements AutoCloseable {
         } catch (RuntimeException e) {
             metrics.failures.labelValues("failed").inc();
             pendingAfter(g, listed, "applying to " + describe(listed) + " failed: " + e);
-        } finally {
-            pins.values().forEach(ThreadPin::close);
         }
     }
 

@@ -284,7 +284,8 @@ final class ApplyRun {
     /**
      * Finds the realtime vCPU groups and works out, without writing, the runtime they would get
      * shared with every other realtime vCPU group on the host: a guest that cannot get any is
-     * refused here, before anything changes.
+     * refused here, before anything changes. Outside a dry run that share is reserved in the
+     * realtime budget book, whose lock the run then holds until {@link #change} gives it.
      */
     private void surveyRtRuntime() {
         RtRuntimeAllocator allocator = new RtRuntimeAllocator(cgroups);
