@@ -163,10 +163,9 @@ final class ApplyWarmup {
                 times.describe();
                 List<TunedThread> watched = new ArrayList<>();
                 for (ThreadTarget target : ThreadTargets.of(plan, guest)) {
-                    applier.state(target.thread().identity())
-                            .ifPresent(now -> Drift.of("warmup", target, now, 0).any());
                     try (ThreadPin pin = applier.pin(target.thread().identity())) {
-                        applier.state(target.thread().tid(), pin);
+                        applier.state(target.thread().tid(), pin)
+                                .ifPresent(now -> Drift.of("warmup", target, now, 0).any());
                         watched.add(new TunedThread(target, pin, Clock.monotonicNanos()));
                     }
                     treeFs.membership(pid, target.thread().tid())

@@ -396,15 +396,6 @@ public final class Applier {
     }
 
     /**
-     * The affinity and scheduling of thread {@code identity} as the kernel has them now; empty
-     * when it has exited or its id names another thread. Two system calls and a start-time check:
-     * what the agent reads of every tuned thread on each check.
-     */
-    public Optional<ThreadState> state(ThreadIdentity identity) {
-        return new LiveThreads(threads).read(identity);
-    }
-
-    /**
      * A hold on thread {@code identity} to read its state again and again ({@link #state(int, ThreadPin)}):
      * on the kernel it keeps {@code /proc/<tid>/stat} open, so each read checks the identity
      * with one {@code pread} instead of opening the file. Close it when done.
@@ -413,7 +404,11 @@ public final class Applier {
         return threads.pin(identity);
     }
 
-    /** {@link #state(ThreadIdentity)} through a {@link #pin} held on thread {@code tid}. */
+    /**
+     * The affinity and scheduling of thread {@code tid}, held by {@code pin}, as the kernel has
+     * them now; empty when it has exited. Two system calls and a check of the pin: what the agent
+     * reads of every tuned thread on each check.
+     */
     public Optional<ThreadState> state(int tid, ThreadPin pin) {
         return new LiveThreads(threads).read(tid, pin);
     }
