@@ -174,14 +174,7 @@ public final class ProcFs {
     }
 
     private static Optional<String> read(Path file) {
-        try {
-            return KernelFile.read(file);
-        } catch (IOException e) {
-            if (!Files.isDirectory(file.getParent())) {
-                return Optional.empty(); // its task went while the file was read
-            }
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+        return ifPresent(file, "read", () -> KernelFile.read(file)).flatMap(content -> content);
     }
 
     /** The file opened for reading, or empty when it (its task) does not exist. */
