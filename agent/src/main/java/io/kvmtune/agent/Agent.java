@@ -267,7 +267,7 @@ public final class Agent implements AutoCloseable {
                 if (now - nextCheck >= 0) {
                     retryPending();
                     checkDrift();
-                    readRecords();
+                    readAhead();
                     nextCheck = now + interval;
                 }
                 if (now - nextScan >= 0) {
@@ -378,7 +378,9 @@ public final class Agent implements AutoCloseable {
         guests.put(pid, g);
         metrics.guests.set(guests.size());
         log.info("following guest " + g.name() + " (QEMU pid " + pid + ", plan from " + kept.get().source() + ")");
-        holdRuntimeAhead(g, cmdline.get().vcpus().orElse(kept.get().plan().vcpus().size()));
+        int planned = kept.get().plan().vcpus().size();
+        holdRuntimeAhead(g, settings.hotplugRuntime() == HotplugRuntime.AHEAD ? planned
+                : cmdline.get().vcpus().orElse(planned));
         List<QemuThread> present = new ArrayList<>();
         for (int tid : proc.taskIds(pid)) {
             proc.taskStat(pid, tid).ifPresent(s -> present.add(new QemuThread(s.identity(), s.comm(),
@@ -388,12 +390,13 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
-     * For a libvirt guest just started, gives its realtime vCPUs' groups their runtime before the
-     * vCPUs are born, so that tuning each at its birth has no runtime to share anew.
+     * For a libvirt guest just started or found running, gives the groups of its realtime vCPUs
+     * {@code 0} to {@code vcpus - 1} that libvirt has not placed yet their runtime before the vCPUs
+     * are born or plugged in, so that tuning each at its birth has no runtime to share anew.
      */
-    private void holdRuntimeAhead(TrackedGuest g, int vcpusPresent) {
+    private void holdRuntimeAhead(TrackedGuest g, int vcpus) {
         try {
-            List<CgroupGroup> held = applier.holdRuntimeAhead(g.kept.plan(), g.process, vcpusPresent);
+            List<CgroupGroup> held = applier.holdRuntimeAhead(g.kept.plan(), g.process, vcpus);
             if (!held.isEmpty()) {
                 log.info("guest " + g.name() + ": realtime runtime held ahead of libvirt in "
                         + String.join(", ", held.stream().map(CgroupGroup::toString).toList()));
@@ -660,18 +663,16 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
-     * Reads the apply record of every guest followed, which costs a {@code stat} unless another
-     * process (the libvirt hook) has replaced it since: then it is parsed here, while nothing waits,
-     * and not by the apply to the guest's next new thread (a vCPU plugged in), where it took a
-     * millisecond and more of the vCPU's untuned window.
+     * Reads the apply record of every guest followed and the realtime budget book, which costs a
+     * {@code stat} each unless another process (the libvirt hook) has replaced them since: then
+     * they are parsed here, while nothing waits, and not by the apply to the guest's next new
+     * thread (a vCPU plugged in), where that took a millisecond and more of the vCPU's untuned window.
      */
-    private void readRecords() {
-        for (TrackedGuest g : guests.values()) {
-            try {
-                applier.record(g.pid());
-            } catch (RuntimeException e) {
-                // the next apply to the guest reads it again and reports what is wrong with it
-            }
+    private void readAhead() {
+        try {
+            applier.readAhead(guests.keySet());
+        } catch (RuntimeException e) {
+            // the next apply reads the book again and reports what is wrong with it
         }
     }
 

@@ -14,6 +14,8 @@ import java.util.Optional;
  * @param metricsListen where {@code /metrics} is served ({@code metrics_listen}, default
  *     {@code 127.0.0.1:9477}); empty when metrics are disabled ({@code metrics_listen =})
  * @param drift what to do about drift ({@code drift}, default {@code repair})
+ * @param hotplugRuntime when the realtime vCPUs not plugged in yet get their runtime
+ *     ({@code hotplug_runtime}, default {@code ahead})
  * @param checkInterval how often every tuned thread is read back ({@code check_interval_ms},
  *     default 1000)
  * @param stateDir apply records, kept plans ({@code domains/}), locks and the status socket
@@ -21,8 +23,8 @@ import java.util.Optional;
  * @param procRoot the proc mount
  * @param claimsFile the claims ledger
  */
-public record AgentSettings(Optional<InetSocketAddress> metricsListen, DriftMode drift, Duration checkInterval,
-        Path stateDir, Path libvirtRunDir, Path procRoot, Path claimsFile) {
+public record AgentSettings(Optional<InetSocketAddress> metricsListen, DriftMode drift,
+        HotplugRuntime hotplugRuntime, Duration checkInterval, Path stateDir, Path libvirtRunDir, Path procRoot, Path claimsFile) {
 
     public static final String SECTION = "agent";
     static final String DEFAULT_LISTEN = "127.0.0.1:9477";
@@ -43,6 +45,8 @@ public record AgentSettings(Optional<InetSocketAddress> metricsListen, DriftMode
             Path claimsFile) {
         String listen = config.get(SECTION, "metrics_listen").orElse(DEFAULT_LISTEN).strip();
         DriftMode drift = config.get(SECTION, "drift").map(DriftMode::of).orElse(DriftMode.REPAIR);
+        HotplugRuntime hotplug = config.get(SECTION, "hotplug_runtime").map(HotplugRuntime::of)
+                .orElse(HotplugRuntime.AHEAD);
         String interval = config.get(SECTION, "check_interval_ms").orElse("1000").strip();
         long ms;
         try {
@@ -55,7 +59,7 @@ public record AgentSettings(Optional<InetSocketAddress> metricsListen, DriftMode
                     "must be between " + MIN_INTERVAL_MS + " and " + MAX_INTERVAL_MS);
         }
         return new AgentSettings(listen.isEmpty() ? Optional.empty() : Optional.of(listenAddress(listen)), drift,
-                Duration.ofMillis(ms), stateDir, libvirtRunDir, procRoot, claimsFile);
+                hotplug, Duration.ofMillis(ms), stateDir, libvirtRunDir, procRoot, claimsFile);
     }
 
     /** {@code host:port}, {@code [v6addr]:port}; the host must be a literal address, never a name to resolve. */

@@ -33,6 +33,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -56,8 +57,9 @@ import java.util.stream.Stream;
  * guest as when the agent finds a running one; affinity and policy both changing, SCHED_FIFO and
  * back; a first apply (no record) and the applies after it; each followed by the read-back and
  * drift check the agent makes; and for a QEMU outside libvirt's groups as well as for a libvirt
- * guest, before libvirt placed its threads and after (over a {@link LibvirtShapedTree}: the cgroup
- * writes of those applies land in plain files). The applies hear of their steps through the
+ * guest, before libvirt placed its threads, after, and with a vCPU plugged in (over a
+ * {@link LibvirtShapedTree}: the cgroup writes of those applies land in plain files), whose apply
+ * records and realtime budget book another process (the libvirt hook) replaced. The applies hear of their steps through the
  * agent's own {@link ApplyTimes} and the bookkeeping reads the agent's clock: a step observer of a
  * class first loaded at the first guest would deoptimize the compiled apply there, and the
  * clock's downcall would be linked there.
@@ -80,6 +82,9 @@ final class ApplyWarmup {
     /** Every so many rounds the record is restored away, so that first applies are warmed too. */
     private static final int RESTORE_EVERY = 25;
     private static final Path RT_THROTTLING = Path.of("/proc/sys/kernel/sched_rt_runtime_us");
+    /** The guests of the {@link LibvirtShapedTree}, in the order their blocks of applies take them. */
+    private static final List<String> LIBVIRT_GUESTS = List.of(LibvirtShapedTree.BORN, LibvirtShapedTree.PLACED,
+            LibvirtShapedTree.PLUGGED);
     /** The UUID of the libvirt guest the warm-up pretends to follow. */
     private static final String WARMUP_UUID = "00000000-0000-4000-8000-00000000a9e7";
 
@@ -146,14 +151,21 @@ final class ApplyWarmup {
                 int block = i / RESTORE_EVERY;
                 Applier applier = block % 2 == 0 ? host : libvirt;
                 if (block % 2 == 1) {
-                    boolean placed = block % 4 == 3;
+                    String guestGroup = LIBVIRT_GUESTS.get(block / 2 % LIBVIRT_GUESTS.size());
+                    boolean born = guestGroup.equals(LibvirtShapedTree.BORN);
+                    boolean plugged = guestGroup.equals(LibvirtShapedTree.PLUGGED);
                     kept.of(process);
-                    String guestGroup = placed ? LibvirtShapedTree.PLACED : LibvirtShapedTree.BORN;
                     tree.place(pid, guestGroup + "/emulator");
                     tree.place(emulator.tid(), guestGroup + "/emulator");
-                    tree.place(vcpu0.tid(), guestGroup + (placed ? "/vcpu0" : "/emulator"));
-                    tree.place(vcpu1.tid(), guestGroup + (placed ? "/vcpu1" : "/emulator"));
-                    if (!placed && i % RESTORE_EVERY == 0) {
+                    tree.place(vcpu0.tid(), guestGroup + (born ? "/emulator" : "/vcpu0"));
+                    tree.place(vcpu1.tid(), guestGroup + (born || plugged ? "/emulator" : "/vcpu1"));
+                    if (plugged) {
+                        // emulator narrowed away from vCPU 1's pCPU: the plugged vCPU is lifted out of it
+                        int vcpu1Cpu = plan.vcpus().get(1).pcpus().first();
+                        tree.cpuset(guestGroup + "/emulator", Integer.toString(vcpu1Cpu == first ? second : first));
+                        replaceFiles(dir.resolve("libvirt-records"));
+                    }
+                    if (!guestGroup.equals(LibvirtShapedTree.PLACED) && i % RESTORE_EVERY == 0) {
                         libvirt.holdRuntimeAhead(plan, process, 2);
                     }
                 }
@@ -239,6 +251,25 @@ final class ApplyWarmup {
                 new EmulatorPlacement(CpuSet.fromBitSet(emulator), rt ? EmulatorRule.NON_REALTIME_VCPUS
                         : EmulatorRule.GUEST_PCPUS), OptionalInt.empty(), new MemoryPlan(rt, rt), Optional.of(false),
                 Optional.empty(), List.of(new Reason("the agent's warm-up", "a plan shaped like a guest's")));
+    }
+
+    /**
+     * Replaces each apply record and the realtime budget book in {@code dir} with a copy of
+     * itself, as the libvirt hook's apply replaces them: the next apply reads them anew.
+     */
+    private static void replaceFiles(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".json")).toList()) {
+                Path copy = f.resolveSibling(f.getFileName() + ".new");
+                Files.copy(f, copy, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(copy, f, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot replace the warm-up's records in " + dir, e);
+        }
     }
 
     private static Path scratch(Path parent) {

@@ -13,13 +13,16 @@ import java.util.List;
  * a libvirt guest, for {@link ApplyWarmup}: its applies to the agent's parked threads then take
  * the paths a libvirt guest's take (libvirt's per-thread cpusets, the realtime budget book, the
  * lift of a vCPU born in {@code emulator}) while every cgroup write lands in these files, never
- * in the host's groups. Two guests: in {@link #BORN} libvirt has not made the vCPUs' groups yet;
- * in {@link #PLACED} it has, and the threads sit in them.
+ * in the host's groups. Three guests: in {@link #BORN} libvirt has not made the vCPUs' groups yet;
+ * in {@link #PLACED} it has, and the threads sit in them; {@link #PLUGGED} runs with vCPU 0
+ * placed and its {@code emulator} cpuset narrowed, and gets vCPU 1 plugged in: born in
+ * {@code emulator}, its {@code vcpu1} cpu group held ahead, no {@code vcpu1} cpuset group yet.
  */
 final class LibvirtShapedTree {
 
     static final String BORN = "machine/qemu-1-warmup.libvirt-qemu";
     static final String PLACED = "machine/qemu-2-warmup.libvirt-qemu";
+    static final String PLUGGED = "machine/qemu-3-warmup.libvirt-qemu";
     private static final List<String> V1_CONTROLLERS = List.of("cpuset", "cpu", "cpuacct");
 
     private final Path proc;
@@ -37,15 +40,22 @@ final class LibvirtShapedTree {
         mkdir("cpuacct");
         mkdir("unified");
         group("machine", cpus, false);
-        for (String guest : List.of(BORN, PLACED)) {
+        for (String guest : List.of(BORN, PLACED, PLUGGED)) {
             group(guest, cpus, true);
             group(guest + "/emulator", cpus, true);
         }
         group(PLACED + "/vcpu0", cpus, true);
         group(PLACED + "/vcpu1", cpus, true);
-        // in the born guest the cpu group of the realtime vCPU is there already (the apply would
-        // make it, and a plain directory lacks the files the kernel puts in a new group)
+        group(PLUGGED + "/vcpu0", cpus, true);
+        // in the born and the plugged guest the cpu group of the realtime vCPU is there already
+        // (the apply would make it, and a plain directory lacks the files the kernel puts in a new group)
         cpuGroup(BORN + "/vcpu1");
+        cpuGroup(PLUGGED + "/vcpu1");
+    }
+
+    /** Sets the cpuset of {@code group} (a path below the hierarchy's root) to {@code cpus}, as an apply narrows it. */
+    void cpuset(String group, String cpus) {
+        put("cpuset/" + group + "/cpuset.cpus", cpus);
     }
 
     /** {@code /proc} and the cgroup root of the tree. */

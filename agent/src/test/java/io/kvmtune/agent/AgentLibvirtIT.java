@@ -36,6 +36,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The agent with the host's real libvirtd and a real domain (no hooks installed: the agent alone).
@@ -43,7 +45,10 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>A realtime guest started through libvirt on this host kind (cgroup v1 with realtime group
  * scheduling): its realtime vCPU is tuned at its birth, before libvirt placed it, libvirt's start
  * succeeds, and once libvirt placed the vCPUs the emulator's cpuset is narrowed and the realtime
- * runtime held ahead of libvirt in {@code emulator} is given back.
+ * runtime held ahead of libvirt in {@code emulator} is given back. A realtime vCPU plugged in
+ * with {@code virsh setvcpus --live} is tuned at its birth too, with its runtime held since the
+ * guest started ({@code hotplug_runtime = ahead}) or shared anew when it is plugged in
+ * ({@code on_plug}), and libvirt's plug, which places a thread the agent made SCHED_FIFO, succeeds.
  *
  * <p>libvirtd killed with SIGKILL while a guest the agent tuned runs, then started again with
  * {@code scripts/start-libvirtd}, on the host's real libvirtd: the QEMU lives on, so the agent keeps
@@ -188,6 +193,47 @@ class AgentLibvirtIT {
         assertThat(LibvirtTestDomain.virsh("domstate", name).output()).contains("paused");
     }
 
+    @ParameterizedTest
+    @EnumSource(HotplugRuntime.class)
+    void aRealtimeVcpuPluggedInIsTunedAtItsBirthAndLibvirtsPlugSucceeds(HotplugRuntime hotplug) throws Exception {
+        String name = "kt-agent-plug-" + hotplug.label() + "-" + ProcessHandle.current().pid();
+        int pid = startRealtimeGuestUnderTheAgent(name, hotplug, "<vcpu placement='static' current='1'>2</vcpu>");
+        String guestGroup = cgroupOf(pid, pid, "cpu").replaceAll("/emulator$", "").substring(1);
+        Await.until("the start settled: libvirt placed vCPU 0", () -> Files.isDirectory(
+                Path.of("/sys/fs/cgroup/cpuset", guestGroup, "vcpu0")) && AgentQemuIT.vcpuTids(pid).size() == 1
+                && Affinity.get(AgentQemuIT.vcpuTids(pid).get(0)).equals(CpuSet.of(shared).toBitSet()));
+        Thread.sleep(Agent.SETTLE.toMillis() + 200);
+        if (hotplug == HotplugRuntime.AHEAD) {
+            assertThat(log.toString(StandardCharsets.UTF_8)).as("vCPU 1's group held ahead when QEMU started")
+                    .contains("guest " + name + ": realtime runtime held ahead of libvirt in cpu/" + guestGroup + "/vcpu1");
+            assertThat(rtRuntime(guestGroup + "/vcpu1").orElseThrow()).as("vcpu1's runtime before the plug").isPositive();
+            assertThat(rtRuntime(guestGroup + "/emulator").orElseThrow())
+                    .as("emulator, where vCPU 1 will be born, keeps runtime until it is plugged in").isPositive();
+        } else {
+            assertThat(rtRuntime(guestGroup + "/vcpu1").orElse(0)).as("nothing held before the plug").isZero();
+        }
+
+        LibvirtTestDomain.Result plugged = LibvirtTestDomain.virsh("setvcpus", name, "2", "--live");
+        assertThat(plugged.exitCode()).as("virsh setvcpus --live: " + plugged.output()).isZero();
+        Await.until("vCPU 1 plugged in and as planned", () -> {
+            List<Integer> vcpus = AgentQemuIT.vcpuTids(pid);
+            return vcpus.size() == 2 && Affinity.get(vcpus.get(1)).equals(CpuSet.of(dedicated).toBitSet())
+                    && Scheduling.get(vcpus.get(1)).policy() == SchedPolicy.FIFO;
+        });
+        int vcpu1 = AgentQemuIT.vcpuTids(pid).get(1);
+        Await.until("libvirt placed the plugged vCPU, and the agent applied after it",
+                () -> log.toString(StandardCharsets.UTF_8).contains("libvirt placed vcpu1 tid " + vcpu1 + " "));
+        assertThat(log.toString(StandardCharsets.UTF_8)).as("tuned as it was born, without any command")
+                .contains("tuned vcpu1 tid " + vcpu1 + " of guest " + name + " (birth)");
+        assertThat(cgroupOf(pid, vcpu1, "cpu")).isEqualTo("/" + guestGroup + "/vcpu1");
+        assertThat(cgroupOf(pid, vcpu1, "cpuset")).isEqualTo("/" + guestGroup + "/vcpu1");
+        assertThat(rtRuntime(guestGroup + "/vcpu1").orElseThrow()).as("vcpu1 has what was shared").isPositive();
+        assertThat(rtRuntime(guestGroup + "/emulator")).as("emulator's runtime given back once every vCPU is placed")
+                .hasValue(0);
+        assertThat(Scheduling.get(vcpu1).policy()).isEqualTo(SchedPolicy.FIFO);
+        assertThat(Affinity.get(vcpu1)).isEqualTo(CpuSet.of(dedicated).toBitSet());
+    }
+
     /**
      * Starts the agent, then a paused 2-vCPU libvirt domain {@code name} whose plan the agent finds
      * kept for its UUID: vCPU 0 on the shared CPU {@link #shared} under SCHED_OTHER, vCPU 1 on the
@@ -196,6 +242,11 @@ class AgentLibvirtIT {
      * @return the QEMU's pid
      */
     private int startRealtimeGuestUnderTheAgent(String name) throws IOException {
+        return startRealtimeGuestUnderTheAgent(name, HotplugRuntime.AHEAD, "<vcpu placement='static'>2</vcpu>");
+    }
+
+    /** As {@link #startRealtimeGuestUnderTheAgent(String)}, with the agent's {@code hotplug} and the domain's {@code vcpu} element. */
+    private int startRealtimeGuestUnderTheAgent(String name, HotplugRuntime hotplug, String vcpu) throws IOException {
         CpuSet online = CpuSet.parse(Files.readString(Path.of("/sys/devices/system/cpu/online")).strip());
         assumeTrue(online.size() >= 2, "needs 2 CPUs");
         shared = online.first();
@@ -203,12 +254,12 @@ class AgentLibvirtIT {
         TuningPlan plan = TestGuests.realtimePlanOn(2, CpuSet.of(shared, dedicated), CpuSet.of(shared));
         String uuid = UUID.randomUUID().toString();
         new PreparedDomains(dir.resolve("domains")).save(new PreparedDomain(uuid, name, plan, Optional.empty()));
-        agent = Agent.start(new AgentSettings(Optional.empty(), DriftMode.REPAIR, Duration.ofMillis(100), dir,
+        agent = Agent.start(new AgentSettings(Optional.empty(), DriftMode.REPAIR, hotplug, Duration.ofMillis(100), dir,
                 dir.resolve("libvirt"), Path.of("/proc"), dir.resolve("claims.json")),
                 new PrintStream(log, true, StandardCharsets.UTF_8));
         loop = Thread.ofPlatform().name("agent-under-test").start(agent::run);
         domain = LibvirtTestDomain.startPaused(name, LibvirtTestDomain.domainXml(name,
-                "<uuid>" + uuid + "</uuid><vcpu placement='static'>2</vcpu>"), dir);
+                "<uuid>" + uuid + "</uuid>" + vcpu), dir);
         return domain.pid();
     }
 

@@ -77,7 +77,7 @@ class AgentQemuIT {
 
     private void startAgent(DriftMode drift) {
         AgentSettings settings = new AgentSettings(Optional.of(new java.net.InetSocketAddress("127.0.0.1", 0)), drift,
-                Duration.ofMillis(100), dir, dir.resolve("libvirt"), Path.of("/proc"), dir.resolve("claims.json"));
+                HotplugRuntime.AHEAD, Duration.ofMillis(100), dir, dir.resolve("libvirt"), Path.of("/proc"), dir.resolve("claims.json"));
         agent = Agent.start(settings, new PrintStream(log, true, StandardCharsets.UTF_8));
         loop = Thread.ofPlatform().name("agent-under-test").start(agent::run);
     }

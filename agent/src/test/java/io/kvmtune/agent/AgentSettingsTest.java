@@ -24,6 +24,7 @@ class AgentSettingsTest {
         assertThat(s.metricsListen()).contains(new InetSocketAddress("127.0.0.1", 9477));
         assertThat(s.drift()).isEqualTo(DriftMode.REPAIR);
         assertThat(s.checkInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(s.hotplugRuntime()).isEqualTo(HotplugRuntime.AHEAD);
         assertThat(s.statusSocket()).isEqualTo(Path.of("/run/kvmtune/agent.sock"));
     }
 
@@ -34,10 +35,12 @@ class AgentSettingsTest {
                 metrics_listen = [::1]:9100
                 drift = report
                 check_interval_ms = 250
+                hotplug_runtime = on_plug
                 """);
         assertThat(s.metricsListen()).contains(new InetSocketAddress("::1", 9100));
         assertThat(s.drift()).isEqualTo(DriftMode.REPORT);
         assertThat(s.checkInterval()).isEqualTo(Duration.ofMillis(250));
+        assertThat(s.hotplugRuntime()).isEqualTo(HotplugRuntime.ON_PLUG);
     }
 
     @Test
@@ -49,6 +52,8 @@ class AgentSettingsTest {
     void badValuesNameTheirKey() {
         assertThatThrownBy(() -> of("[agent]\ndrift = fix\n")).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("repair or report").extracting("key").isEqualTo("[agent] drift");
+        assertThatThrownBy(() -> of("[agent]\nhotplug_runtime = later\n")).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("ahead or on_plug").extracting("key").isEqualTo("[agent] hotplug_runtime");
         assertThatThrownBy(() -> of("[agent]\ncheck_interval_ms = 1\n")).isInstanceOf(InvalidInputException.class)
                 .extracting("key").isEqualTo("[agent] check_interval_ms");
         assertThatThrownBy(() -> of("[agent]\ncheck_interval_ms = soon\n")).isInstanceOf(InvalidInputException.class);

@@ -16,6 +16,7 @@ import io.kvmtune.core.qemu.ThreadRole;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -93,26 +94,32 @@ public final class Applier {
 
     /**
      * Gives realtime runtime, ahead of libvirt, to the groups the realtime vCPUs of a libvirt guest
-     * that is starting will need it in ({@link RuntimeAhead}): its vCPUs {@code 0} to
-     * {@code vcpusPresent - 1} that {@code plan} makes realtime. Made when QEMU starts, it leaves
-     * nothing to share anew when each vCPU is born and tuned. Held in the realtime budget book for
-     * {@code process} like the runtime an apply gives; the first apply after libvirt placed the
-     * vCPUs gives back what no realtime thread needs any more. Nothing for a QEMU outside libvirt's
-     * groups, on a host without realtime group scheduling, or once libvirt placed the vCPUs.
+     * will need it in ({@link RuntimeAhead}): its vCPUs {@code 0} to {@code vcpus - 1} that
+     * {@code plan} makes realtime and libvirt has not placed yet: all of them while QEMU starts,
+     * and those not plugged in yet of a guest that runs with fewer vCPUs than planned. Given when
+     * QEMU starts, it leaves nothing to share anew when each vCPU is born or plugged in and tuned.
+     * Held in the realtime budget book for {@code process} like the runtime an apply gives; the
+     * first apply after libvirt placed every vCPU held for gives back what no realtime thread needs
+     * any more. Nothing for a QEMU outside libvirt's groups, on a host without realtime group
+     * scheduling, or when libvirt placed every such vCPU.
      *
      * @return the groups held now
      * @throws io.kvmtune.core.DoesNotFitException when the host's realtime runtime cannot be shared with them
      */
-    public List<CgroupGroup> holdRuntimeAhead(TuningPlan plan, ThreadIdentity process, int vcpusPresent) {
-        List<String> labels = plan.vcpus().stream().filter(v -> v.policy().isRealtime() && v.vcpu() < vcpusPresent)
-                .map(v -> new ThreadRole.Vcpu(v.vcpu()).label()).toList();
+    public List<CgroupGroup> holdRuntimeAhead(TuningPlan plan, ThreadIdentity process, int vcpus) {
         Optional<List<ProcCgroup>> membership = cgroups.membership(process.tid(), process.tid());
         Optional<CgroupGroup> cpu = membership.flatMap(m -> cgroups.group(m, "cpu"))
                 .filter(g -> new RtRuntimeAllocator(cgroups).hasRtGroupScheduling(g));
         Optional<CgroupGroup> guestCpuset = membership.flatMap(m -> cgroups.group(m, "cpuset")).filter(g -> !g.v2())
                 .flatMap(LibvirtThreadGroups::guestGroupOf);
+        if (cpu.isEmpty() || guestCpuset.isEmpty()) {
+            return List.of();
+        }
         RuntimeAhead ahead = new RuntimeAhead(cgroups);
-        if (labels.isEmpty() || cpu.isEmpty() || guestCpuset.isEmpty() || ahead.vcpusPlaced(guestCpuset.get())) {
+        List<String> labels = plan.vcpus().stream().filter(v -> v.policy().isRealtime() && v.vcpu() < vcpus)
+                .map(v -> new ThreadRole.Vcpu(v.vcpu()).label())
+                .filter(label -> !ahead.placed(guestCpuset.get(), label)).toList();
+        if (labels.isEmpty()) {
             return List.of();
         }
         List<CgroupGroup> groups = ahead.groups(cpu.get(), () -> cpu, labels);
@@ -377,6 +384,26 @@ public final class Applier {
             rows.add(new ThreadRow(t, live.read(t.identity()), group, realtime));
         }
         return rows;
+    }
+
+    /**
+     * Reads the apply records of QEMU processes {@code pids} and the realtime budget book as the
+     * next apply to them will, so that the apply finds them read: each costs a {@code stat} unless
+     * another process (the libvirt hook) replaced it since, and is then parsed here, while no
+     * thread waits to be tuned.
+     *
+     * @throws RuntimeException when the book cannot be read (a record that cannot is left to the
+     *     apply that needs it, which reports what is wrong with it)
+     */
+    public void readAhead(Collection<Integer> pids) {
+        for (int pid : pids) {
+            try {
+                records.load(pid);
+            } catch (RuntimeException e) {
+                // the apply to that guest reads it again and says why it fails
+            }
+        }
+        book.readAhead();
     }
 
     /** The record saved by the last apply to process {@code pid}, if any. */

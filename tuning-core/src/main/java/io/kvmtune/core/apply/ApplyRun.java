@@ -315,8 +315,8 @@ final class ApplyRun {
         });
         List<CgroupGroup> heldElsewhere = rtHeldBefore.map(held -> held.stream()
                 .filter(g -> !leaves.contains(g) && cgroups.exists(g)).toList()).orElse(List.of());
-        boolean starting = !heldElsewhere.isEmpty() && libvirtStarting();
-        heldElsewhere.stream().filter(g -> starting || holdsOtherRealtimeTask(g, surveyedTids)
+        boolean pending = !heldElsewhere.isEmpty() && placementPending(rtHeldBefore.get());
+        heldElsewhere.stream().filter(g -> pending || holdsOtherRealtimeTask(g, surveyedTids)
                 || !surveyed.contains(g) && LibvirtThreadGroups.isVcpuGroup(g)).forEach(leaves::add);
         rtLeaves = List.copyOf(leaves);
         // The book shares the runtime anew on every change of any guest: while this guest holds
@@ -357,13 +357,17 @@ final class ApplyRun {
     }
 
     /**
-     * Whether the guest is a libvirt guest whose vCPUs libvirt has not placed yet: the runtime held
-     * ahead for them ({@link Applier#holdRuntimeAhead}) stays until libvirt has.
+     * Whether libvirt has yet to place a vCPU of this libvirt guest that realtime runtime is held
+     * ahead for ({@link Applier#holdRuntimeAhead}), among the groups {@code held}: one whose
+     * {@code vcpuN} cpu group is held and whose cpuset group libvirt has not made, while the guest
+     * starts or until the vCPU is plugged in. The runtime held ahead stays until libvirt has placed
+     * them all.
      */
-    private boolean libvirtStarting() {
-        return processGroups().flatMap(m -> cgroups.group(m, "cpuset"))
-                .filter(g -> !g.v2()).flatMap(LibvirtThreadGroups::guestGroupOf)
-                .filter(g -> !runtimeAhead.vcpusPlaced(g)).isPresent();
+    private boolean placementPending(List<CgroupGroup> held) {
+        Optional<CgroupGroup> guestCpuset = processGroups().flatMap(m -> cgroups.group(m, "cpuset"))
+                .filter(g -> !g.v2()).flatMap(LibvirtThreadGroups::guestGroupOf);
+        return guestCpuset.isPresent() && held.stream().filter(LibvirtThreadGroups::isVcpuGroup)
+                .anyMatch(g -> !runtimeAhead.placed(guestCpuset.get(), g.name()));
     }
 
     /** Whether a task of {@code group} other than {@code surveyedTids} runs under a realtime policy now. */

@@ -102,6 +102,11 @@ final class RtBudgetBook {
         return read().holders().stream().filter(h -> h.process().equals(owner)).findFirst().map(Holder::leaves);
     }
 
+    /** Reads the book now if another process replaced it, so that the next change finds it read. */
+    void readAhead() {
+        read();
+    }
+
     /**
      * What {@link #hold} would write, without writing: for a dry run, and to refuse a guest that
      * does not fit before anything is changed.
@@ -474,16 +479,16 @@ final class RtBudgetBook {
         known.set(new Known(saved, frozen(state)));
     }
 
-    /**
-     * The book as the file holds it now. Most applies read it only to find a guest's groups, so it
-     * is parsed only when its file's version differs from the one last read or saved here (parsing
-     * costs tens of microseconds of a vCPU's untuned window).
-     */
     /** A copy of {@code state} that nothing can change, to remember: changes are made to copies of it. */
     private static State frozen(State state) {
         return new State(Collections.unmodifiableMap(new LinkedHashMap<>(state.baselines())), List.copyOf(state.holders()));
     }
 
+    /**
+     * The book as the file holds it now. Most applies read it only to find a guest's groups, so it
+     * is parsed only when its file's version differs from the one last read or saved here (parsing
+     * costs tens of microseconds of a vCPU's untuned window).
+     */
     private State read() {
         String text;
         Optional<FileVersion> version;

@@ -58,11 +58,16 @@ final class RuntimeAhead {
     }
 
     /**
-     * Whether libvirt has placed the vCPUs of the guest whose own group in a v1 cpuset hierarchy
-     * is {@code guestCpuset}: it has made their {@code vcpuN} groups there (kvmtune never makes
-     * cpuset groups, only cpu ones).
+     * Whether libvirt has placed any vCPU of the guest whose own group in a v1 cpuset hierarchy is
+     * {@code guestCpuset}: it has made its {@code vcpuN} group there (kvmtune never makes cpuset
+     * groups, only cpu ones).
      */
     boolean vcpusPlaced(CgroupGroup guestCpuset) {
         return !cgroups.children(guestCpuset, LibvirtThreadGroups::isVcpuGroupName).isEmpty();
+    }
+
+    /** Whether libvirt has placed the vCPU labelled {@code label} ({@code vcpu1}) of that guest. */
+    boolean placed(CgroupGroup guestCpuset, String label) {
+        return cgroups.exists(guestCpuset.child(label));
     }
 }
