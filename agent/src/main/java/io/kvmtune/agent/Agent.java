@@ -514,7 +514,8 @@ public final class Agent implements AutoCloseable {
             previous.pin().close();
         }
         g.tuned.put(tid, new TunedThread(target, pin, Clock.monotonicNanos()));
-        if (target.thread().role() instanceof ThreadRole.Vcpu && awaitsPlacement(g, target.thread())) {
+        if (target.thread().role() instanceof ThreadRole.Vcpu
+                && placedAfterTuning(g, target.thread(), g.bornAtNs.containsKey(tid))) {
             // only afterLibvirtPlaced takes it off the list: it applies once the thread is placed
             g.awaitingPlacement.put(tid, target.thread());
         }
@@ -533,9 +534,16 @@ public final class Agent implements AutoCloseable {
         countThreads(g);
     }
 
-    private boolean awaitsPlacement(TrackedGuest g, QemuThread t) {
+    /**
+     * Whether libvirt places vCPU {@code t} after the agent tuned it, so that the guest is to be
+     * applied to again once it has ({@link #afterLibvirtPlaced}): it has yet to, or the agent saw
+     * the vCPU born ({@code bornSeen}) in a libvirt guest, where QEMU creates it outside its own
+     * groups, and libvirt placed it while it was being tuned (a plug libvirt was quick with).
+     */
+    private boolean placedAfterTuning(TrackedGuest g, QemuThread t, boolean bornSeen) {
         Optional<List<ProcCgroup>> membership = proc.taskCgroups(g.pid(), t.tid());
-        return membership.isPresent() && LibvirtThreadGroups.awaitsPlacement(membership.get(), t.role().label());
+        return membership.isPresent() && (LibvirtThreadGroups.awaitsPlacement(membership.get(), t.role().label())
+                || bornSeen && LibvirtThreadGroups.mayHoldThreadGroups(membership.get()));
     }
 
     private void untrack(TrackedGuest g, int tid) {
