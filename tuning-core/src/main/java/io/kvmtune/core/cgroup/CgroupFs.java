@@ -16,7 +16,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
@@ -33,6 +35,12 @@ public final class CgroupFs {
 
     private final ProcFs proc;
     private final Path cgroupRoot;
+    /**
+     * The directory of each v1 hierarchy below the root, by the controllers {@code /proc} names
+     * for it ({@code cpu,cpuacct}): how the host mounted them does not change while it runs, and
+     * finding it cost a {@code stat} on every lookup of a thread's group.
+     */
+    private final Map<String, String> v1Mounts = new ConcurrentHashMap<>();
 
     public CgroupFs(ProcFs proc, Path cgroupRoot) {
         this.proc = proc;
@@ -76,7 +84,8 @@ public final class CgroupFs {
 
     private String v1Mount(ProcCgroup entry, String controller) {
         String joined = String.join(",", entry.controllers());
-        return Files.isDirectory(cgroupRoot.resolve(joined)) ? joined : controller;
+        return v1Mounts.computeIfAbsent(joined + ":" + controller,
+                k -> Files.isDirectory(cgroupRoot.resolve(joined)) ? joined : controller);
     }
 
     /** Whether the group's directory still exists. */
