@@ -221,7 +221,12 @@ public final class Agent implements AutoCloseable {
             dirty = true;
         } catch (ApplyFailedException e) {
             metrics.failures.labelValues(e.guestBusy() ? "busy" : "failed").inc();
-            // tried again on the next pass
+            // tried again on the next pass; said once per reason
+            if (!e.guestBusy() && !e.getMessage().equals(g.lastPlacementFailure)) {
+                g.lastPlacementFailure = e.getMessage();
+                log.warn("guest " + g.name() + ": applying again after libvirt placed its vCPUs failed: "
+                        + e.getMessage() + "; trying again");
+            }
         }
     }
 

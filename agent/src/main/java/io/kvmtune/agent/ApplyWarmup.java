@@ -59,10 +59,10 @@ import java.util.stream.Stream;
  * drift check the agent makes; and for a QEMU outside libvirt's groups as well as for a libvirt
  * guest, before libvirt placed its threads, after, and with a vCPU plugged in (over a
  * {@link LibvirtShapedTree}: the cgroup writes of those applies land in plain files), whose apply
- * records and realtime budget book another process (the libvirt hook) replaced. The applies hear of their steps through the
- * agent's own {@link ApplyTimes} and the bookkeeping reads the agent's clock: a step observer of a
- * class first loaded at the first guest would deoptimize the compiled apply there, and the
- * clock's downcall would be linked there.
+ * records and realtime budget book another process (the libvirt hook) replaced. The applies hear
+ * of their steps through the agent's own {@link ApplyTimes} and the bookkeeping reads the agent's
+ * clock: a step observer of a class first loaded at the first guest would deoptimize the compiled
+ * apply there, and the clock's downcall would be linked there.
  *
  * <p>The targets are three threads of the agent's own, parked for the purpose (they never run,
  * so giving one SCHED_FIFO is safe), moved between two of the CPUs the agent may use, with

@@ -33,6 +33,8 @@ final class TrackedGuest {
     final Map<Integer, Drift> lastDrift = new HashMap<>();
     /** The last failure to apply per tid, so a retry that fails alike is not logged again. */
     final Map<Integer, String> lastFailure = new HashMap<>();
+    /** The last failure of the apply after libvirt placed the vCPUs, so one that fails alike is not logged again. */
+    String lastPlacementFailure;
     /**
      * Until when ({@code System.nanoTime()}) the guest is starting or got a new vCPU: libvirt
      * moves threads between its cgroups then, which on cgroup v1 resets their affinity, and

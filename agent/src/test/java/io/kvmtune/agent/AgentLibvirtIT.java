@@ -46,9 +46,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * scheduling): its realtime vCPU is tuned at its birth, before libvirt placed it, libvirt's start
  * succeeds, and once libvirt placed the vCPUs the emulator's cpuset is narrowed and the realtime
  * runtime held ahead of libvirt in {@code emulator} is given back. A realtime vCPU plugged in
- * with {@code virsh setvcpus --live} is tuned at its birth too, with its runtime held since the
+ * with {@code virsh setvcpus --live} is tuned without any command, with its runtime held since the
  * guest started ({@code hotplug_runtime = ahead}) or shared anew when it is plugged in
- * ({@code on_plug}), and libvirt's plug, which places a thread the agent made SCHED_FIFO, succeeds.
+ * ({@code on_plug}); libvirt's plug, which places a thread the agent made SCHED_FIFO, succeeds,
+ * and libvirt's placement of it stands.
  *
  * <p>libvirtd killed with SIGKILL while a guest the agent tuned runs, then started again with
  * {@code scripts/start-libvirtd}, on the host's real libvirtd: the QEMU lives on, so the agent keeps
@@ -195,7 +196,7 @@ class AgentLibvirtIT {
 
     @ParameterizedTest
     @EnumSource(HotplugRuntime.class)
-    void aRealtimeVcpuPluggedInIsTunedAtItsBirthAndLibvirtsPlugSucceeds(HotplugRuntime hotplug) throws Exception {
+    void aRealtimeVcpuPluggedInIsTunedWithoutACommandAndLibvirtsPlugSucceeds(HotplugRuntime hotplug) throws Exception {
         String name = "kt-agent-plug-" + hotplug.label() + "-" + ProcessHandle.current().pid();
         int pid = startRealtimeGuestUnderTheAgent(name, hotplug, "<vcpu placement='static' current='1'>2</vcpu>");
         String guestGroup = cgroupOf(pid, pid, "cpu").replaceAll("/emulator$", "").substring(1);
@@ -223,8 +224,12 @@ class AgentLibvirtIT {
         int vcpu1 = AgentQemuIT.vcpuTids(pid).get(1);
         Await.until("libvirt placed the plugged vCPU, and the agent applied after it",
                 () -> log.toString(StandardCharsets.UTF_8).contains("libvirt placed vcpu1 tid " + vcpu1 + " "));
-        assertThat(log.toString(StandardCharsets.UTF_8)).as("tuned as it was born, without any command")
-                .contains("tuned vcpu1 tid " + vcpu1 + " of guest " + name + " (birth)");
+        // at its birth, or, when libvirt's placement (a few milliseconds after the plug) overtook the
+        // apply at its birth, by the close watch of the plug once that apply rolled back; how soon
+        // is benchmarks/untuned-window.sh's to measure
+        String tuned = "tuned vcpu1 tid " + vcpu1 + " of guest " + name + " (";
+        assertThat(log.toString(StandardCharsets.UTF_8)).as("tuned without any command")
+                .containsAnyOf(tuned + "birth)", tuned + "settle)");
         assertThat(cgroupOf(pid, vcpu1, "cpu")).isEqualTo("/" + guestGroup + "/vcpu1");
         assertThat(cgroupOf(pid, vcpu1, "cpuset")).isEqualTo("/" + guestGroup + "/vcpu1");
         assertThat(rtRuntime(guestGroup + "/vcpu1").orElseThrow()).as("vcpu1 has what was shared").isPositive();

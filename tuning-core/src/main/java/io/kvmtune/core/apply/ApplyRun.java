@@ -154,6 +154,9 @@ final class ApplyRun {
         try {
             options.observer().completed(ApplyStep.RECORD_SAVED);
             change();
+            if (plan.memory().locked() && lockedBytes.isEmpty()) {
+                checkLocked();
+            }
             List<String> differences = readBack();
             if (!differences.isEmpty()) {
                 throw new IllegalStateException("the kernel reports a state other than the plan: "
@@ -448,6 +451,7 @@ final class ApplyRun {
             }
             try {
                 moveTask(l.thread().tid(), l.lift.get().from());
+                followLibvirt(l);
                 items.add(new RestoreItem(what, RestoreItem.Outcome.RESTORED, "moved back"));
             } catch (ThreadControlException e) {
                 items.add(new RestoreItem(what, RestoreItem.Outcome.GONE, e.getMessage()));
@@ -463,16 +467,15 @@ final class ApplyRun {
         createdGroups.forEach(cgroups::removeIfUnused);
     }
 
+    /**
+     * Reads QEMU's memory limit to raise, and whether its memory is locked where a strict or dry
+     * run needs to know before any change; any other apply learns that after its changes, which
+     * keeps the read of {@code /proc/PID/status} out of a vCPU's untuned window.
+     */
     private void surveyMemory() {
         int pid = guest.pid();
-        if (plan.memory().locked()) {
-            lockedBytes = OptionalLong.of(memory.lockedBytes(pid));
-            if (lockedBytes.getAsLong() == 0) {
-                if (options.strict()) {
-                    throw ApplyFailedException.beforeAnyChange(Differences.notLocked(pid) + " (strict mode)", null);
-                }
-                warnings.add(Differences.notLocked(pid));
-            }
+        if (plan.memory().locked() && (options.strict() || options.dryRun())) {
+            checkLocked();
         }
         if (options.raiseMemlock()) {
             ResourceLimit before = memory.memlockLimit(pid);
@@ -483,6 +486,18 @@ final class ApplyRun {
             if (Long.compareUnsigned(before.soft(), wanted.soft()) < 0 || Long.compareUnsigned(before.hard(), wanted.hard()) < 0) {
                 memlockTarget = Optional.of(wanted);
             }
+        }
+    }
+
+    /** Warns, or in strict mode refuses before any change, when QEMU's memory is not locked. */
+    private void checkLocked() {
+        int pid = guest.pid();
+        lockedBytes = OptionalLong.of(memory.lockedBytes(pid));
+        if (lockedBytes.getAsLong() == 0) {
+            if (options.strict()) {
+                throw ApplyFailedException.beforeAnyChange(Differences.notLocked(pid) + " (strict mode)", null);
+            }
+            warnings.add(Differences.notLocked(pid));
         }
     }
 
@@ -500,8 +515,11 @@ final class ApplyRun {
         changeRtRuntime();
         options.observer().completed(ApplyStep.RT_BUDGET);
         for (Live l : live) {
-            if (l.lift.isPresent()) {
-                act(l, () -> moveTask(l.thread().tid(), l.lift.get().to()));
+            if (l.lift.isPresent() && !libvirtPlacing(l)) {
+                act(l, () -> {
+                    moveTask(l.thread().tid(), l.lift.get().to());
+                    followLibvirt(l);
+                });
                 l.lifted = !l.gone;
             }
         }
@@ -529,6 +547,40 @@ final class ApplyRun {
         options.observer().completed(ApplyStep.SCHEDULER);
         memlockTarget.ifPresent(limit -> memory.setMemlockLimit(guest.pid(), limit));
         options.observer().completed(ApplyStep.MEMLOCK);
+    }
+
+    /**
+     * Whether libvirt has made the vCPU's own cpuset group since the survey found it absent: it is
+     * placing the thread, and a lift now could move it back out of that group. Without the lift
+     * the affinity is refused while the thread is still in {@code emulator}, and the apply rolls
+     * back to be made again once libvirt has placed it.
+     */
+    private boolean libvirtPlacing(Live l) {
+        return cgroups.exists(libvirtsCpuset(l));
+    }
+
+    /** The vCPU's own cpuset group, which libvirt makes to place it in. */
+    private CgroupGroup libvirtsCpuset(Live l) {
+        return l.lift.orElseThrow().to().child(l.thread().role().label());
+    }
+
+    /**
+     * After a move of a vCPU that libvirt has not placed, between {@code emulator} and the guest's
+     * own cpuset (a lift or its undo): libvirt may have made the vCPU's own cpuset group and moved
+     * the thread into it while the move waited for the kernel's cgroup lock, which libvirt held
+     * meanwhile, and the move then took it out again. Since libvirt moves it only once, the thread
+     * goes back where libvirt put it. A group libvirt is still setting up refuses it (no CPUs yet):
+     * libvirt's own move is then still to come.
+     */
+    private void followLibvirt(Live l) {
+        if (!libvirtPlacing(l)) {
+            return;
+        }
+        try {
+            moveTask(l.thread().tid(), libvirtsCpuset(l));
+        } catch (CgroupException e) {
+            // libvirt moves it once it has set the group up
+        }
     }
 
     /** cgroup v1 refuses CPUs outside the parent's cpuset (EACCES or EINVAL): name the parent's set. */

@@ -622,6 +622,26 @@ class ApplierTest {
     }
 
     @Test
+    void aVcpuLibvirtPlacesAfterTheSurveyIsNotLiftedOutOfItsOwnCpusetAgain() {
+        // libvirt makes vcpu1's cpuset group and moves the plugged vCPU into it after the apply
+        // found it in emulator and before the apply's changes: a lift then would take it out again,
+        // into the guest's own cpuset, where libvirt never looks for it
+        vcpu1PluggedIntoNarrowedEmulator();
+        StepObserver libvirtPlacesIt = step -> {
+            if (step == ApplyStep.RECORD_SAVED) {
+                host.thread(PID, 102, "vcpu1", "0-7");
+                threads.setAffinity(102, ONLINE);
+            }
+        };
+
+        applier().apply(plan, only(102), ApplyOptions.defaults().withObserver(libvirtPlacesIt));
+
+        assertThat(host.read("cpuset/" + FakeCgroupHost.V1_GUEST + "/tasks")).as("not lifted").isEmpty();
+        assertThat(threads.state(102)).isEqualTo(new ThreadState(CpuSet.of(3), originalThreads.get(102).sched()
+                .with(SchedPolicy.FIFO, 1)));
+    }
+
+    @Test
     void theEmulatorCpusetIsNarrowedOnlyOnceLibvirtHasPlacedTheVcpusBornInIt() {
         // libvirt 9 starts QEMU in emulator, and QEMU creates its vCPU threads there: narrowed to the
         // emulator's pCPUs 0-1, the cpuset would keep vCPU 1 from pCPU 3 until libvirt places it
