@@ -16,9 +16,10 @@
 # kept for its UUID, under the agent alone: the agent's own window, with no libvirt cgroup moves;
 # here too each agent sees two QEMUs ("bare-first", then "bare").
 # Prints each window, then per mode the count, median, p99 (nearest rank), max and timeouts, in us.
-# With --hotplug it then, STARTS times, starts a guest with 1 of 2 vCPUs under the agent and plugs
-# vCPU 1 in with `virsh setvcpus --live`: its window is printed as mode "hotplug";
-# --hotplug-only does only that.
+# With --hotplug it then, STARTS times, starts a fresh agent and under it, one after the other, two
+# guests with 1 of 2 vCPUs, plugging vCPU 1 into each with `virsh setvcpus --live` a second after
+# its start: their windows are printed as modes "hotplug-first" and "hotplug", as for the starts
+# (with --baseline also "hotplug-base-first" and "hotplug-base"); --hotplug-only does only that.
 #
 # Runs under the host lock (flock /tmp/kvmtune-host.lock), installs this checkout's hook and a
 # host configuration for the run, restarts libvirtd, and puts /etc/libvirt/hooks and
@@ -286,13 +287,16 @@ done
 done
 
 $hotplug && for i in $(seq "$starts"); do
-  start_agent
+for v in "${variants[@]}"; do
+  start_agent "$(launcher_of "$v")"
   # only vCPU 1's window: vCPU 0 is born with the guest; as for starts, the first guest a fresh
   # agent sees, then one more
   for which in -first ""; do
-    observe "hotplug$which" "$work/domain-hotplug.xml" 'sleep 1; virsh setvcpus '"$name"' 2 --live >/dev/null' "${expect[1]}"
+    observe "hotplug${v#agent}$which" "$work/domain-hotplug.xml" \
+      'sleep 1; virsh setvcpus '"$name"' 2 --live >/dev/null' "${expect[1]}"
   done
   stop_agent
+done
 done
 
 echo
@@ -302,7 +306,7 @@ rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
 # rows: MODE vcpu N tid T window_us US | MODE vcpu N tid T timeout
 print("%-16s %5s %6s %10s %10s %10s %9s" % ("mode", "vcpu", "n", "median_us", "p99_us", "max_us", "timeouts"))
 for mode in ("hook", "agent", "agent-first", "agent-base", "agent-base-first", "bare", "bare-first", "bare-base",
-             "bare-base-first", "hotplug", "hotplug-first"):
+             "bare-base-first", "hotplug", "hotplug-first", "hotplug-base", "hotplug-base-first"):
     for vcpu in sorted({r[2] for r in rows if r[0] == mode}):
         mine = [r for r in rows if r[0] == mode and r[2] == vcpu]
         w = sorted(int(r[-1]) for r in mine if r[-2] == "window_us")
