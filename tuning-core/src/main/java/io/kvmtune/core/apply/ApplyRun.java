@@ -451,8 +451,9 @@ final class ApplyRun {
             }
             try {
                 moveTask(l.thread().tid(), l.lift.get().from());
-                followLibvirt(l);
-                items.add(new RestoreItem(what, RestoreItem.Outcome.RESTORED, "moved back"));
+                items.add(followLibvirt(l)
+                        ? new RestoreItem(what, RestoreItem.Outcome.UNCHANGED, "libvirt placed it in " + libvirtsCpuset(l))
+                        : new RestoreItem(what, RestoreItem.Outcome.RESTORED, "moved back"));
             } catch (ThreadControlException e) {
                 items.add(new RestoreItem(what, RestoreItem.Outcome.GONE, e.getMessage()));
             } catch (CgroupException e) {
@@ -571,15 +572,19 @@ final class ApplyRun {
      * meanwhile, and the move then took it out again. Since libvirt moves it only once, the thread
      * goes back where libvirt put it. A group libvirt is still setting up refuses it (no CPUs yet):
      * libvirt's own move is then still to come.
+     *
+     * @return whether the thread went into libvirt's group
      */
-    private void followLibvirt(Live l) {
+    private boolean followLibvirt(Live l) {
         if (!libvirtPlacing(l)) {
-            return;
+            return false;
         }
         try {
             moveTask(l.thread().tid(), libvirtsCpuset(l));
+            return true;
         } catch (CgroupException e) {
             // libvirt moves it once it has set the group up
+            return false;
         }
     }
 
