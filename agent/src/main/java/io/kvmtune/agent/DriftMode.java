@@ -1,8 +1,5 @@
 package io.kvmtune.agent;
 
-import io.kvmtune.core.InvalidInputException;
-import java.util.Locale;
-
 /** What the agent does when a tuned thread's affinity or policy no longer is the plan's ({@code [agent] drift}). */
 public enum DriftMode {
     /** Log what changed and apply the plan to the thread again. */
@@ -12,16 +9,11 @@ public enum DriftMode {
 
     /** {@code repair} or {@code report}. */
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return SettingChoice.label(this);
     }
 
-    /** @throws InvalidInputException (key {@code [agent] drift}) for another value */
+    /** @throws io.kvmtune.core.InvalidInputException (key {@code [agent] drift}) for another value */
     public static DriftMode of(String value) {
-        for (DriftMode m : values()) {
-            if (m.label().equals(value.strip().toLowerCase(Locale.ROOT))) {
-                return m;
-            }
-        }
-        throw InvalidInputException.invalid("[agent] drift", value, "must be repair or report");
+        return SettingChoice.of(DriftMode.class, "drift", value);
     }
 }

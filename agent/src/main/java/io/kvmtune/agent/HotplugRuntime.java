@@ -1,8 +1,5 @@
 package io.kvmtune.agent;
 
-import io.kvmtune.core.InvalidInputException;
-import java.util.Locale;
-
 /**
  * When a libvirt guest that runs with fewer vCPUs than planned gets the realtime runtime for the
  * realtime vCPUs not plugged in yet ({@code [agent] hotplug_runtime}), on hosts with realtime
@@ -24,16 +21,11 @@ public enum HotplugRuntime {
 
     /** {@code ahead} or {@code on_plug}. */
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return SettingChoice.label(this);
     }
 
-    /** @throws InvalidInputException (key {@code [agent] hotplug_runtime}) for another value */
+    /** @throws io.kvmtune.core.InvalidInputException (key {@code [agent] hotplug_runtime}) for another value */
     public static HotplugRuntime of(String value) {
-        for (HotplugRuntime h : values()) {
-            if (h.label().equals(value.strip().toLowerCase(Locale.ROOT))) {
-                return h;
-            }
-        }
-        throw InvalidInputException.invalid("[agent] hotplug_runtime", value, "must be ahead or on_plug");
+        return SettingChoice.of(HotplugRuntime.class, "hotplug_runtime", value);
     }
 }
