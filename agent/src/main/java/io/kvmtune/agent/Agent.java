@@ -218,6 +218,7 @@ public final class Agent implements AutoCloseable {
             log.info("libvirt placed " + describe(List.copyOf(g.awaitingPlacement.values())) + " of guest " + g.name()
                     + "; applied again to them and to its other threads (emulator cpuset, realtime runtime given ahead)");
             g.awaitingPlacement.clear();
+            g.lastPlacementFailure = null;
             dirty = true;
         } catch (ApplyFailedException e) {
             metrics.failures.labelValues(e.guestBusy() ? "busy" : "failed").inc();

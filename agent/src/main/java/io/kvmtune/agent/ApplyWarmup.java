@@ -163,7 +163,7 @@ final class ApplyWarmup {
                         // emulator narrowed away from vCPU 1's pCPU: the plugged vCPU is lifted out of it
                         int vcpu1Cpu = plan.vcpus().get(1).pcpus().first();
                         tree.cpuset(guestGroup + "/emulator", Integer.toString(vcpu1Cpu == first ? second : first));
-                        replaceFiles(dir.resolve("libvirt-records"));
+                        replaceFiles(libvirtRecords.dir());
                     }
                     if (!guestGroup.equals(LibvirtShapedTree.PLACED) && i % RESTORE_EVERY == 0) {
                         libvirt.holdRuntimeAhead(plan, process, 2);

@@ -7,9 +7,9 @@ package io.kvmtune.agent;
  */
 public enum HotplugRuntime {
     /**
-     * When the guest starts, with its other vCPUs: a vCPU plugged in runs SCHED_FIFO within a
-     * millisecond or so, with nothing to share anew, and plugging it changes no other guest's
-     * share; until it is plugged in, its share is set aside for it.
+     * When the guest starts, with its other vCPUs: a vCPU plugged in is tuned at its birth with
+     * nothing to share anew, and plugging it changes no other guest's share; until it is plugged
+     * in, its share is set aside for it.
      */
     AHEAD,
     /**
