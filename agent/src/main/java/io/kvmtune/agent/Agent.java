@@ -139,6 +139,7 @@ public final class Agent implements AutoCloseable {
             throw e;
         }
         agent.log.info("running: following " + agent.guests.size() + " guests, drift = " + settings.drift().label()
+                + ", hotplug_runtime = " + settings.hotplugRuntime().label()
                 + ", check every " + settings.checkInterval().toMillis() + " ms, status on " + settings.statusSocket()
                 + settings.metricsListen().map(a -> ", metrics on http://" + hostPort(a) + "/metrics").orElse(", metrics off"));
         return agent;
