@@ -122,9 +122,9 @@ final class Initramfs {
                 mount -t devtmpfs dev /host/dev
                 mount -t cgroup2 none /host/sys/fs/cgroup || fail "cgroup2"
                 echo "+cpuset +cpu" > /host/sys/fs/cgroup/cgroup.subtree_control
-                chroot /host /bin/sh %1$s/run.sh > /host%1$s/guest.log 2>&1
+                chroot /host /bin/sh %1$s/run.sh > /host%1$s/%2$s 2>&1
                 echo "LAB-EXIT $?"
                 poweroff -f
-                """.formatted(GUEST_RESULTS);
+                """.formatted(GUEST_RESULTS, LabVm.GUEST_LOG);
     }
 }

@@ -77,18 +77,22 @@ public final class KernelLab {
         LabVm.Outcome outcome = LabVm.boot(kernel, initrd(kernel), scenario.machine(), results,
                 tmpBindArgs(), timeout);
         Path summaryFile = results.resolve("summary.properties");
-        if (outcome.emulatorCrashed() && !Files.exists(summaryFile)) {
+        if ((outcome.emulatorCrashed() || outcome.neverRanInit()) && !Files.exists(summaryFile)) {
             // TCG QEMU itself has crashed here (a segfault in its own code before the guest printed a
-            // line, once in a full test run): that says nothing of the kernel or of kvmtune, so the
-            // scenario gets one more boot, and the log says so
-            System.out.printf("kernel lab %s: QEMU exited with status %d (killed by signal %d) before the guest"
-                    + " ran its tests; booting once more%n", scenario.name(), outcome.qemuExit(), outcome.qemuExit() - 128);
+            // line), or hung before the guest reached its init, each once in a full test run: that says
+            // nothing of the kernel or of kvmtune, so the scenario gets one more boot, and the log says so
+            String why = outcome.neverRanInit() ? "the guest did not reach its init within " + LabVm.INIT_WITHIN
+                    : "QEMU exited with status " + outcome.qemuExit() + " (killed by signal " + (outcome.qemuExit() - 128)
+                            + ") before the guest ran its tests";
+            System.out.printf("kernel lab %s: %s; booting once more%n", scenario.name(), why);
             freshResults(scenario, kernel);
             outcome = LabVm.boot(kernel, initrd(kernel), scenario.machine(), results, tmpBindArgs(), timeout);
         }
         if (outcome.timedOut()) {
-            fail("lab guest " + scenario.name() + " (" + kernel.release() + ") did not power off within "
-                    + timeout + "; console:\n" + outcome.consoleText() + "\nguest log:\n" + guestLog(results));
+            fail("lab guest " + scenario.name() + " (" + kernel.release() + ") "
+                    + (outcome.neverRanInit() ? "did not reach its init within " + LabVm.INIT_WITHIN
+                            : "did not power off within " + timeout) + "; console:\n" + outcome.consoleText()
+                    + "\nguest log:\n" + guestLog(results));
         }
         if (!Files.exists(summaryFile)) {
             fail("lab guest " + scenario.name() + " ran no tests; QEMU exited with status " + outcome.qemuExit()
@@ -183,7 +187,7 @@ public final class KernelLab {
 
     /** The test run's output and, when the guest got that far, the tail of its kernel log. */
     private static String guestLog(Path results) throws IOException {
-        Path log = results.resolve("guest.log");
+        Path log = results.resolve(LabVm.GUEST_LOG);
         Path dmesg = results.resolve("dmesg.txt");
         String text = Files.exists(log) ? Files.readString(log) : "(no guest log)";
         if (Files.exists(dmesg)) {

@@ -18,8 +18,21 @@ import java.util.concurrent.TimeUnit;
  */
 final class LabVm {
 
-    /** What a boot left behind. */
-    record Outcome(boolean timedOut, int qemuExit, Path console, Path results) {
+    /** The file in the results directory the guest's init writes the test run's output to. */
+    static final String GUEST_LOG = "guest.log";
+    /**
+     * How long a guest may take to reach its init, which starts {@link #GUEST_LOG}: a lab kernel
+     * runs its init about 4 s after it starts, even under TCG on two host CPUs.
+     */
+    static final Duration INIT_WITHIN = Duration.ofMinutes(2);
+
+    /**
+     * What a boot left behind.
+     *
+     * @param neverRanInit QEMU ran for {@link #INIT_WITHIN} without the guest reaching its init,
+     *     and was killed (once in a full test run: TCG stuck, neither console nor QEMU log had a line)
+     */
+    record Outcome(boolean timedOut, boolean neverRanInit, int qemuExit, Path console, Path results) {
         String consoleText() throws IOException {
             return Files.exists(console) ? Files.readString(console) : "(no console log)";
         }
@@ -55,10 +68,18 @@ final class LabVm {
                 .redirectOutput(results.resolve("qemu.log").toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         try {
-            if (!qemu.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                return new Outcome(true, -1, console, results);
+            long started = System.nanoTime();
+            Path guestLog = results.resolve(GUEST_LOG);
+            while (!Files.exists(guestLog) && !qemu.waitFor(500, TimeUnit.MILLISECONDS)) {
+                if (System.nanoTime() - started > INIT_WITHIN.toNanos()) {
+                    return new Outcome(true, true, -1, console, results);
+                }
             }
-            return new Outcome(false, qemu.exitValue(), console, results);
+            long left = timeout.toNanos() - (System.nanoTime() - started);
+            if (!qemu.waitFor(Math.max(left, 0), TimeUnit.NANOSECONDS)) {
+                return new Outcome(true, false, -1, console, results);
+            }
+            return new Outcome(false, false, qemu.exitValue(), console, results);
         } finally {
             qemu.destroyForcibly();
             qemu.waitFor();
