@@ -149,8 +149,7 @@ final class ApplyRun {
             return predictedReport();
         }
         int pid = guest.pid();
-        records.save(new ApplyRecord(guest.process(), plan, options.qmpSocket(),
-                previous.map(p -> p.snapshot().mergedWith(snapshot)).orElse(snapshot)));
+        records.saveApplied(previous, new ApplyRecord(guest.process(), plan, options.qmpSocket(), snapshot));
         try {
             options.observer().completed(ApplyStep.RECORD_SAVED);
             change();

@@ -38,11 +38,25 @@ public record Snapshot(List<ThreadSnapshot> threads, List<FileSnapshot> cpusets,
      * when a guest is applied to again, so that {@code restore} still goes back to the start.
      */
     public Snapshot mergedWith(Snapshot newer) {
-        Set<ThreadIdentity> known = threads.stream().map(ThreadSnapshot::identity).collect(Collectors.toSet());
-        List<ThreadSnapshot> t = new ArrayList<>(threads);
-        newer.threads.stream().filter(s -> !known.contains(s.identity())).forEach(t::add);
-        return new Snapshot(t, mergeFiles(cpusets, newer.cpusets), mergeFiles(rtRuntimes, newer.rtRuntimes),
-                memlock.or(newer::memlock));
+        Snapshot added = newer.beyond(this);
+        return new Snapshot(concat(threads, added.threads), concat(cpusets, added.cpusets),
+                concat(rtRuntimes, added.rtRuntimes), memlock.or(added::memlock));
+    }
+
+    /**
+     * What this (newer) snapshot holds that {@code older} does not: all that
+     * {@code older.mergedWith(this)} adds to {@code older}.
+     */
+    public Snapshot beyond(Snapshot older) {
+        Set<ThreadIdentity> known = older.threads.stream().map(ThreadSnapshot::identity).collect(Collectors.toSet());
+        return new Snapshot(threads.stream().filter(s -> !known.contains(s.identity())).toList(),
+                filesBeyond(cpusets, older.cpusets), filesBeyond(rtRuntimes, older.rtRuntimes),
+                older.memlock.isPresent() ? Optional.empty() : memlock);
+    }
+
+    /** Whether it holds nothing at all. */
+    public boolean isEmpty() {
+        return threads.isEmpty() && cpusets.isEmpty() && rtRuntimes.isEmpty() && memlock.isEmpty();
     }
 
     /** This snapshot without {@link #rtRuntimes}: once the realtime budget book holds them. */
@@ -50,11 +64,18 @@ public record Snapshot(List<ThreadSnapshot> threads, List<FileSnapshot> cpusets,
         return new Snapshot(threads, cpusets, List.of(), memlock);
     }
 
-    private static List<FileSnapshot> mergeFiles(List<FileSnapshot> older, List<FileSnapshot> newer) {
+    private static List<FileSnapshot> filesBeyond(List<FileSnapshot> newer, List<FileSnapshot> older) {
         Set<CgroupFile> known = older.stream().map(FileSnapshot::file).collect(Collectors.toSet());
-        List<FileSnapshot> merged = new ArrayList<>(older);
-        newer.stream().filter(f -> !known.contains(f.file())).forEach(merged::add);
-        return merged;
+        return newer.stream().filter(f -> !known.contains(f.file())).toList();
+    }
+
+    private static <T> List<T> concat(List<T> first, List<T> second) {
+        if (second.isEmpty()) {
+            return first;
+        }
+        List<T> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.kvmtune.core.apply.RestoreItem.Outcome;
 import io.kvmtune.core.apply.ThreadControlException.Failure;
 import io.kvmtune.core.cgroup.CgroupGroup;
 import io.kvmtune.core.cpu.CpuSet;
+import io.kvmtune.core.files.FileVersion;
 import io.kvmtune.core.json.Json;
 import io.kvmtune.core.plan.TuningPlan;
 import io.kvmtune.core.qemu.QemuGuest;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -535,6 +537,22 @@ class ApplierTest {
 
         assertThat(applier().restore(PID).complete()).isTrue();
         assertExactlyAsBefore();
+    }
+
+    @Test
+    void threadsTunedOneAtATimeAreAddedToTheRecordsJournalAndAnotherProcessRestoresThemAll() throws Exception {
+        applier().apply(plan, only(102), ApplyOptions.defaults());
+        Optional<FileVersion> whole = FileVersion.of(records.file(PID));
+
+        applier().apply(plan, only(101), ApplyOptions.defaults());
+        applier().apply(plan, only(103), ApplyOptions.defaults());
+
+        assertThat(FileVersion.of(records.file(PID))).as("the record as the first apply wrote it").isEqualTo(whole);
+        assertThat(Files.readAllLines(records.journal(PID))).as("a line for each thread added").hasSize(2);
+        RestoreReport report = new Applier(threads, threads, host.fs(), new RecordStore(records.dir())).restore(PID);
+        assertThat(report.complete()).isTrue();
+        assertExactlyAsBefore();
+        assertThat(records.journal(PID)).doesNotExist();
     }
 
     @Test

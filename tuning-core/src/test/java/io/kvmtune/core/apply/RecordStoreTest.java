@@ -122,4 +122,130 @@ class RecordStoreTest {
 
         assertThat(new RecordStore(dir.resolve("run/kvmtune")).load(PID)).contains(first);
     }
+
+    private static ThreadSnapshot born(int tid) {
+        return new ThreadSnapshot(new ThreadIdentity(tid, 99), "CPU 1/KVM", new ThreadRole.Vcpu(1),
+                new ThreadState(CpuSet.of(0), SchedSettings.normal()));
+    }
+
+    private static ApplyRecord applied(ApplyRecord to, TuningPlan plan, ThreadSnapshot... threads) {
+        return new ApplyRecord(to.process(), plan, to.qmpSocket(),
+                new Snapshot(List.of(threads), List.of(), List.of(), Optional.empty()));
+    }
+
+    private static ApplyRecord merged(ApplyRecord record, ThreadSnapshot... added) {
+        return new ApplyRecord(record.process(), record.plan(), record.qmpSocket(), record.snapshot()
+                .mergedWith(new Snapshot(List.of(added), List.of(), List.of(), Optional.empty())));
+    }
+
+    @Test
+    void anApplyThatAddsAThreadToTheRecordAppendsItToTheJournalAndLeavesTheRecordFileAsItIs() throws Exception {
+        RecordStore store = new RecordStore(dir);
+        store.save(first);
+        Optional<FileVersion> saved = FileVersion.of(store.file(PID));
+
+        store.saveApplied(store.load(PID), applied(first, plan, born(PID + 2)));
+        store.saveApplied(store.load(PID), applied(first, plan, born(PID + 2), born(PID + 3)));
+
+        assertThat(FileVersion.of(store.file(PID))).isEqualTo(saved);
+        assertThat(Files.readAllLines(store.journal(PID))).as("one line per apply, each with what it added only")
+                .hasSize(2).allMatch(l -> l.startsWith("{\"pid\":" + PID + ",\"start_time\":70,"))
+                .last().matches(l -> l.contains("\"tid\":" + (PID + 3)) && !l.contains("\"tid\":" + (PID + 2)), "no PID + 2");
+        assertThat(store.load(PID)).contains(merged(first, born(PID + 2), born(PID + 3)));
+        assertThat(new RecordStore(dir).load(PID)).as("another process reads the record with its journal")
+                .contains(merged(first, born(PID + 2), born(PID + 3)));
+    }
+
+    @Test
+    void anApplyThatAddsNothingWritesNothing() throws Exception {
+        RecordStore store = new RecordStore(dir);
+        store.save(first);
+        Optional<FileVersion> saved = FileVersion.of(store.file(PID));
+
+        store.saveApplied(store.load(PID), applied(first, plan, first.snapshot().threads().getFirst()));
+
+        assertThat(FileVersion.of(store.file(PID))).isEqualTo(saved);
+        assertThat(store.journal(PID)).doesNotExist();
+    }
+
+    @Test
+    void aJournalLineAnotherProcessAppendedIsRead() {
+        RecordStore store = new RecordStore(dir);
+        store.save(first);
+        assertThat(store.load(PID)).contains(first);
+
+        RecordStore other = new RecordStore(dir);
+        other.saveApplied(other.load(PID), applied(first, plan, born(PID + 2)));
+
+        assertThat(store.load(PID)).contains(merged(first, born(PID + 2)));
+    }
+
+    @Test
+    void aWholeSaveTakesTheJournalInAndRemovesIt() {
+        RecordStore store = new RecordStore(dir);
+        store.save(first);
+        store.saveApplied(store.load(PID), applied(first, plan, born(PID + 2)));
+
+        store.save(store.load(PID).orElseThrow());
+
+        assertThat(store.journal(PID)).doesNotExist();
+        assertThat(new RecordStore(dir).load(PID)).contains(merged(first, born(PID + 2)));
+    }
+
+    @Test
+    void anApplyOfAnotherPlanSavesTheRecordWhole() {
+        RecordStore store = new RecordStore(dir);
+        store.save(first);
+        store.saveApplied(store.load(PID), applied(first, plan, born(PID + 2)));
+
+        store.saveApplied(store.load(PID), applied(first, second.plan(), born(PID + 3)));
+
+        assertThat(store.journal(PID)).doesNotExist();
+        ApplyRecord expected = new ApplyRecord(first.process(), second.plan(), first.qmpSocket(),
+                merged(first, born(PID + 2), born(PID + 3)).snapshot());
+        assertThat(new RecordStore(dir).load(PID)).contains(expected);
+    }
+
+    @Test
+    void aLineTornByAKilledWriterIsLeftOutAndTheNextApplySavesTheRecordWhole() throws Exception {
+        RecordStore store = new RecordStore(dir);
+        store.save(first);
+        store.saveApplied(store.load(PID), applied(first, plan, born(PID + 2)));
+        String whole = Files.readString(store.journal(PID));
+        Files.writeString(store.journal(PID), whole + whole.substring(0, whole.length() / 2));
+
+        RecordStore restarted = new RecordStore(dir);
+        assertThat(restarted.load(PID)).contains(merged(first, born(PID + 2)));
+
+        restarted.saveApplied(restarted.load(PID), applied(first, plan, born(PID + 3)));
+        assertThat(restarted.journal(PID)).as("not appended after the torn line").doesNotExist();
+        assertThat(new RecordStore(dir).load(PID)).contains(merged(first, born(PID + 2), born(PID + 3)));
+    }
+
+    @Test
+    void theJournalOfAnEarlierProcessUnderTheSamePidAddsNothingToTheNewOnesRecord() throws Exception {
+        RecordStore store = new RecordStore(dir);
+        store.save(first);
+        store.saveApplied(store.load(PID), applied(first, plan, born(PID + 2)));
+        Path left = dir.resolve("left.journal");
+        Files.copy(store.journal(PID), left);
+        ApplyRecord next = new ApplyRecord(new ThreadIdentity(PID, 71), plan, Optional.empty(), first.snapshot());
+        store.save(next);
+        // a kvmtune killed between saving the new process's record and removing the old journal
+        Files.move(left, store.journal(PID));
+
+        assertThat(new RecordStore(dir).load(PID)).contains(next);
+    }
+
+    @Test
+    void aDeletedRecordTakesItsJournalAlong() {
+        RecordStore store = new RecordStore(dir);
+        store.save(first);
+        store.saveApplied(store.load(PID), applied(first, plan, born(PID + 2)));
+
+        store.delete(PID);
+
+        assertThat(store.journal(PID)).doesNotExist();
+        assertThat(new RecordStore(dir).load(PID)).isEmpty();
+    }
 }
