@@ -138,10 +138,6 @@ public final class Agent implements AutoCloseable {
             agent.close();
             throw e;
         }
-        agent.log.info("running: following " + agent.guests.size() + " guests, drift = " + settings.drift().label()
-                + ", hotplug_runtime = " + settings.hotplugRuntime().label()
-                + ", check every " + settings.checkInterval().toMillis() + " ms, status on " + settings.statusSocket()
-                + settings.metricsListen().map(a -> ", metrics on http://" + hostPort(a) + "/metrics").orElse(", metrics off"));
         return agent;
     }
 
@@ -247,8 +243,16 @@ public final class Agent implements AutoCloseable {
         return status.get();
     }
 
-    /** Works until {@link #stop()}; returns once the event loop has ended and everything is closed. */
+    /**
+     * Works until {@link #stop()}, on the calling thread, which becomes the event thread
+     * ({@link EventThreadPriority}); returns once the event loop has ended and everything is closed.
+     */
     public void run() {
+        String scheduling = EventThreadPriority.take(settings.eventPriority(), settings.procRoot());
+        log.info("running: following " + guests.size() + " guests, drift = " + settings.drift().label()
+                + ", hotplug_runtime = " + settings.hotplugRuntime().label() + ", event thread " + scheduling
+                + ", check every " + settings.checkInterval().toMillis() + " ms, status on " + settings.statusSocket()
+                + settings.metricsListen().map(a -> ", metrics on http://" + hostPort(a) + "/metrics").orElse(", metrics off"));
         long interval = settings.checkInterval().toNanos();
         long nextCheck = System.nanoTime() + interval;
         long nextScan = System.nanoTime() + SCAN_INTERVAL.toNanos();

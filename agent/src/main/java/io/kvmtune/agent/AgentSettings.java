@@ -16,6 +16,9 @@ import java.util.Optional;
  * @param drift what to do about drift ({@code drift}, default {@code repair})
  * @param hotplugRuntime when the realtime vCPUs not plugged in yet get their runtime
  *     ({@code hotplug_runtime}, default {@code ahead})
+ * @param eventPriority the SCHED_FIFO priority of the thread that receives the kernel's events and
+ *     tunes threads ({@code event_priority}, default 1; 0 leaves it SCHED_OTHER); see
+ *     {@link EventThreadPriority}
  * @param checkInterval how often every tuned thread is read back ({@code check_interval_ms},
  *     default 1000)
  * @param stateDir apply records, kept plans ({@code domains/}), locks and the status socket
@@ -24,13 +27,14 @@ import java.util.Optional;
  * @param claimsFile the claims ledger
  */
 public record AgentSettings(Optional<InetSocketAddress> metricsListen, DriftMode drift,
-        HotplugRuntime hotplugRuntime, Duration checkInterval, Path stateDir, Path libvirtRunDir, Path procRoot,
+        HotplugRuntime hotplugRuntime, int eventPriority, Duration checkInterval, Path stateDir, Path libvirtRunDir, Path procRoot,
         Path claimsFile) {
 
     public static final String SECTION = "agent";
     static final String DEFAULT_LISTEN = "127.0.0.1:9477";
     private static final long MIN_INTERVAL_MS = 10;
     private static final long MAX_INTERVAL_MS = 3_600_000;
+    static final int DEFAULT_EVENT_PRIORITY = 1;
 
     /** The root-only UNIX socket {@code kvmtune agent status} asks. */
     public Path statusSocket() {
@@ -48,19 +52,27 @@ public record AgentSettings(Optional<InetSocketAddress> metricsListen, DriftMode
         DriftMode drift = config.get(SECTION, "drift").map(DriftMode::of).orElse(DriftMode.REPAIR);
         HotplugRuntime hotplug = config.get(SECTION, "hotplug_runtime").map(HotplugRuntime::of)
                 .orElse(HotplugRuntime.AHEAD);
-        String interval = config.get(SECTION, "check_interval_ms").orElse("1000").strip();
-        long ms;
-        try {
-            ms = Long.parseLong(interval);
-        } catch (NumberFormatException e) {
-            throw InvalidInputException.invalid("[agent] check_interval_ms", interval, "must be a whole number of milliseconds");
-        }
-        if (ms < MIN_INTERVAL_MS || ms > MAX_INTERVAL_MS) {
-            throw InvalidInputException.invalid("[agent] check_interval_ms", interval,
-                    "must be between " + MIN_INTERVAL_MS + " and " + MAX_INTERVAL_MS);
-        }
+        long ms = wholeNumber(config, "check_interval_ms", 1000, MIN_INTERVAL_MS, MAX_INTERVAL_MS,
+                "must be a whole number of milliseconds");
+        int priority = (int) wholeNumber(config, "event_priority", DEFAULT_EVENT_PRIORITY, EventThreadPriority.NONE,
+                EventThreadPriority.MAX, "must be a SCHED_FIFO priority, or 0 for none");
         return new AgentSettings(listen.isEmpty() ? Optional.empty() : Optional.of(listenAddress(listen)), drift,
-                hotplug, Duration.ofMillis(ms), stateDir, libvirtRunDir, procRoot, claimsFile);
+                hotplug, priority, Duration.ofMillis(ms), stateDir, libvirtRunDir, procRoot, claimsFile);
+    }
+
+    /** The whole number {@code key} says, {@code fallback} when it is absent; {@code what} says what it must be. */
+    private static long wholeNumber(IniConfig config, String key, long fallback, long min, long max, String what) {
+        String value = config.get(SECTION, key).orElse(Long.toString(fallback)).strip();
+        long n;
+        try {
+            n = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw InvalidInputException.invalid("[agent] " + key, value, what);
+        }
+        if (n < min || n > max) {
+            throw InvalidInputException.invalid("[agent] " + key, value, "must be between " + min + " and " + max);
+        }
+        return n;
     }
 
     /** {@code host:port}, {@code [v6addr]:port}; the host must be a literal address, never a name to resolve. */

@@ -81,7 +81,6 @@ final class ApplyWarmup {
     static final Duration LIMIT = Duration.ofSeconds(5);
     /** Every so many rounds the record is restored away, so that first applies are warmed too. */
     private static final int RESTORE_EVERY = 25;
-    private static final Path RT_THROTTLING = Path.of("/proc/sys/kernel/sched_rt_runtime_us");
     /** The guests of the {@link LibvirtShapedTree}, in the order their blocks of applies take them. */
     private static final List<String> LIBVIRT_GUESTS = List.of(LibvirtShapedTree.BORN, LibvirtShapedTree.PLACED,
             LibvirtShapedTree.PLUGGED);
@@ -218,7 +217,7 @@ final class ApplyWarmup {
     private static boolean realtimeAllowed(Applier applier, ThreadIdentity process, QemuThread vcpu, int first,
             int second, BitSet allowed) {
         try {
-            if (Files.readString(RT_THROTTLING).strip().equals("-1")) {
+            if (!RealtimeThrottling.inForce(Path.of("/proc"))) {
                 return false;
             }
             applier.apply(plan(first, second, SchedPolicy.FIFO, allowed), guest(process, vcpu), ApplyOptions.defaults());

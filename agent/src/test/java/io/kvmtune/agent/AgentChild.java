@@ -12,7 +12,7 @@ public final class AgentChild {
 
     public static void main(String[] args) {
         Path state = Path.of(args[0]);
-        Agent agent = Agent.start(new AgentSettings(Optional.empty(), DriftMode.REPAIR, HotplugRuntime.AHEAD, Duration.ofMillis(100), state,
+        Agent agent = Agent.start(new AgentSettings(Optional.empty(), DriftMode.REPAIR, HotplugRuntime.AHEAD, AgentSettings.DEFAULT_EVENT_PRIORITY, Duration.ofMillis(100), state,
                 state.resolve("libvirt"), Path.of("/proc"), state.resolve("claims.json")), System.err);
         agent.run();
     }

@@ -46,7 +46,7 @@ class AgentLabCheck {
         TuningPlan plan = TestGuests.realtimePlanOn(2, CpuSet.of(2, 3), CpuSet.of(2));
         new PreparedDomains(dir.resolve("domains")).save(new PreparedDomain(UUID, "lab-guest", plan, Optional.empty()));
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        Agent agent = Agent.start(new AgentSettings(Optional.empty(), DriftMode.REPAIR, HotplugRuntime.AHEAD, Duration.ofMillis(200), dir,
+        Agent agent = Agent.start(new AgentSettings(Optional.empty(), DriftMode.REPAIR, HotplugRuntime.AHEAD, AgentSettings.DEFAULT_EVENT_PRIORITY, Duration.ofMillis(200), dir,
                 dir.resolve("libvirt"), Path.of("/proc"), dir.resolve("claims.json")),
                 new PrintStream(log, true, StandardCharsets.UTF_8));
         Thread loop = Thread.ofPlatform().name("agent-under-test").start(agent::run);

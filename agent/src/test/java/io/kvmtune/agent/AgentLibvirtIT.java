@@ -259,7 +259,7 @@ class AgentLibvirtIT {
         TuningPlan plan = TestGuests.realtimePlanOn(2, CpuSet.of(shared, dedicated), CpuSet.of(shared));
         String uuid = UUID.randomUUID().toString();
         new PreparedDomains(dir.resolve("domains")).save(new PreparedDomain(uuid, name, plan, Optional.empty()));
-        agent = Agent.start(new AgentSettings(Optional.empty(), DriftMode.REPAIR, hotplug, Duration.ofMillis(100), dir,
+        agent = Agent.start(new AgentSettings(Optional.empty(), DriftMode.REPAIR, hotplug, AgentSettings.DEFAULT_EVENT_PRIORITY, Duration.ofMillis(100), dir,
                 dir.resolve("libvirt"), Path.of("/proc"), dir.resolve("claims.json")),
                 new PrintStream(log, true, StandardCharsets.UTF_8));
         loop = Thread.ofPlatform().name("agent-under-test").start(agent::run);

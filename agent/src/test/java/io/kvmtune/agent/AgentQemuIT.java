@@ -13,9 +13,11 @@ import io.kvmtune.core.qemu.ThrowawayGuest;
 import io.kvmtune.linux.Affinity;
 import io.kvmtune.linux.LinuxException;
 import io.kvmtune.linux.ProcConnector;
+import io.kvmtune.linux.SchedAttr;
 import io.kvmtune.linux.SchedPolicy;
 import io.kvmtune.linux.Scheduling;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -77,9 +79,35 @@ class AgentQemuIT {
 
     private void startAgent(DriftMode drift) {
         AgentSettings settings = new AgentSettings(Optional.of(new java.net.InetSocketAddress("127.0.0.1", 0)), drift,
-                HotplugRuntime.AHEAD, Duration.ofMillis(100), dir, dir.resolve("libvirt"), Path.of("/proc"), dir.resolve("claims.json"));
+                HotplugRuntime.AHEAD, AgentSettings.DEFAULT_EVENT_PRIORITY, Duration.ofMillis(100), dir, dir.resolve("libvirt"), Path.of("/proc"), dir.resolve("claims.json"));
         agent = Agent.start(settings, new PrintStream(log, true, StandardCharsets.UTF_8));
         loop = Thread.ofPlatform().name("agent-under-test").start(agent::run);
+    }
+
+    /**
+     * The agent's event thread (this test's {@code agent-under-test}) runs SCHED_FIFO at the
+     * default {@code event_priority} where realtime tasks are throttled, ordinary otherwise.
+     */
+    private void assertEventThreadScheduling() throws IOException {
+        int tid = -1;
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                // the kernel keeps 15 characters of a thread's name
+                if (Files.readString(task.resolve("comm")).strip().equals("agent-under-tes")) {
+                    tid = Integer.parseInt(task.getFileName().toString());
+                }
+            }
+        }
+        assertThat(tid).as("the agent's event thread").isPositive();
+        SchedAttr now = Scheduling.get(tid);
+        if (RealtimeThrottling.inForce(Path.of("/proc"))) {
+            assertThat(now.policy()).isEqualTo(SchedPolicy.FIFO);
+            assertThat(now.priority()).isEqualTo(AgentSettings.DEFAULT_EVENT_PRIORITY);
+            assertThat(log.toString(StandardCharsets.UTF_8)).contains(", event thread fifo:1,");
+        } else {
+            assertThat(now.policy()).isEqualTo(SchedPolicy.OTHER);
+            assertThat(log.toString(StandardCharsets.UTF_8)).contains("realtime throttling is off");
+        }
     }
 
     @Test
@@ -100,6 +128,7 @@ class AgentQemuIT {
             assertThat(Scheduling.get(vcpus.get(1)).policy()).isEqualTo(SchedPolicy.FIFO);
             assertThat(Scheduling.get(vcpus.get(0)).policy()).isEqualTo(SchedPolicy.OTHER);
             assertThat(new RecordStore(dir).load(pid)).isPresent();
+            assertEventThreadScheduling();
 
             // kvmtune agent status: over a root-only UNIX socket, JSON and table
             Path socket = dir.resolve("agent.sock");

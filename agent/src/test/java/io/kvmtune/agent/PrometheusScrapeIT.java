@@ -57,7 +57,7 @@ class PrometheusScrapeIT {
                 TestGuests.realtimePlanOn(2, CpuSet.of(0, 1), CpuSet.of(0, 1)), Optional.empty()));
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Agent agent = Agent.start(new AgentSettings(Optional.of(new InetSocketAddress("127.0.0.1", 0)), DriftMode.REPAIR,
-                HotplugRuntime.AHEAD, Duration.ofMillis(200), dir, dir.resolve("libvirt"), Path.of("/proc"), dir.resolve("claims.json")),
+                HotplugRuntime.AHEAD, AgentSettings.DEFAULT_EVENT_PRIORITY, Duration.ofMillis(200), dir, dir.resolve("libvirt"), Path.of("/proc"), dir.resolve("claims.json")),
                 new PrintStream(log, true, StandardCharsets.UTF_8));
         Thread loop = Thread.ofPlatform().start(agent::run);
         int agentPort = agent.metricsPort().orElseThrow();
