@@ -1,10 +1,10 @@
 package io.kvmtune.core.apply;
 
+import io.kvmtune.core.InvalidInputException;
 import io.kvmtune.core.MissingComponentException;
 import io.kvmtune.core.files.AtomicFile;
 import io.kvmtune.core.files.FileVersion;
 import io.kvmtune.core.files.JournalFile;
-import io.kvmtune.core.InvalidInputException;
 import io.kvmtune.core.json.Json;
 import io.kvmtune.core.json.JsonException;
 import io.kvmtune.core.json.JsonObject;
