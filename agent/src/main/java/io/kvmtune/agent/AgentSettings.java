@@ -27,8 +27,8 @@ import java.util.Optional;
  * @param claimsFile the claims ledger
  */
 public record AgentSettings(Optional<InetSocketAddress> metricsListen, DriftMode drift,
-        HotplugRuntime hotplugRuntime, int eventPriority, Duration checkInterval, Path stateDir, Path libvirtRunDir, Path procRoot,
-        Path claimsFile) {
+        HotplugRuntime hotplugRuntime, int eventPriority, Duration checkInterval, Path stateDir, Path libvirtRunDir,
+        Path procRoot, Path claimsFile) {
 
     public static final String SECTION = "agent";
     static final String DEFAULT_LISTEN = "127.0.0.1:9477";
