@@ -118,7 +118,8 @@ public final class RecordStore {
         ApplyRecord before = previous.get();
         // the same instance when the caller applies the plan it applied last: the usual case, and no comparison
         boolean samePlan = before.plan() == applied.plan() || before.plan().equals(applied.plan());
-        if (!samePlan || !before.qmpSocket().equals(applied.qmpSocket()) || !journal(before, applied.snapshot())) {
+        if (!samePlan || !before.qmpSocket().equals(applied.qmpSocket())
+                || !appendToJournal(before, applied.snapshot())) {
             save(new ApplyRecord(applied.process(), applied.plan(), applied.qmpSocket(),
                     before.snapshot().mergedWith(applied.snapshot())));
         }
@@ -128,7 +129,7 @@ public final class RecordStore {
      * Appends to the journal what {@code newer} adds to {@code record}, if the files hold
      * {@code record} as this store knows them; false when they do not.
      */
-    private boolean journal(ApplyRecord record, Snapshot newer) {
+    private boolean appendToJournal(ApplyRecord record, Snapshot newer) {
         int pid = record.process().tid();
         Known known = cache.get(pid);
         Path journal = journal(pid);
