@@ -41,7 +41,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -326,6 +325,8 @@ public final class Agent implements AutoCloseable {
                 TrackedGuest g = f.isThread() ? guests.get(f.childTgid()) : null;
                 if (g != null) {
                     g.bornAtNs.put(f.childPid(), f.timestampNs());
+                    // who it is gets read now, while QEMU names it, not once its vCPU waits to be tuned
+                    applier.pinNow(f.childPid()).ifPresent(g::born);
                 }
             }
             case ProcEvent.Exec x -> {
@@ -424,12 +425,16 @@ public final class Agent implements AutoCloseable {
             // a rename already seen (a scan found the thread before its event arrived): nothing new
             return;
         }
-        OptionalLong start = proc.startTime(tid);
-        if (start.isEmpty()) {
+        if (g.bornAs(tid).isEmpty()) {
+            // its birth was not seen (events lost, or a rename of an older thread): held from now on
+            applier.pinNow(tid).ifPresent(g::born);
+        }
+        Optional<ThreadIdentity> identity = g.bornAs(tid);
+        if (identity.isEmpty()) {
             untrack(g, tid);
             return;
         }
-        QemuThread thread = new QemuThread(new ThreadIdentity(tid, start.getAsLong()), comm, QemuDiscovery.roleOf(comm));
+        QemuThread thread = new QemuThread(identity.get(), comm, QemuDiscovery.roleOf(comm));
         if (thread.role() instanceof ThreadRole.Vcpu) {
             // a vCPU born into a running guest (hotplug): libvirt is about to place it
             g.settleUntilNs = Math.max(g.settleUntilNs - System.nanoTime(), SETTLE.toNanos()) + System.nanoTime();
@@ -440,8 +445,8 @@ public final class Agent implements AutoCloseable {
     /**
      * Applies the guest's plan to those of {@code threads} that are not as planned, and watches
      * all of them from then on. An emulator thread is born with its creator's placement, which is
-     * usually the plan's already: it costs two reads and no apply. The pin each thread is read
-     * through is the one it is watched through.
+     * usually the plan's already: it costs two reads and no apply. Each thread is read, applied
+     * to and watched through one pin: the one taken at its birth where there is one.
      */
     private void tune(TrackedGuest g, List<QemuThread> threads, String trigger) {
         List<ThreadTarget> targets;
@@ -457,7 +462,8 @@ public final class Agent implements AutoCloseable {
         try {
             List<ThreadTarget> toApply = new ArrayList<>();
             for (ThreadTarget target : targets) {
-                ThreadPin pin = applier.pin(target.thread().identity());
+                ThreadIdentity identity = target.thread().identity();
+                ThreadPin pin = g.takeBornPin(identity).orElseGet(() -> applier.pin(identity));
                 Optional<ThreadState> now = applier.state(target.thread().tid(), pin);
                 if (now.isEmpty()) {
                     pin.close();
@@ -477,13 +483,16 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    /** Applies the guest's plan to {@code toApply}, and watches them through {@code pins} once done. */
+    /** Applies the guest's plan to {@code toApply}, checked through {@code pins}, and watches them through those once done. */
     private void apply(TrackedGuest g, List<ThreadTarget> toApply, Map<Integer, ThreadPin> pins, String trigger) {
         List<QemuThread> listed = toApply.stream().map(ThreadTarget::thread).toList();
+        Map<ThreadIdentity, ThreadPin> held = new HashMap<>();
+        listed.forEach(t -> held.put(t.identity(), pins.get(t.tid())));
         long t0 = System.nanoTime();
         ApplyTimes times = new ApplyTimes();
         try {
-            ApplyReport report = applier.apply(g.kept.plan(), g.with(listed), ApplyOptions.defaults().withObserver(times));
+            ApplyReport report = applier.apply(g.kept.plan(), g.with(listed), ApplyOptions.defaults().withObserver(times),
+                    held);
             metrics.applySeconds.labelValues(trigger).observe((System.nanoTime() - t0) / 1e9);
             toApply.forEach(t -> watch(g, t, trigger, pins.remove(t.thread().tid())));
             grantedRuntime(g, report);
@@ -590,6 +599,7 @@ public final class Agent implements AutoCloseable {
         for (int tid : new ArrayList<>(g.tuned.keySet())) {
             untrack(g, tid);
         }
+        g.bornTids().forEach(g::forget);
         metrics.threadsTuned.remove(g.name(), "vcpu");
         metrics.threadsTuned.remove(g.name(), "iothread");
         metrics.threadsTuned.remove(g.name(), "emulator");
@@ -722,7 +732,10 @@ public final class Agent implements AutoCloseable {
                 continue;
             }
             List<QemuThread> unwatched = new ArrayList<>();
-            for (int tid : proc.taskIds(g.pid())) {
+            List<Integer> tids = proc.taskIds(g.pid());
+            // threads born and gone unnamed, whose exit the kernel's events lost
+            g.bornTids().stream().filter(tid -> !tids.contains(tid)).forEach(tid -> untrack(g, tid));
+            for (int tid : tids) {
                 if (!g.tuned.containsKey(tid)) {
                     proc.taskStat(g.pid(), tid).ifPresent(s -> unwatched.add(new QemuThread(s.identity(), s.comm(),
                             QemuDiscovery.roleOf(s.comm()))));

@@ -38,7 +38,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
@@ -169,22 +171,31 @@ final class ApplyWarmup {
                     }
                 }
                 long t0 = System.nanoTime();
-                ApplyTimes times = new ApplyTimes();
-                applier.apply(plan, guest, ApplyOptions.defaults().withObserver(times));
-                times.describe();
+                // pinned as the agent pins a thread (at its birth, or when found), and checked through the pins
+                Map<ThreadIdentity, ThreadPin> held = new HashMap<>();
+                for (QemuThread t : guest.threads()) {
+                    held.put(t.identity(), i % 2 == 0 ? applier.pinNow(t.tid()).orElseThrow().pin()
+                            : applier.pin(t.identity()));
+                }
                 List<TunedThread> watched = new ArrayList<>();
-                for (ThreadTarget target : ThreadTargets.of(plan, guest)) {
-                    try (ThreadPin pin = applier.pin(target.thread().identity())) {
+                try {
+                    ApplyTimes times = new ApplyTimes();
+                    applier.apply(plan, guest, ApplyOptions.defaults().withObserver(times), held);
+                    times.describe();
+                    for (ThreadTarget target : ThreadTargets.of(plan, guest)) {
+                        ThreadPin pin = held.get(target.thread().identity());
                         applier.state(target.thread().tid(), pin)
                                 .ifPresent(now -> Drift.of("warmup", target, now, 0).any());
                         watched.add(new TunedThread(target, pin, Clock.monotonicNanos()));
+                        treeFs.membership(pid, target.thread().tid())
+                                .ifPresent(m -> LibvirtThreadGroups.awaitsPlacement(m, target.thread().role().label()));
+                        String role = AgentMetrics.roleKind(target.thread().role());
+                        metrics.tuned("warmup", target);
+                        metrics.untunedWindow.labelValues(role).observe((System.nanoTime() - t0) / 1e9);
+                        metrics.untracked("warmup", target);
                     }
-                    treeFs.membership(pid, target.thread().tid())
-                            .ifPresent(m -> LibvirtThreadGroups.awaitsPlacement(m, target.thread().role().label()));
-                    String role = AgentMetrics.roleKind(target.thread().role());
-                    metrics.tuned("warmup", target);
-                    metrics.untunedWindow.labelValues(role).observe((System.nanoTime() - t0) / 1e9);
-                    metrics.untracked("warmup", target);
+                } finally {
+                    held.values().forEach(ThreadPin::close);
                 }
                 metrics.threadsTuned("warmup", watched);
                 last = System.nanoTime() - t0;

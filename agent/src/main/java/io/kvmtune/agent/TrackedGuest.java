@@ -1,12 +1,16 @@
 package io.kvmtune.agent;
 
+import io.kvmtune.core.apply.PinnedThread;
+import io.kvmtune.core.apply.ThreadPin;
 import io.kvmtune.core.qemu.QemuGuest;
 import io.kvmtune.core.qemu.QemuThread;
 import io.kvmtune.core.qemu.ThreadIdentity;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -23,6 +27,11 @@ final class TrackedGuest {
     final Map<Integer, QemuThread> pending = new TreeMap<>();
     /** Fork timestamps ({@code CLOCK_MONOTONIC}) of threads not tuned yet, by tid. */
     final Map<Integer, Long> bornAtNs = new HashMap<>();
+    /**
+     * Pins taken on threads as they were born, by tid, until they are named and tuned: who a
+     * thread is gets read while QEMU is still naming it, not after, when its vCPU waits for it.
+     */
+    private final Map<Integer, PinnedThread> bornPins = new HashMap<>();
     /**
      * vCPUs tuned before libvirt placed them, by tid: until libvirt has, the emulator cpuset stays
      * wide and realtime runtime is given ahead in the groups they pass through; the apply after
@@ -65,10 +74,50 @@ final class TrackedGuest {
         return new QemuGuest(process, Optional.of(kept.name()), threads);
     }
 
+    /** Holds thread {@code born.identity()}, just born, until it is named and tuned. */
+    void born(PinnedThread born) {
+        PinnedThread earlier = bornPins.put(born.identity().tid(), born);
+        if (earlier != null) {
+            earlier.pin().close();
+        }
+    }
+
+    /** Who thread {@code tid} is, as read at its birth; empty when its birth was not seen. */
+    Optional<ThreadIdentity> bornAs(int tid) {
+        return Optional.ofNullable(bornPins.get(tid)).map(PinnedThread::identity);
+    }
+
+    /**
+     * The pin taken on {@code identity}'s thread at its birth, handed over to the caller (who
+     * closes it); empty when there is none. One of an earlier thread under the same id is closed.
+     */
+    Optional<ThreadPin> takeBornPin(ThreadIdentity identity) {
+        PinnedThread born = bornPins.remove(identity.tid());
+        if (born == null) {
+            return Optional.empty();
+        }
+        if (born.identity().equals(identity)) {
+            return Optional.of(born.pin());
+        }
+        born.pin().close();
+        return Optional.empty();
+    }
+
+    /** The threads held since their birth or with a fork time kept, named or not. */
+    Set<Integer> bornTids() {
+        Set<Integer> tids = new HashSet<>(bornAtNs.keySet());
+        tids.addAll(bornPins.keySet());
+        return tids;
+    }
+
     void forget(int tid) {
         TunedThread t = tuned.remove(tid);
         if (t != null) {
             t.pin().close();
+        }
+        PinnedThread born = bornPins.remove(tid);
+        if (born != null) {
+            born.pin().close();
         }
         pending.remove(tid);
         awaitingPlacement.remove(tid);

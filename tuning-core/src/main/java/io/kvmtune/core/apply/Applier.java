@@ -18,6 +18,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -80,7 +81,16 @@ public final class Applier {
      * @throws ApplyFailedException when applying failed; everything changed was put back
      */
     public ApplyReport apply(TuningPlan plan, QemuGuest guest, ApplyOptions options) {
-        ApplyRun run = new ApplyRun(threads, memory, cgroups, records, book, plan, guest, options);
+        return apply(plan, guest, options, Map.of());
+    }
+
+    /**
+     * As {@link #apply(TuningPlan, QemuGuest, ApplyOptions)}, checking each thread that
+     * {@code held} has a pin for through that pin (left open) instead of pinning it anew: for a
+     * caller that keeps its threads pinned, as the agent does from a thread's birth.
+     */
+    public ApplyReport apply(TuningPlan plan, QemuGuest guest, ApplyOptions options, Map<ThreadIdentity, ThreadPin> held) {
+        ApplyRun run = new ApplyRun(threads, memory, cgroups, records, book, plan, guest, options, held);
         if (options.dryRun()) {
             return run.run(Optional.empty());
         }
@@ -429,6 +439,14 @@ public final class Applier {
      */
     public ThreadPin pin(ThreadIdentity identity) {
         return threads.pin(identity);
+    }
+
+    /**
+     * A hold on the thread {@code tid} names now, with who it is; empty when no thread has that
+     * id. On the kernel it costs one open of {@code /proc/<tid>/stat} and one read.
+     */
+    public Optional<PinnedThread> pinNow(int tid) {
+        return threads.pinNow(tid);
     }
 
     /**

@@ -13,6 +13,7 @@ import io.kvmtune.core.plan.TuningPlan;
 import io.kvmtune.core.qemu.ProcCgroup;
 import io.kvmtune.core.qemu.QemuGuest;
 import io.kvmtune.core.qemu.QemuThread;
+import io.kvmtune.core.qemu.ThreadIdentity;
 import io.kvmtune.core.qemu.ThreadRole;
 import io.kvmtune.linux.ResourceLimit;
 import java.nio.file.Path;
@@ -69,6 +70,8 @@ final class ApplyRun {
 
     /** Threads pinned by this run, let go when it ends. */
     private final List<ThreadPin> pins = new ArrayList<>();
+    /** Threads the caller has pinned, by identity: checked through those pins, which stay open. */
+    private final Map<ThreadIdentity, ThreadPin> held;
 
     /** A thread present when the run started. */
     private static final class Live {
@@ -106,8 +109,9 @@ final class ApplyRun {
     }
 
     ApplyRun(ThreadControl threads, MemoryControl memory, CgroupFs cgroups, RecordStore records, RtBudgetBook book,
-            TuningPlan plan, QemuGuest guest, ApplyOptions options) {
+            TuningPlan plan, QemuGuest guest, ApplyOptions options, Map<ThreadIdentity, ThreadPin> held) {
         this.threads = threads;
+        this.held = held;
         this.book = book;
         this.liveThreads = new LiveThreads(threads);
         this.runtimeAhead = new RuntimeAhead(cgroups);
@@ -208,8 +212,11 @@ final class ApplyRun {
      */
     private void survey(ThreadTarget target, boolean threadGroups) {
         QemuThread t = target.thread();
-        ThreadPin pin = threads.pin(t.identity());
-        pins.add(pin);
+        ThreadPin pin = held.get(t.identity());
+        if (pin == null) {
+            pin = threads.pin(t.identity());
+            pins.add(pin);
+        }
         Optional<ThreadState> state = liveThreads.read(t.tid(), pin);
         Optional<List<ProcCgroup>> membership = state.isPresent() && threadGroups
                 ? cgroups.membership(guest.pid(), t.tid()) : Optional.of(List.of());

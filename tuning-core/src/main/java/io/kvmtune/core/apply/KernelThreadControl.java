@@ -48,19 +48,32 @@ public final class KernelThreadControl implements ThreadControl, MemoryControl {
     /** Keeps {@code /proc/<tid>/stat} open: it fails to read once the found thread is gone, reused id or not. */
     @Override
     public ThreadPin pin(ThreadIdentity identity) {
-        Optional<PinnedStat> stat = proc.openStat(identity.tid());
-        if (stat.isEmpty()) {
-            return () -> false;
+        return proc.openStat(identity.tid()).map(stat -> pin(stat, identity)).orElse(() -> false);
+    }
+
+    /** The start time is read through the pin's own open {@code stat}: one open, which a thread just born waits for. */
+    @Override
+    public Optional<PinnedThread> pinNow(int tid) {
+        Optional<PinnedStat> stat = proc.openStat(tid);
+        OptionalLong start = stat.map(PinnedStat::startTime).orElse(OptionalLong.empty());
+        if (start.isEmpty()) {
+            stat.ifPresent(PinnedStat::close);
+            return Optional.empty();
         }
+        ThreadIdentity identity = new ThreadIdentity(tid, start.getAsLong());
+        return Optional.of(new PinnedThread(identity, pin(stat.get(), identity)));
+    }
+
+    private static ThreadPin pin(PinnedStat stat, ThreadIdentity identity) {
         return new ThreadPin() {
             @Override
             public boolean alive() {
-                return stat.get().startTime().equals(OptionalLong.of(identity.startTime()));
+                return stat.startTime().equals(OptionalLong.of(identity.startTime()));
             }
 
             @Override
             public void close() {
-                stat.get().close();
+                stat.close();
             }
         };
     }

@@ -2,6 +2,7 @@ package io.kvmtune.core.apply;
 
 import io.kvmtune.core.cpu.CpuSet;
 import io.kvmtune.core.qemu.ThreadIdentity;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -23,6 +24,20 @@ public interface ThreadControl {
      */
     default ThreadPin pin(ThreadIdentity identity) {
         return () -> startTime(identity.tid()).equals(OptionalLong.of(identity.startTime()));
+    }
+
+    /**
+     * Pins the thread {@code tid} names now, reading who it is: empty when no thread has that id.
+     * This default reads the start time, then pins by it; the kernel's reads it through the pin,
+     * which opens the thread's {@code stat} once where the two take two opens.
+     */
+    default Optional<PinnedThread> pinNow(int tid) {
+        OptionalLong start = startTime(tid);
+        if (start.isEmpty()) {
+            return Optional.empty();
+        }
+        ThreadIdentity identity = new ThreadIdentity(tid, start.getAsLong());
+        return Optional.of(new PinnedThread(identity, pin(identity)));
     }
 
     /** {@code sched_getaffinity(2)}. */

@@ -29,6 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -922,6 +924,43 @@ class ApplierTest {
             guest.threads().stream().filter(t -> t.tid() == tid).forEach(listed::add);
         }
         return new QemuGuest(guest.process(), guest.name(), listed);
+    }
+
+    @Test
+    void aThreadTheCallerHoldsIsCheckedThroughTheCallersPinWhichStaysOpen() {
+        QemuThread vcpu1 = only(102).threads().getFirst();
+        AtomicInteger checks = new AtomicInteger();
+        AtomicBoolean closed = new AtomicBoolean();
+        ThreadPin held = new ThreadPin() {
+            @Override
+            public boolean alive() {
+                checks.incrementAndGet();
+                return true;
+            }
+
+            @Override
+            public void close() {
+                closed.set(true);
+            }
+        };
+
+        applier().apply(plan, only(102), ApplyOptions.defaults(), Map.of(vcpu1.identity(), held));
+
+        assertThat(threads.state(102).affinity()).isEqualTo(CpuSet.of(3));
+        assertThat(threads.state(102).sched().label()).isEqualTo("fifo:1");
+        assertThat(checks).as("checked before the change and in the read-back").hasValueGreaterThanOrEqualTo(2);
+        assertThat(closed).as("the caller's to close").isFalse();
+    }
+
+    @Test
+    void aThreadWhosePinSaysItIsGoneIsNotChangedThoughItsIdNamesAThreadNow() {
+        QemuThread vcpu1 = only(102).threads().getFirst();
+
+        // the caller's pin speaks for the thread the caller found, whatever the id names now
+        assertThatThrownBy(() -> applier().apply(plan, only(102), ApplyOptions.defaults(),
+                Map.of(vcpu1.identity(), () -> false)))
+                .isInstanceOf(ApplyFailedException.class).hasMessageContaining(Differences.gone(vcpu1));
+        assertExactlyAsBefore();
     }
 
     @Test

@@ -30,4 +30,25 @@ class KernelThreadControlTest {
             }
         }
     }
+
+    @Test
+    void aThreadPinnedByItsIdAloneIsWhoTheIdNamedAndIsHeldUntilItExits() throws Exception {
+        try (WaitingThread thread = WaitingThread.start("kvmtune-pinnow")) {
+            PinnedThread found = kernel.pinNow(thread.tid()).orElseThrow();
+            try (ThreadPin pin = found.pin()) {
+                assertThat(found.identity()).isEqualTo(new ThreadIdentity(thread.tid(),
+                        kernel.startTime(thread.tid()).orElseThrow()));
+                assertThat(pin.alive()).isTrue();
+
+                thread.exit(pin::alive);
+
+                assertThat(pin.alive()).as("the thread has exited").isFalse();
+            }
+        }
+    }
+
+    @Test
+    void noThreadIsPinnedByAnIdNoThreadHas() {
+        assertThat(kernel.pinNow(Integer.MAX_VALUE)).isEmpty();
+    }
 }
