@@ -21,6 +21,7 @@ import io.kvmtune.core.plan.Reason;
 import io.kvmtune.core.plan.TuningPlan;
 import io.kvmtune.core.plan.VcpuPlacement;
 import io.kvmtune.core.qemu.ProcFs;
+import io.kvmtune.core.qemu.QemuDiscovery;
 import io.kvmtune.core.qemu.QemuGuest;
 import io.kvmtune.core.qemu.QemuThread;
 import io.kvmtune.core.qemu.ThreadIdentity;
@@ -57,8 +58,9 @@ import java.util.stream.Stream;
  * is thrown away (deoptimized) at the first call of another shape, in the middle of a guest's
  * start: a vCPU thread alone as it is born, an emulator thread with a non-realtime vCPU, the whole
  * guest as when the agent finds a running one; affinity and policy both changing, SCHED_FIFO and
- * back; a first apply (no record) and the applies after it; each followed by the read-back and
- * drift check the agent makes; and for a QEMU outside libvirt's groups as well as for a libvirt
+ * back; a first apply (no record) and the applies after it; each thread's role read from its name
+ * and the thread pinned by its id alone or by who it is, as at its birth or when found; each apply
+ * followed by the read-back and drift check the agent makes; and for a QEMU outside libvirt's groups as well as for a libvirt
  * guest, before libvirt placed its threads, after, and with a vCPU plugged in (over a
  * {@link LibvirtShapedTree}: the cgroup writes of those applies land in plain files), whose apply
  * records and realtime budget book another process (the libvirt hook) replaced. The applies hear
@@ -146,7 +148,8 @@ final class ApplyWarmup {
             int i = 0;
             for (; i < ROUNDS && System.nanoTime() - deadline < 0; i++) {
                 TuningPlan plan = plans[(i / shapes.size()) % 2];
-                QemuGuest guest = shapes.get(i % shapes.size());
+                // each thread's role read from its name, as the agent reads it when the kernel reports the name
+                QemuGuest guest = named(shapes.get(i % shapes.size()));
                 // blocks of a QEMU outside libvirt's groups and of a libvirt guest, before and after
                 // libvirt placed its threads, each ending in a restore
                 int block = i / RESTORE_EVERY;
@@ -241,6 +244,11 @@ final class ApplyWarmup {
 
     private static QemuThread thread(ProcFs proc, int tid, String comm, ThreadRole role) {
         return new QemuThread(new ThreadIdentity(tid, proc.startTime(tid).orElseThrow()), comm, role);
+    }
+
+    private static QemuGuest named(QemuGuest guest) {
+        return new QemuGuest(guest.process(), guest.name(), guest.threads().stream()
+                .map(t -> new QemuThread(t.identity(), t.comm(), QemuDiscovery.roleOf(t.comm()))).toList());
     }
 
     private static QemuGuest guest(ThreadIdentity process, QemuThread... threads) {

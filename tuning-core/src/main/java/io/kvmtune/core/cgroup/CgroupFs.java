@@ -119,10 +119,6 @@ public final class CgroupFs {
      */
     public void write(CgroupFile file, String value) {
         Path p = path(file);
-        if (!Files.exists(p)) {
-            throw new CgroupException(file, "cannot write '" + value + "' to " + file
-                    + ": the group or file does not exist", true, null);
-        }
         try {
             // TRUNCATE_EXISTING is ignored by cgroupfs and keeps fake trees in tests exact.
             Files.write(p, (value + "\n").getBytes(StandardCharsets.US_ASCII),

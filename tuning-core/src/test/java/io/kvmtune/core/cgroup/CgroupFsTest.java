@@ -88,8 +88,13 @@ class CgroupFsTest {
         assertThat(Files.readString(cg().resolve("cpuset/g/cpuset.cpus"))).isEqualTo("3\n");
         CgroupFile missing = new CgroupGroup("cpuset", "/gone", false).file("cpuset.cpus");
         assertThatThrownBy(() -> fs.write(missing, "1")).isInstanceOfSatisfying(CgroupException.class,
-                e -> assertThat(e.gone()).isTrue());
+                e -> assertThat(e.gone()).isTrue())
+                .hasMessage("cannot write '1' to cpuset/gone/cpuset.cpus: the group or file does not exist");
         assertThat(fs.readIfPresent(missing)).isEmpty();
+        CgroupFile absentFile = new CgroupGroup("cpuset", "/g", false).file("cpuset.mems");
+        assertThatThrownBy(() -> fs.write(absentFile, "0")).as("a file the group lacks is not made")
+                .isInstanceOfSatisfying(CgroupException.class, e -> assertThat(e.gone()).isTrue());
+        assertThat(cg().resolve("cpuset/g/cpuset.mems")).doesNotExist();
     }
 
     @Test
