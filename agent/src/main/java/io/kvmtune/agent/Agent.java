@@ -483,7 +483,10 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    /** Applies the guest's plan to {@code toApply}, checked through {@code pins}, and watches them through those once done. */
+    /**
+     * Applies the guest's plan to {@code toApply}, checked through {@code pins}, and watches them
+     * through those once done.
+     */
     private void apply(TrackedGuest g, List<ThreadTarget> toApply, Map<Integer, ThreadPin> pins, String trigger) {
         List<QemuThread> listed = toApply.stream().map(ThreadTarget::thread).toList();
         Map<ThreadIdentity, ThreadPin> held = new HashMap<>();

@@ -58,14 +58,14 @@ import java.util.stream.Stream;
  * is thrown away (deoptimized) at the first call of another shape, in the middle of a guest's
  * start: a vCPU thread alone as it is born, an emulator thread with a non-realtime vCPU, the whole
  * guest as when the agent finds a running one; affinity and policy both changing, SCHED_FIFO and
- * back; a first apply (no record) and the applies after it; each thread's role read from its name
- * and the thread pinned by its id alone or by who it is, as at its birth or when found; each apply
- * followed by the read-back and drift check the agent makes; and for a QEMU outside libvirt's groups as well as for a libvirt
- * guest, before libvirt placed its threads, after, and with a vCPU plugged in (over a
- * {@link LibvirtShapedTree}: the cgroup writes of those applies land in plain files), whose apply
- * records and realtime budget book another process (the libvirt hook) replaced. The applies hear
- * of their steps through the agent's own {@link ApplyTimes} and the bookkeeping reads the agent's
- * clock: a step observer of a class first loaded at the first guest would deoptimize the compiled
+ * back; a first apply (no record) and the applies after it; each thread's role read from its
+ * name and the thread pinned by its id alone or by who it is, as at its birth or when found; each
+ * apply followed by the read-back and drift check the agent makes; and for a QEMU outside
+ * libvirt's groups as well as for a libvirt guest, before libvirt placed its threads, after, and
+ * with a vCPU plugged in (over a {@link LibvirtShapedTree}: the cgroup writes of those applies
+ * land in plain files), whose apply records and realtime budget book another process (the libvirt
+ * hook) replaced. The applies hear of their steps through the agent's own {@link ApplyTimes} and
+ * the bookkeeping reads the agent's clock: a step observer of a class first loaded at the first guest would deoptimize the compiled
  * apply there, and the clock's downcall would be linked there.
  *
  * <p>The targets are three threads of the agent's own, parked for the purpose (they never run,

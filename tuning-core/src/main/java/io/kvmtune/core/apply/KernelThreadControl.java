@@ -51,7 +51,7 @@ public final class KernelThreadControl implements ThreadControl, MemoryControl {
         return proc.openStat(identity.tid()).map(stat -> pin(stat, identity)).orElse(() -> false);
     }
 
-    /** The start time is read through the pin's own open {@code stat}: one open, which a thread just born waits for. */
+    /** Reads the start time through the pin's own open {@code stat}: one open where the default makes two. */
     @Override
     public Optional<PinnedThread> pinNow(int tid) {
         Optional<PinnedStat> stat = proc.openStat(tid);
