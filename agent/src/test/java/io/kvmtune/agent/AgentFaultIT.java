@@ -19,6 +19,7 @@ import io.kvmtune.linux.Threads;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
@@ -293,7 +294,7 @@ class AgentFaultIT {
     /** Starts the agent, on CPU {@code cpu} alone when given. */
     private Process startAgent(int round, Optional<Integer> cpu) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new java.util.ArrayList<>();
+        List<String> command = new ArrayList<>();
         cpu.ifPresent(c -> command.addAll(List.of("taskset", "-c", Integer.toString(c))));
         command.addAll(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"), AgentChild.class.getName(), dir.toString()));
