@@ -458,7 +458,7 @@ public final class Agent implements AutoCloseable {
             return;
         }
         // pins of the threads to apply to, until they are watched through them
-        Map<Integer, ThreadPin> pins = new HashMap<>();
+        Map<ThreadIdentity, ThreadPin> pins = new HashMap<>();
         try {
             List<ThreadTarget> toApply = new ArrayList<>();
             for (ThreadTarget target : targets) {
@@ -469,7 +469,7 @@ public final class Agent implements AutoCloseable {
                     pin.close();
                     untrack(g, target.thread().tid());
                 } else if (Drift.of(g.name(), target, now.get(), 0).any()) {
-                    pins.put(target.thread().tid(), pin);
+                    pins.put(identity, pin);
                     toApply.add(target);
                 } else {
                     watch(g, target, trigger, pin);
@@ -487,17 +487,16 @@ public final class Agent implements AutoCloseable {
      * Applies the guest's plan to {@code toApply}, checked through {@code pins}, and watches them
      * through those once done.
      */
-    private void apply(TrackedGuest g, List<ThreadTarget> toApply, Map<Integer, ThreadPin> pins, String trigger) {
+    private void apply(TrackedGuest g, List<ThreadTarget> toApply, Map<ThreadIdentity, ThreadPin> pins,
+            String trigger) {
         List<QemuThread> listed = toApply.stream().map(ThreadTarget::thread).toList();
-        Map<ThreadIdentity, ThreadPin> held = new HashMap<>();
-        listed.forEach(t -> held.put(t.identity(), pins.get(t.tid())));
         long t0 = System.nanoTime();
         ApplyTimes times = new ApplyTimes();
         try {
             ApplyReport report = applier.apply(g.kept.plan(), g.with(listed), ApplyOptions.defaults().withObserver(times),
-                    held);
+                    pins);
             metrics.applySeconds.labelValues(trigger).observe((System.nanoTime() - t0) / 1e9);
-            toApply.forEach(t -> watch(g, t, trigger, pins.remove(t.thread().tid())));
+            toApply.forEach(t -> watch(g, t, trigger, pins.remove(t.thread().identity())));
             grantedRuntime(g, report);
             log.info("tuned " + describe(listed) + " of guest " + g.name() + " (" + trigger + ") " + times.describe());
         } catch (ApplyFailedException e) {
