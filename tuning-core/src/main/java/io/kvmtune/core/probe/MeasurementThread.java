@@ -118,8 +118,11 @@ final class MeasurementThread implements Runnable {
      * through every branch and every exit and in many short calls as well as long ones, in rounds
      * until a whole round allocates nothing:
      * deadlines in the past with a 1 ns interval (each sleep returns at once and every wake-up is
-     * late), a short 10 µs interval (real but brief sleeps, some on time), and the count, end and
-     * stop exits. Bounded: a JVM limited to C1 never gets there, and the report's allocation count
+     * late), a deadline just past with a 1 s interval (no sleep, and the wake-up on time), a short
+     * 10 µs interval (real but brief sleeps), and the count, end and stop exits. The on-time
+     * wake-up is made so on purpose: a host that wakes threads later than 10 µs (a nested VM)
+     * sleeps none of the short sleeps on time, and code compiled without that branch deoptimised
+     * at the measurement's first on-time wake-up. Bounded: a JVM limited to C1 never gets there, and the report's allocation count
      * then says so.
      */
     private static void warmUp(MonotonicSleeper sleeper, com.sun.management.ThreadMXBean allocation) {
@@ -140,6 +143,7 @@ final class MeasurementThread implements Runnable {
             // method's own entry, which only many short calls get compiled with escape analysis.
             for (int call = 0; call < WARM_UP_SHORT_CALLS; call++) {
                 loop(sleeper, scratch, now - 1_000_000_000L, 1, Long.MAX_VALUE, 2, running);
+                loop(sleeper, scratch, sleeper.now() - 1_000, 1_000_000_000L, Long.MAX_VALUE, 1, running);
             }
             // One clean round can still run code the JIT is about to replace; a few in a row cannot.
             clean = allocation.getCurrentThreadAllocatedBytes() == before ? clean + 1 : 0;
