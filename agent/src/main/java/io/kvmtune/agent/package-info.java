@@ -7,9 +7,11 @@
  * has placed them in its cgroups, and then starts a JVM: hundreds of milliseconds. The agent
  * learns of each thread from the kernel itself, through the process events connector
  * ({@code NETLINK_CONNECTOR}, {@code CN_IDX_PROC}; {@link io.kvmtune.linux.ProcConnector}): a
- * {@code fork} event when the thread is created, a {@code comm} event a few microseconds later
+ * {@code fork} event when the thread is created, a {@code comm} event tens of microseconds later
  * when QEMU names it {@code CPU n/KVM} (which is what says which vCPU it is), an {@code exit}
- * event when it or its process ends. It is in every kernel the project supports (Debian builds
+ * event when it or its process ends. A thread of a followed QEMU is pinned at its fork (its
+ * {@code /proc} stat opened and its start time read), so that what is left when the name
+ * arrives is what the name decides. It is in every kernel the project supports (Debian builds
  * {@code CONFIG_PROC_EVENTS}), needs only root, and costs nothing while nothing forks.
  *
  * <p>The alternatives were weighed: polling {@code /proc} finds a thread only at the next poll
