@@ -25,7 +25,6 @@ import io.kvmtune.core.qemu.QemuDiscovery;
 import io.kvmtune.core.qemu.QemuGuest;
 import io.kvmtune.core.qemu.QemuThread;
 import io.kvmtune.core.qemu.ThreadIdentity;
-import io.kvmtune.core.qemu.ThreadRole;
 import io.kvmtune.linux.Affinity;
 import io.kvmtune.linux.Clock;
 import io.kvmtune.linux.SchedPolicy;
@@ -119,9 +118,9 @@ final class ApplyWarmup {
             BitSet allowed = Affinity.get(tids.getFirst().join());
             int first = allowed.nextSetBit(0);
             int second = allowed.nextSetBit(first + 1) < 0 ? first : allowed.nextSetBit(first + 1);
-            QemuThread emulator = thread(proc, tids.get(0).join(), "warmup-emulator", new ThreadRole.Emulator());
-            QemuThread vcpu0 = thread(proc, tids.get(1).join(), "CPU 0/KVM", new ThreadRole.Vcpu(0));
-            QemuThread vcpu1 = thread(proc, tids.get(2).join(), "CPU 1/KVM", new ThreadRole.Vcpu(1));
+            QemuThread emulator = thread(proc, tids.get(0).join(), "warmup-emulator");
+            QemuThread vcpu0 = thread(proc, tids.get(1).join(), "CPU 0/KVM");
+            QemuThread vcpu1 = thread(proc, tids.get(2).join(), "CPU 1/KVM");
             ThreadIdentity process = new ThreadIdentity(pid, proc.startTime(pid).orElseThrow());
             List<QemuGuest> shapes = List.of(guest(process, vcpu1), guest(process, emulator, vcpu0),
                     guest(process, emulator, vcpu0, vcpu1), guest(process, vcpu0));
@@ -242,8 +241,10 @@ final class ApplyWarmup {
         }
     }
 
-    private static QemuThread thread(ProcFs proc, int tid, String comm, ThreadRole role) {
-        return new QemuThread(new ThreadIdentity(tid, proc.startTime(tid).orElseThrow()), comm, role);
+    /** A parked thread as the agent finds a QEMU thread named {@code comm}: its role read from the name. */
+    private static QemuThread thread(ProcFs proc, int tid, String comm) {
+        return new QemuThread(new ThreadIdentity(tid, proc.startTime(tid).orElseThrow()), comm,
+                QemuDiscovery.roleOf(comm));
     }
 
     private static QemuGuest named(QemuGuest guest) {

@@ -28,8 +28,8 @@ public interface ThreadControl {
 
     /**
      * Pins the thread {@code tid} names now, reading who it is: empty when no thread has that id.
-     * This default reads the start time, then pins by it; the kernel's reads it through the pin,
-     * which opens the thread's {@code stat} once where the two take two opens.
+     * This default reads the start time, then pins by it; the kernel's reads the start time
+     * through the pin, opening the thread's {@code stat} once for both.
      */
     default Optional<PinnedThread> pinNow(int tid) {
         OptionalLong start = startTime(tid);

@@ -122,8 +122,8 @@ final class MeasurementThread implements Runnable {
      * 10 µs interval (real but brief sleeps), and the count, end and stop exits. The on-time
      * wake-up is made so on purpose: a host that wakes threads later than 10 µs (a nested VM)
      * sleeps none of the short sleeps on time, and code compiled without that branch deoptimised
-     * at the measurement's first on-time wake-up. Bounded: a JVM limited to C1 never gets there, and the report's allocation count
-     * then says so.
+     * at the measurement's first on-time wake-up. Bounded: a JVM limited to C1 never gets there,
+     * and the report's allocation count then says so.
      */
     private static void warmUp(MonotonicSleeper sleeper, com.sun.management.ThreadMXBean allocation) {
         // Wide enough that the short sleeps land in buckets while the past deadlines overflow:
