@@ -69,6 +69,12 @@ public final class Agent implements AutoCloseable {
     private static final long PUBLISH_WHILE_SETTLING = Duration.ofMillis(100).toNanos();
     /** How often it checks a settling guest. */
     static final Duration SETTLE_POLL = Duration.ofMillis(5);
+    /**
+     * How long periodic work waits for the name of a thread just born into a followed guest. QEMU
+     * names each thread it creates within a tenth of a millisecond; a thread still unnamed after
+     * this is one QEMU does not name, and waits for nothing.
+     */
+    static final long NAMING_GRACE_NS = Duration.ofMillis(2).toNanos();
     /** Cleanups tried per exited QEMU before the agent leaves it to {@code kvmtune restore --stale}. */
     static final int CLEANUP_ATTEMPTS = 5;
     private static final Duration CLEANUP_RETRY = Duration.ofMillis(200);
@@ -144,6 +150,17 @@ public final class Agent implements AutoCloseable {
     private static Duration receiveWait(Duration checkInterval) {
         Duration half = checkInterval.dividedBy(2);
         return half.compareTo(MAX_RECEIVE_WAIT) < 0 ? half : MAX_RECEIVE_WAIT;
+    }
+
+    /** Whether a thread born into a followed guest moments ago is still to be named. */
+    private boolean awaitingName() {
+        long now = Clock.monotonicNanos();
+        for (TrackedGuest g : guests.values()) {
+            if (g.awaitingName(now, NAMING_GRACE_NS)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean settling(long now) {
@@ -261,11 +278,17 @@ public final class Agent implements AutoCloseable {
         try {
             while (!stopping) {
                 boolean settling = settling(System.nanoTime());
-                for (ProcEvent e : connector.receive(settling ? SETTLE_POLL : wait)) {
+                boolean naming = awaitingName();
+                for (ProcEvent e : connector.receive(settling || naming ? SETTLE_POLL : wait)) {
                     handle(e);
                 }
                 if (!exitedUnreaped.isEmpty()) {
                     cleanUpReaped();
+                }
+                // A settle pass reads every thread of every starting guest: run after a birth, it
+                // kept the new thread's name waiting, and a vCPU's tuning after it.
+                if (awaitingName()) {
+                    continue;
                 }
                 long now = System.nanoTime();
                 // At its pace, not after every event: a starting QEMU sends dozens, and a pass after
@@ -445,8 +468,10 @@ public final class Agent implements AutoCloseable {
     /**
      * Applies the guest's plan to those of {@code threads} that are not as planned, and watches
      * all of them from then on. An emulator thread is born with its creator's placement, which is
-     * usually the plan's already: it costs two reads and no apply. Each thread is read, applied
-     * to and watched through one pin: the one taken at its birth where there is one.
+     * usually the plan's already: it costs two reads and no apply. A vCPU seen born is applied to
+     * without that read: it has its creator's placement, which is an emulator thread's, and the
+     * apply reads it anyway. Each thread is read, applied to and watched through one pin: the one
+     * taken at its birth where there is one.
      */
     private void tune(TrackedGuest g, List<QemuThread> threads, String trigger) {
         List<ThreadTarget> targets;
@@ -463,7 +488,13 @@ public final class Agent implements AutoCloseable {
             List<ThreadTarget> toApply = new ArrayList<>();
             for (ThreadTarget target : targets) {
                 ThreadIdentity identity = target.thread().identity();
-                ThreadPin pin = g.takeBornPin(identity).orElseGet(() -> applier.pin(identity));
+                Optional<ThreadPin> born = g.takeBornPin(identity);
+                ThreadPin pin = born.orElseGet(() -> applier.pin(identity));
+                if (born.isPresent() && target.thread().role() instanceof ThreadRole.Vcpu) {
+                    pins.put(identity, pin);
+                    toApply.add(target);
+                    continue;
+                }
                 Optional<ThreadState> now = applier.state(target.thread().tid(), pin);
                 if (now.isEmpty()) {
                     pin.close();

@@ -103,6 +103,20 @@ final class TrackedGuest {
         return Optional.empty();
     }
 
+    /**
+     * Whether a thread born into this guest less than {@code graceNs} before {@code nowNs}
+     * ({@code CLOCK_MONOTONIC}, as the kernel stamps its events) is still to be named.
+     */
+    boolean awaitingName(long nowNs, long graceNs) {
+        for (int tid : bornPins.keySet()) {
+            Long born = bornAtNs.get(tid);
+            if (born != null && nowNs - born < graceNs) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The threads held since their birth or with a fork time kept, named or not. */
     Set<Integer> bornTids() {
         Set<Integer> tids = new HashSet<>(bornAtNs.keySet());

@@ -50,6 +50,21 @@ class TrackedGuestTest {
     }
 
     @Test
+    void aThreadBornMomentsAgoIsAwaitedUntilItIsNamedOrTheGraceHasPassed() {
+        long grace = 2_000_000;
+        long forkNs = 1_000_000_000;
+        assertThat(guest.awaitingName(forkNs, grace)).as("nothing born").isFalse();
+        PinnedThread vcpu = born(101, 6000);
+        guest.bornAtNs.put(101, forkNs);
+
+        assertThat(guest.awaitingName(forkNs + grace - 1, grace)).isTrue();
+        assertThat(guest.awaitingName(forkNs + grace, grace)).as("one QEMU does not name").isFalse();
+
+        guest.takeBornPin(vcpu.identity());
+        assertThat(guest.awaitingName(forkNs + 1, grace)).as("named: handed over to be tuned").isFalse();
+    }
+
+    @Test
     void thePinOfAnEarlierThreadUnderTheSameIdIsClosedNotHandedOver() {
         born(101, 6000);
 
