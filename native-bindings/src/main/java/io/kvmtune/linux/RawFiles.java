@@ -37,11 +37,32 @@ public final class RawFiles {
     }
 
     /**
-     * The whole content of {@code path}; empty when it does not exist or its task has exited.
+     * The whole content of {@code path}, read until end of file; empty when it does not exist or
+     * its task has exited.
      *
      * @throws LinuxException for any other failure (EACCES, EISDIR, ...)
      */
     public static Optional<byte[]> read(String path) {
+        return read(path, false);
+    }
+
+    /**
+     * The whole content of {@code path}, a file the kernel makes at once: a regular file, or one
+     * of the kernel's files whose content one call of its show function makes whole (the
+     * {@code single_open} files of {@code /proc} such as a task's {@code stat}, {@code status} and
+     * {@code cgroup}, and the control files of a cgroup but its lists of tasks). A read of such a
+     * file that leaves room in the buffer has returned all of it, which saves the read that would
+     * only find the end. Not for a file the kernel makes a record at a time ({@code tasks},
+     * {@code cgroup.procs}, {@code /proc/<pid>/task/<tid>/children}, {@code mountinfo}): a read of
+     * those can stop short of a page where the next record does not fit.
+     *
+     * @throws LinuxException for any other failure (EACCES, EISDIR, ...)
+     */
+    public static Optional<byte[]> readAtOnce(String path) {
+        return read(path, true);
+    }
+
+    private static Optional<byte[]> read(String path, boolean atOnce) {
         return onFile(path, (arena, state, fd) -> {
             long size = FIRST_READ;
             MemorySegment buffer = arena.allocate(size);
@@ -54,10 +75,10 @@ public final class RawFiles {
                     }
                     return Optional.empty();
                 }
-                if (n == 0) {
+                have += n;
+                if (n == 0 || atOnce && have < size) {
                     return Optional.of(buffer.asSlice(0, have).toArray(ValueLayout.JAVA_BYTE));
                 }
-                have += n;
                 if (have == size) {
                     MemorySegment bigger = arena.allocate(size * 2);
                     bigger.copyFrom(buffer);

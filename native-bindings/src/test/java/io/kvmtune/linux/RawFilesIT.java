@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +36,31 @@ class RawFilesIT {
         assertThat(RawFiles.read(file.toString())).get().isEqualTo(content);
         assertThat(RawFiles.read(Files.write(dir.resolve("empty"), new byte[0]).toString())).get()
                 .isEqualTo(new byte[0]);
+    }
+
+    @Test
+    void readsAtOnceWhatTheKernelMakesAtOnceAsWholeAsJavaNio() throws Exception {
+        for (String file : List.of("/proc/self/cgroup", "/proc/thread-self/cgroup", "/proc/self/cmdline",
+                "/sys/fs/cgroup/cpuset/cpuset.cpus", "/sys/fs/cgroup/cgroup.controllers")) {
+            if (Files.exists(Path.of(file))) {
+                assertThat(RawFiles.readAtOnce(file)).as(file).get().isEqualTo(Files.readAllBytes(Path.of(file)));
+            }
+        }
+        // its numbers change from one read to the next; its lines do not
+        assertThat(new String(RawFiles.readAtOnce("/proc/self/status").orElseThrow(), StandardCharsets.UTF_8).lines()
+                .map(line -> line.substring(0, line.indexOf(':'))))
+                .containsExactlyElementsOf(Files.readAllLines(Path.of("/proc/self/status")).stream()
+                        .map(line -> line.substring(0, line.indexOf(':'))).toList());
+        byte[] content = new byte[3 * 4096 + 17];
+        new Random(11).nextBytes(content);
+        Path file = Files.write(dir.resolve("long"), content);
+
+        assertThat(RawFiles.readAtOnce(file.toString())).as("longer than the first read").get().isEqualTo(content);
+        assertThat(RawFiles.readAtOnce(Files.write(dir.resolve("page"), new byte[4096]).toString())).get()
+                .isEqualTo(new byte[4096]);
+        assertThat(RawFiles.readAtOnce(Files.write(dir.resolve("empty"), new byte[0]).toString())).get()
+                .isEqualTo(new byte[0]);
+        assertThat(RawFiles.readAtOnce(dir.resolve("absent").toString())).isEmpty();
     }
 
     @Test

@@ -126,16 +126,17 @@ public final class RecordStore {
     }
 
     /**
-     * Appends to the journal what {@code newer} adds to {@code record}, if the files hold
-     * {@code record} as this store knows them; false when they do not.
+     * Appends to the journal what {@code newer} adds to {@code record}, if {@code record} is the
+     * one this store last read or saved for its pid; false when it is not. Then the files hold it
+     * still: {@link #load} found them so, under the guest's lock, which the caller has held since,
+     * and it remembers no record whose journal ends in a torn line.
      */
     private boolean appendToJournal(ApplyRecord record, Snapshot newer) {
         int pid = record.process().tid();
         Known known = cache.get(pid);
         Path journal = journal(pid);
         try {
-            if (known == null || known.record() != record || !FileVersion.of(file(pid)).equals(Optional.of(known.version()))
-                    || JournalFile.size(journal) != known.journalBytes()) {
+            if (known == null || known.record() != record) {
                 return false;
             }
             Snapshot added = newer.beyond(record.snapshot());
@@ -215,7 +216,12 @@ public final class RecordStore {
             }
             ApplyRecord record = lines.lines().isEmpty() ? base
                     : new ApplyRecord(base.process(), base.plan(), base.qmpSocket(), snapshot);
-            cache.put(pid, new Known(version.get(), bytes, base, lines.bytes(), record));
+            if (lines.bytes() == journalBytes) {
+                cache.put(pid, new Known(version.get(), bytes, base, lines.bytes(), record));
+            } else {
+                // a line torn by a killed writer ends the journal: the next save writes the record whole
+                cache.remove(pid);
+            }
             return Optional.of(record);
         } catch (NoSuchFileException e) {
             cache.remove(pid);

@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
@@ -32,6 +33,12 @@ import java.util.function.Predicate;
  * else at {@code <root>/unified} (hybrid hosts).
  */
 public final class CgroupFs {
+
+    /**
+     * The control files the kernel makes a record at a time, read to their end; it makes every
+     * other one at once, and one read of it is the whole file ({@link KernelFile#readAtOnce}).
+     */
+    private static final Set<String> LISTS = Set.of("tasks", "cgroup.procs", "cgroup.threads");
 
     private final ProcFs proc;
     private final Path cgroupRoot;
@@ -107,7 +114,8 @@ public final class CgroupFs {
     /** The file's content without the trailing newline, or empty when the group or file does not exist. */
     public Optional<String> readIfPresent(CgroupFile file) {
         try {
-            return KernelFile.read(path(file)).map(String::strip);
+            Path p = path(file);
+            return (LISTS.contains(file.name()) ? KernelFile.read(p) : KernelFile.readAtOnce(p)).map(String::strip);
         } catch (IOException e) {
             throw new CgroupException(file, "cannot read " + file + ": " + reason(e), false, e);
         }

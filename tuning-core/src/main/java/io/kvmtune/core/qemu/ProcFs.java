@@ -117,7 +117,8 @@ public final class ProcFs {
      * {@code CONFIG_PROC_CHILDREN} or the process is gone.
      */
     public Optional<List<Integer>> children(int pid) {
-        return read(taskDir(pid, pid).resolve("children")).map(ProcFs::parseIds);
+        Path file = taskDir(pid, pid).resolve("children");
+        return ifPresent(file, "read", () -> KernelFile.read(file)).flatMap(content -> content).map(ProcFs::parseIds);
     }
 
     /** The ids of every process, ascending. */
@@ -173,8 +174,13 @@ public final class ProcFs {
         return List.copyOf(ids);
     }
 
+    /**
+     * A file of a task that the kernel makes at once ({@code stat}, {@code status},
+     * {@code cgroup}, {@code cmdline}), in one read where it fits; {@link #children} is made a
+     * record at a time and read to its end.
+     */
     private static Optional<String> read(Path file) {
-        return ifPresent(file, "read", () -> KernelFile.read(file)).flatMap(content -> content);
+        return ifPresent(file, "read", () -> KernelFile.readAtOnce(file)).flatMap(content -> content);
     }
 
     /** The file opened for reading, or empty when it (its task) does not exist. */
