@@ -278,15 +278,15 @@ public final class Agent implements AutoCloseable {
         try {
             while (!stopping) {
                 boolean settling = settling(System.nanoTime());
-                boolean naming = awaitingName();
-                for (ProcEvent e : connector.receive(settling || naming ? SETTLE_POLL : wait)) {
+                for (ProcEvent e : connector.receive(settling ? SETTLE_POLL : wait)) {
                     handle(e);
                 }
                 if (!exitedUnreaped.isEmpty()) {
                     cleanUpReaped();
                 }
                 // A settle pass reads every thread of every starting guest: run after a birth, it
-                // kept the new thread's name waiting, and a vCPU's tuning after it.
+                // kept the new thread's name waiting, and a vCPU's tuning after it. (The receive
+                // keeps its timeout: changing it would cost a system call before that name.)
                 if (awaitingName()) {
                     continue;
                 }
