@@ -21,6 +21,7 @@ void print_aarch64_syscalls(void)
     SYS(openat);
     SYS(ioctl);
     SYS(read);
+    SYS(pread64);
     SYS(getdents64);
     SYS(close);
 }

@@ -119,6 +119,7 @@ int main(void)
     SYS(openat);
     SYS(ioctl);
     SYS(read);
+    SYS(pread64);
     SYS(getdents64);
     SYS(close);
 

@@ -146,7 +146,7 @@ public final class RawFiles {
     }
 
     /** ENOENT: no such file (or its task's directory is gone); ESRCH: its task exited meanwhile. */
-    private static boolean gone(int errno) {
+    static boolean gone(int errno) {
         return errno == Errno.ENOENT.number() || errno == Errno.ESRCH.number();
     }
 
@@ -157,23 +157,12 @@ public final class RawFiles {
 
     /** Opens {@code path} for reading, runs {@code call} on it and closes it; empty when it is gone. */
     private static <T> Optional<T> onFile(String path, FileCall<T> call) {
-        NativeAccess.require();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = LinuxCalls.allocateCallState(arena);
-            int fd = LinuxCalls.openat(state, OpenFlags.AT_FDCWD, arena.allocateFrom(path),
-                    OpenFlags.O_RDONLY | OpenFlags.O_CLOEXEC);
-            if (fd == -1) {
-                int errno = LinuxCalls.errno(state);
-                if (gone(errno)) {
-                    return Optional.empty();
-                }
-                throw new LinuxException("open", path, errno);
-            }
-            try {
-                return call.call(arena, state, fd);
-            } finally {
-                LinuxCalls.close(state, fd);
-            }
+        Optional<OpenFile> opened = OpenFile.open(path);
+        if (opened.isEmpty()) {
+            return Optional.empty();
+        }
+        try (OpenFile file = opened.get(); Arena arena = Arena.ofConfined()) {
+            return call.call(arena, LinuxCalls.allocateCallState(arena), file.fd());
         }
     }
 }

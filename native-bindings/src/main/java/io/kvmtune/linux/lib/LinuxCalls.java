@@ -378,7 +378,17 @@ public final class LinuxCalls {
      * {@code buf} must be a native segment of at least {@code count} bytes.
      */
     public static long read(MemorySegment callState, int fd, MemorySegment buf, long count) {
-        return bufferCall(callState, SyscallNumbers.current().read(), fd, buf, count);
+        return bufferCall(callState, SyscallNumbers.current().read(), fd, buf, count, 0);
+    }
+
+    /**
+     * {@snippet lang=c :
+     * syscall(SYS_pread64, int fd, void *buf, size_t count, off_t offset)
+     * }
+     * {@code buf} must be a native segment of at least {@code count} bytes.
+     */
+    public static long pread(MemorySegment callState, int fd, MemorySegment buf, long count, long offset) {
+        return bufferCall(callState, SyscallNumbers.current().pread64(), fd, buf, count, offset);
     }
 
     /**
@@ -389,17 +399,21 @@ public final class LinuxCalls {
      * {@code struct linux_dirent64} records.
      */
     public static long getdents64(MemorySegment callState, int fd, MemorySegment dirp, long count) {
-        return bufferCall(callState, SyscallNumbers.current().getdents64(), fd, dirp, count);
+        return bufferCall(callState, SyscallNumbers.current().getdents64(), fd, dirp, count, 0);
     }
 
-    /** A call that fills a buffer from a file descriptor, through the shared syscall4 stub. */
-    private static long bufferCall(MemorySegment callState, long number, int fd, MemorySegment buf, long count) {
+    /**
+     * A call that fills a buffer from a file descriptor, through the shared syscall4 stub;
+     * {@code last} is its fourth argument (pread64's offset), 0 where it takes three.
+     */
+    private static long bufferCall(MemorySegment callState, long number, int fd, MemorySegment buf, long count,
+            long last) {
         requireNative(buf);
         if (count > buf.byteSize()) {
             throw new IllegalArgumentException(count + " bytes asked into a buffer of " + buf.byteSize());
         }
         try {
-            return (long) syscall4.HANDLE.invokeExact(callState, number, (long) fd, buf.address(), count, 0L);
+            return (long) syscall4.HANDLE.invokeExact(callState, number, (long) fd, buf.address(), count, last);
         } catch (Error | RuntimeException ex) {
             throw ex;
         } catch (Throwable ex) {

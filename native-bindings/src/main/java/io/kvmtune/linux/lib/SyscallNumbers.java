@@ -10,8 +10,8 @@ import java.util.Optional;
  * is written by hand and the ABI test checks both columns against the kernel headers.
  */
 public enum SyscallNumbers {
-    X86_64(203, 204, 314, 315, 151, 152, 302, 434, 186, 257, 16, 0, 217, 3),
-    AARCH64(122, 123, 274, 275, 230, 231, 261, 434, 178, 56, 29, 63, 61, 57);
+    X86_64(203, 204, 314, 315, 151, 152, 302, 434, 186, 257, 16, 0, 17, 217, 3),
+    AARCH64(122, 123, 274, 275, 230, 231, 261, 434, 178, 56, 29, 63, 67, 61, 57);
 
     private final long schedSetaffinity;
     private final long schedGetaffinity;
@@ -25,12 +25,13 @@ public enum SyscallNumbers {
     private final long openat;
     private final long ioctl;
     private final long read;
+    private final long pread64;
     private final long getdents64;
     private final long close;
 
     SyscallNumbers(long schedSetaffinity, long schedGetaffinity, long schedSetattr, long schedGetattr,
             long mlockall, long munlockall, long prlimit64, long pidfdOpen, long gettid, long openat, long ioctl, long read,
-            long getdents64, long close) {
+            long pread64, long getdents64, long close) {
         this.schedSetaffinity = schedSetaffinity;
         this.schedGetaffinity = schedGetaffinity;
         this.schedSetattr = schedSetattr;
@@ -43,6 +44,7 @@ public enum SyscallNumbers {
         this.openat = openat;
         this.ioctl = ioctl;
         this.read = read;
+        this.pread64 = pread64;
         this.getdents64 = getdents64;
         this.close = close;
     }
@@ -141,6 +143,11 @@ public enum SyscallNumbers {
     /** {@code SYS_read}. */
     public long read() {
         return read;
+    }
+
+    /** {@code SYS_pread64}. */
+    public long pread64() {
+        return pread64;
     }
 
     /** {@code SYS_getdents64}. */

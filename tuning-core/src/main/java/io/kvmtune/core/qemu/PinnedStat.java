@@ -1,9 +1,11 @@
 package io.kvmtune.core.qemu;
 
+import io.kvmtune.linux.Errno;
+import io.kvmtune.linux.LinuxException;
+import io.kvmtune.linux.OpenFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -13,7 +15,8 @@ import java.util.OptionalLong;
  * had the id when it was opened, not to the id: once that task has exited every read fails
  * (ESRCH), even after the id has been given to a new task. So a read that succeeds proves the
  * task is still alive, and re-reading the open file is about half the cost of opening it again
- * (no path walk through {@code /proc}). Close it when done.
+ * (no path walk through {@code /proc}). Close it when done: it is a raw descriptor
+ * ({@link OpenFile}), which no cleaner closes.
  */
 public final class PinnedStat implements AutoCloseable {
 
@@ -23,17 +26,21 @@ public final class PinnedStat implements AutoCloseable {
     private static final int LINE_BYTES = 512;
 
     private final Path file;
-    private final FileChannel channel;
+    private final OpenFile open;
     private final ByteBuffer buffer = ByteBuffer.allocate(LINE_BYTES);
 
-    private PinnedStat(Path file, FileChannel channel) {
+    private PinnedStat(Path file, OpenFile open) {
         this.file = file;
-        this.channel = channel;
+        this.open = open;
     }
 
     /** Opens {@code file}; empty when the task is gone. */
     static Optional<PinnedStat> open(Path file) {
-        return ProcFs.openIfPresent(file).map(ch -> new PinnedStat(file, ch));
+        try {
+            return OpenFile.open(file.toString()).map(f -> new PinnedStat(file, f));
+        } catch (LinuxException e) {
+            throw new UncheckedIOException("cannot open " + file + ": " + e.getMessage(), new IOException(e));
+        }
     }
 
     /**
@@ -43,20 +50,27 @@ public final class PinnedStat implements AutoCloseable {
     public OptionalLong startTime() {
         int length;
         try {
-            length = readLine(channel::read, buffer);
-        } catch (IOException e) {
-            if (ProcFs.isGone(e)) {
+            length = readLine(this::readAt, buffer);
+        } catch (LinuxException e) {
+            if (e.errno() == Errno.ESRCH) {
                 return OptionalLong.empty();
             }
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), new IOException(e));
         }
         return length == 0 ? OptionalLong.empty() : OptionalLong.of(ProcStat.parseStartTime(buffer.array(), length));
     }
 
-    /** A read at a file offset, as {@link FileChannel#read(ByteBuffer, long)} makes it. */
+    /** Reads into the room left in {@code into}, a heap buffer, advancing its position. */
+    private int readAt(ByteBuffer into, long position) {
+        int n = open.readAt(into.array(), into.arrayOffset() + into.position(), into.remaining(), position);
+        into.position(into.position() + n);
+        return n;
+    }
+
+    /** A read at a file offset into the room left in a buffer, advancing its position; 0 or less at the end. */
     @FunctionalInterface
     interface PositionalRead {
-        int read(ByteBuffer into, long position) throws IOException;
+        int read(ByteBuffer into, long position);
     }
 
     /**
@@ -65,7 +79,7 @@ public final class PinnedStat implements AutoCloseable {
      * that ends elsewhere was short and is continued. Reading on until end of file would cost a
      * system call per check for nothing.
      */
-    static int readLine(PositionalRead in, ByteBuffer buffer) throws IOException {
+    static int readLine(PositionalRead in, ByteBuffer buffer) {
         buffer.clear();
         while (buffer.hasRemaining() && in.read(buffer, buffer.position()) > 0
                 && buffer.get(buffer.position() - 1) != '\n') {
@@ -76,10 +90,6 @@ public final class PinnedStat implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot close " + file + ": " + e.getMessage(), e);
-        }
+        open.close();
     }
 }

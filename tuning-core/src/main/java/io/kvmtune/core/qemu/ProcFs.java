@@ -3,12 +3,10 @@ package io.kvmtune.core.qemu;
 import io.kvmtune.core.files.KernelFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -118,7 +116,7 @@ public final class ProcFs {
      */
     public Optional<List<Integer>> children(int pid) {
         Path file = taskDir(pid, pid).resolve("children");
-        return ifPresent(file, "read", () -> KernelFile.read(file)).flatMap(content -> content).map(ProcFs::parseIds);
+        return ifPresent(file, () -> KernelFile.read(file)).flatMap(content -> content).map(ProcFs::parseIds);
     }
 
     /** The ids of every process, ascending. */
@@ -180,12 +178,7 @@ public final class ProcFs {
      * record at a time and read to its end.
      */
     private static Optional<String> read(Path file) {
-        return ifPresent(file, "read", () -> KernelFile.readAtOnce(file)).flatMap(content -> content);
-    }
-
-    /** The file opened for reading, or empty when it (its task) does not exist. */
-    static Optional<FileChannel> openIfPresent(Path file) {
-        return ifPresent(file, "open", () -> FileChannel.open(file, StandardOpenOption.READ));
+        return ifPresent(file, () -> KernelFile.readAtOnce(file)).flatMap(content -> content);
     }
 
     private interface FileCall<T> {
@@ -193,7 +186,7 @@ public final class ProcFs {
     }
 
     /** The result of {@code call} on {@code file}, or empty when the file (its task) does not exist. */
-    private static <T> Optional<T> ifPresent(Path file, String verb, FileCall<T> call) {
+    private static <T> Optional<T> ifPresent(Path file, FileCall<T> call) {
         try {
             return Optional.of(call.call());
         } catch (NoSuchFileException gone) {
@@ -202,12 +195,12 @@ public final class ProcFs {
             if (isGone(e) || !Files.isDirectory(file.getParent())) {
                 return Optional.empty();
             }
-            throw new UncheckedIOException("cannot " + verb + " " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 
     /** ESRCH: the file was opened, then the task exited before or during the read. */
-    static boolean isGone(IOException e) {
+    private static boolean isGone(IOException e) {
         return e.getMessage() != null && e.getMessage().contains("No such process");
     }
 
