@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
@@ -162,6 +163,11 @@ class AgentQemuIT {
             assertThat(log.toString(StandardCharsets.UTF_8)).contains("drift: guest agent-it vcpu1 tid " + vcpus.get(1)
                     + ": affinity 0-1 (planned 1)");
 
+            List<String> qemuTasks;
+            try (var tasks = Files.list(Path.of("/proc", Integer.toString(pid), "task"))) {
+                qemuTasks = tasks.map(t -> "/proc/" + t.getFileName() + "/").toList();
+            }
+            assertThat(openFilesUnder(qemuTasks)).as("the agent holds its tuned threads' stat open").isNotEmpty();
             long killedAt = System.nanoTime();
             qemu.process().destroyForcibly();
             Await.until("the record and lock of the killed QEMU gone", () -> !Files.exists(new RecordStore(dir).file(pid))
@@ -169,7 +175,27 @@ class AgentQemuIT {
             long cleanedMs = (System.nanoTime() - killedAt) / 1_000_000;
             assertThat(cleanedMs).as("ms from SIGKILL to clean state").isLessThan(1000);
             assertThat(agent.status().guests()).isEmpty();
+            // the pins are raw descriptors, which no cleaner closes: each is closed as its thread is forgotten
+            assertThat(openFilesUnder(qemuTasks)).as("descriptors left open on the killed QEMU's threads").isEmpty();
         }
+    }
+
+    /** What this JVM's open descriptors name below any of {@code prefixes} ({@code /proc/<tid>/}). */
+    private static List<String> openFilesUnder(List<String> prefixes) throws IOException {
+        List<String> open = new ArrayList<>();
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (prefixes.stream().anyMatch(target::startsWith)) {
+                        open.add(target);
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // the listing's own descriptor, or one closed since it was listed
+                }
+            }
+        }
+        return open;
     }
 
     @Test
