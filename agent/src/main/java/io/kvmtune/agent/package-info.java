@@ -11,7 +11,9 @@
  * when QEMU names it {@code CPU n/KVM} (which is what says which vCPU it is), an {@code exit}
  * event when it or its process ends. A thread of a followed QEMU is pinned at its fork (its
  * {@code /proc} stat opened and its start time read), so that what is left when the name
- * arrives is what the name decides. It is in every kernel the project supports (Debian builds
+ * arrives is what the name decides, and no periodic work (a pass over a starting guest's
+ * threads, a drift check, a scan) starts between a fork and the name that follows it. It is in
+ * every kernel the project supports (Debian builds
  * {@code CONFIG_PROC_EVENTS}), needs only root, and costs nothing while nothing forks.
  *
  * <p>The alternatives were weighed: polling {@code /proc} finds a thread only at the next poll
