@@ -173,9 +173,10 @@ public final class ProcFs {
     }
 
     /**
-     * A file of a task that the kernel makes at once ({@code stat}, {@code status},
-     * {@code cgroup}, {@code cmdline}), in one read where it fits; {@link #children} is made a
-     * record at a time and read to its end.
+     * A file of a task that the kernel hands over whole to a read with room for it ({@code stat},
+     * {@code status}, {@code cgroup}: one show call each; {@code cmdline}: its read copies all it
+     * can), in one read where it fits; {@link #children} is made a record at a time and read to
+     * its end.
      */
     private static Optional<String> read(Path file) {
         return ifPresent(file, () -> KernelFile.readAtOnce(file)).flatMap(content -> content);
