@@ -21,6 +21,8 @@ import java.util.function.Function;
  * {@code LibvirtDriver._get_cpu_model_mapping}, rule 4 of {@code _check_cpu_compatibility}
  * (nova-semantics.md §5) and the trait-based model choice of {@code _match_cpu_model_by_flags}.
  * Rules 1-3 (mode and model presence) belong to the nova.conf reader in {@code spec}.
+ * As in Nova, models are compared with the host only for {@code virt_type=kvm}: under
+ * {@code qemu} the guest CPU is emulated whole, and names are only resolved.
  *
  * <p>Where Nova asks libvirt to compare a model with the host, kvmtune compares the model's
  * features from the cpu_map with the host CPU's features, so on x86 only. On ppc64 names are
@@ -126,8 +128,8 @@ public record NovaCpuModels(String hostMachine, Optional<CpuMap> map, Set<String
     /**
      * Rule 4 of Nova's start-up check: each configured model, resolved, together with the extra
      * flags, must be runnable on the host. Flags with policy {@code disable} take their feature
-     * out of the comparison, as libvirt's compare does. Without libvirt's map or a known host CPU
-     * the names are only resolved. Returns {@code policy} with the resolved model names.
+     * out of the comparison, as libvirt's compare does. Without libvirt's map or a known host CPU,
+     * or under {@code virt_type=qemu}, the names are only resolved. Returns {@code policy} with the resolved model names.
      *
      * @throws InvalidInputException {@code InvalidCPUInfo} naming the model and what the host
      *     lacks, or naming an extra flag libvirt does not know
@@ -170,7 +172,17 @@ public record NovaCpuModels(String hostMachine, Optional<CpuMap> map, Set<String
     }
 
     private boolean compares(HostPolicy resolved) {
-        return !resolved.cpuModels().isEmpty() && map.isPresent() && map.get().arch().equals("x86") && host.isPresent();
+        return !resolved.cpuModels().isEmpty() && map.isPresent() && map.get().arch().equals("x86") && host.isPresent()
+                && runsOnHostCpu(resolved);
+    }
+
+    /**
+     * Whether the guests' CPU runs on the host's (virt_type {@code kvm}): under {@code qemu} (TCG)
+     * QEMU emulates every feature of the model, and Nova's {@code _compare_cpu} skips the
+     * comparison for that reason.
+     */
+    private static boolean runsOnHostCpu(HostPolicy policy) {
+        return policy.virtType().equals("kvm");
     }
 
     /**
@@ -188,6 +200,9 @@ public record NovaCpuModels(String hostMachine, Optional<CpuMap> map, Set<String
         } else if (map.isEmpty()) {
             notes.add(new Reason("libvirt's CPU map is not installed: model names checked against"
                     + " qemu-system-x86_64 -cpu help; compatibility with the host CPU not checked", models));
+        } else if (!runsOnHostCpu(resolved) && map.get().arch().equals("x86")) {
+            notes.add(new Reason("compatibility of the CPU models with the host CPU not checked: virt_type="
+                    + resolved.virtType() + " emulates the guest CPU in software, as Nova's _compare_cpu skips it", models));
         } else if (compares(resolved)) {
             notes.add(new Reason("CPU models " + resolved.cpuModels() + " with the extra flags checked against the"
                     + " host CPU (" + hostSource + ")", models));

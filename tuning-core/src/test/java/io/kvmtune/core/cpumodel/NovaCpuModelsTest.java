@@ -123,6 +123,22 @@ class NovaCpuModelsTest {
                 });
     }
 
+    /** Nova compares only KVM guests' models: TCG emulates the whole CPU, whatever the host lacks. */
+    @Test
+    void underVirtTypeQemuModelsAreResolvedButNotCompared_test_compare_cpu_virt_type_qemu() {
+        HostPolicy kvm = custom(List.of("basic", "newlake"));
+        HostPolicy qemu = new HostPolicy(kvm.dedicatedSet(), kvm.sharedSet(), "qemu", kvm.cpuMode(), kvm.cpuModels(),
+                kvm.extraFlags(), kvm.realtimePriority());
+
+        CpuModelCheck checked = x86.check(qemu);
+
+        assertThat(checked.policy().cpuModels()).containsExactly("basic", "Newlake");
+        assertThat(checked.models().notes()).singleElement().satisfies(r -> assertThat(r.decision())
+                .isEqualTo("compatibility of the CPU models with the host CPU not checked: virt_type=qemu emulates"
+                        + " the guest CPU in software, as Nova's _compare_cpu skips it"));
+        assertThatThrownBy(() -> x86.check(kvm)).hasMessageContaining("lacks [avx2]");
+    }
+
     @Test
     void withoutModelsNothingIsCompared() {
         HostPolicy hostModel = HostPolicy.defaults();
