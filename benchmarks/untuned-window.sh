@@ -2,7 +2,7 @@
 # The untuned window of a vCPU thread: from its birth (the kernel's fork event) to the moment its
 # affinity and scheduling policy are as planned, measured by benchmarks/untuned-window/observer.c,
 # a C program independent of kvmtune that listens on the process events connector itself and
-# polls each new "CPU n/KVM" thread with sched_getaffinity/sched_getscheduler until it is as planned.
+# polls each new "CPU n/KVM" (or "CPU n/TCG") thread with sched_getaffinity/sched_getscheduler until it is as planned.
 #
 # STARTS guest starts through the host's libvirtd, alternating, in one run:
 #   hook   kvmtune's libvirt hook only (prepare keeps the plan, started applies it)
@@ -143,10 +143,13 @@ $bare_only && trap '[ -n "$agent_pid" ] && kill "$agent_pid" 2>/dev/null; rm -rf
 mkdir -p "$(dirname "$conf")"
 # metrics off: the run must not collide with an agent a host already runs on 9477
 # The hook's prepare refuses a domain XML that would start QEMU otherwise than the plan: the guest CPU is
-# a model KVM offers in full here (host-model's cannot start under nested KVM), and locked memory,
-# which libvirt cannot set up on this machine kind, is only warned about.
-printf '[compute]\ncpu_shared_set = %s\ncpu_dedicated_set = %s\n\n[libvirt]\ncpu_mode = custom\ncpu_models = pentium3\n\n[hook]\nstart_settings_warn_only = locked_memory\n\n[agent]\nmetrics_listen =\n' \
-  "$first" "$last" >"$conf"
+# a model KVM offers in full (host-model's cannot start under nested KVM), and locked memory,
+# which libvirt cannot set up on this machine kind, is only warned about. Without a usable /dev/kvm the
+# guests run under TCG, as Nova's virt_type=qemu starts them.
+domain_type=kvm
+[ -w /dev/kvm ] || domain_type=qemu
+printf '[compute]\ncpu_shared_set = %s\ncpu_dedicated_set = %s\n\n[libvirt]\nvirt_type = %s\ncpu_mode = custom\ncpu_models = pentium3\n\n[hook]\nstart_settings_warn_only = locked_memory\n\n[agent]\nmetrics_listen =\n' \
+  "$first" "$last" "$domain_type" >"$conf"
 if ! $bare_only; then
   # /run is a tmpfs on every systemd host; where it is not (this machine kind's /run is on disk),
   # the state directory gets one for the run, so that the records' and budget book's fsyncs cost
@@ -171,7 +174,7 @@ for v in json.load(sys.stdin)["vcpus"]:
 
 domain_xml() { # $1 = current vCPUs
   cat <<XML
-<domain type='kvm'>
+<domain type='$domain_type'>
   <name>$name</name>
   <uuid>$uuid</uuid>
   <metadata>
@@ -259,7 +262,7 @@ json.dump({"format": 1, "uuid": sys.argv[2], "name": sys.argv[3], "plan": json.l
           open(sys.argv[1], "w"))
 PY
 accel=kvm
-[ -w /dev/kvm ] || accel=tcg,thread=multi
+[ "$domain_type" = kvm ] || accel=tcg,thread=multi
 bare_start() {
   qemu-system-x86_64 -S -nodefaults -no-user-config -display none -m 64 -smp 2 -accel "$accel" \
     -name "guest=$name-bare,debug-threads=on" -uuid "$uuid" </dev/null >>"$work/qemu-bare.log" 2>&1 &

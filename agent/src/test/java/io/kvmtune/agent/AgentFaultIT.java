@@ -263,13 +263,13 @@ class AgentFaultIT {
         return false;
     }
 
-    /** The vCPU threads of QEMU {@code pid} in vCPU order ({@code CPU n/KVM}). */
+    /** The vCPU threads of QEMU {@code pid} in vCPU order ({@code CPU n/KVM}, or {@code CPU n/TCG} without KVM). */
     private static List<Integer> vcpuTidsByIndex(int pid) {
         java.util.TreeMap<Integer, Integer> byIndex = new java.util.TreeMap<>();
         try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
             for (Path task : tasks.toList()) {
                 String comm = read(task.resolve("comm")).strip();
-                if (comm.matches("CPU \\d+/KVM")) {
+                if (comm.matches("CPU \\d+/(KVM|TCG)")) {
                     byIndex.put(Integer.parseInt(comm.substring(4, comm.indexOf('/'))), Integer.parseInt(task.getFileName().toString()));
                 }
             }

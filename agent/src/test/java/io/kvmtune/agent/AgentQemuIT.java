@@ -138,7 +138,8 @@ class AgentQemuIT {
             String json = StatusClient.status(socket);
             assertThat(io.kvmtune.core.json.Json.parseObject(json).objects("guests")).singleElement()
                     .satisfies(g -> assertThat(g.string("name")).isEqualTo("agent-it"));
-            assertThat(AgentStatusTable.render(json)).contains("agent-it").contains("CPU 1/KVM").contains("fifo:1")
+            assertThat(AgentStatusTable.render(json)).contains("agent-it")
+                    .contains("CPU 1/" + qemu.accelerator()).contains("fifo:1")
                     .contains("last drift: none");
 
             String metrics = scrape();

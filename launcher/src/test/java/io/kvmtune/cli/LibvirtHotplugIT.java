@@ -37,7 +37,7 @@ class LibvirtHotplugIT extends OnOperatorHost {
     @BeforeEach
     void configure() {
         // the guest CPU is libvirt's to choose: not what this test is about
-        config = host.config("[libvirt]\ncpu_mode = none\n");
+        config = host.config("[libvirt]\nvirt_type = " + LibvirtTestDomain.domainType() + "\ncpu_mode = none\n");
     }
 
     private CommandRun apply(String domain) {
@@ -59,7 +59,7 @@ class LibvirtHotplugIT extends OnOperatorHost {
 
         CommandRun applied = apply(d.name());
         assertThat(applied.status()).as(applied.out() + applied.err()).isZero();
-        assertThat(vcpuThreads(pid).get("CPU 0/KVM").cpusAllowed()).isEqualTo(CpuSet.of(host.shared()));
+        assertThat(vcpuThreads(pid).get(LibvirtTestDomain.vcpuThreadName(0)).cpusAllowed()).isEqualTo(CpuSet.of(host.shared()));
 
         CommandRun absent = host.kvmtune("verify", "--domain", d.name(), "--format", "json");
         assertThat(absent.status()).as(absent.out() + absent.err()).isZero();
@@ -69,18 +69,18 @@ class LibvirtHotplugIT extends OnOperatorHost {
 
         LibvirtTestDomain.Result plugged = LibvirtTestDomain.virsh("setvcpus", d.name(), "2", "--live");
         assertThat(plugged.exitCode()).as(plugged.output()).isZero();
-        TaskState added = vcpuThreads(pid).get("CPU 1/KVM");
+        TaskState added = vcpuThreads(pid).get(LibvirtTestDomain.vcpuThreadName(1));
         assertThat(added).as("QEMU made the vCPU 1 thread").isNotNull();
         assertThat(added.policy()).isEqualTo(TaskState.SCHED_OTHER);
 
         CommandRun drift = host.kvmtune("verify", "--domain", d.name());
         assertThat(drift.status()).as(drift.out() + drift.err()).isEqualTo(1);
-        assertThat(drift.out()).contains("vcpu1 tid " + added.tid() + " (CPU 1/KVM): affinity is ")
+        assertThat(drift.out()).contains("vcpu1 tid " + added.tid() + " (" + LibvirtTestDomain.vcpuThreadName(1) + "): affinity is ")
                 .contains("plan says " + host.dedicated());
 
         CommandRun again = apply(d.name());
         assertThat(again.status()).as(again.out() + again.err()).isZero();
-        TaskState tuned = vcpuThreads(pid).get("CPU 1/KVM");
+        TaskState tuned = vcpuThreads(pid).get(LibvirtTestDomain.vcpuThreadName(1));
         assertThat(tuned.cpusAllowed()).isEqualTo(CpuSet.of(host.dedicated()));
         CommandRun clean = host.kvmtune("verify", "--domain", d.name(), "--format", "json");
         assertThat(clean.status()).as(clean.out() + clean.err()).isZero();

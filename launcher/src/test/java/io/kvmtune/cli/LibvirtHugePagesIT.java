@@ -4,6 +4,7 @@ import static io.kvmtune.cli.CommandRun.kvmtune;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.kvmtune.core.apply.LibvirtTestDomain;
 import io.kvmtune.core.qemu.ThrowawayGuest;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -46,16 +47,14 @@ class LibvirtHugePagesIT {
     @Test
     void aGuestAskingFor2MiBPagesStartsOnHugetlbfsOnceThePagesAreReserved() throws Exception {
         assumeTrue(ThrowawayGuest.binary().isPresent(), "qemu-system-x86_64 is not installed");
-        assumeTrue(Files.isWritable(Path.of("/dev/kvm")), "/dev/kvm is not usable here");
         assumeTrue(Files.isExecutable(VIRSH), "virsh is not installed (libvirt-clients)");
         assumeTrue(Files.isWritable(NR_HUGEPAGES) && Files.exists(NODE0_FREE),
                 "needs root and 2 MiB huge pages on NUMA node 0");
-        Path base = Files.writeString(dir.resolve("base.xml"), "<domain type='kvm'><name>" + NAME + "</name>"
+        Path base = Files.writeString(dir.resolve("base.xml"), "<domain type='" + LibvirtTestDomain.domainType() + "'><name>" + NAME + "</name>"
                 + "<memory unit='MiB'>" + (2 * PAGES) + "</memory><vcpu>2</vcpu>"
                 + "<os><type arch='x86_64' machine='pc'>hvm</type></os>"
                 + "<devices><emulator>" + ThrowawayGuest.binary().get() + "</emulator></devices></domain>");
-        // pentium3: a model KVM offers in full here (see LibvirtCpuModelIT)
-        Path conf = Files.writeString(dir.resolve("kvmtune.conf"), "[libvirt]\ncpu_mode = custom\ncpu_models = pentium3\n");
+        Path conf = Files.writeString(dir.resolve("kvmtune.conf"), LibvirtTestDomain.libvirtSection());
         List<String> xmlCommand = List.of("xml", "--config", conf.toString(), "--claims", "none", "--flavor-spec",
                 "hw:mem_page_size=2048", "--domain-xml", base.toString());
 

@@ -57,7 +57,7 @@ class LibvirtRealtimeGuestsIT extends OnOperatorHost {
     /** Every running guest's realtime vCPU is FIFO:1 on the dedicated pCPU, and its group has {@code runtime}. */
     private void assertEachRealtimeVcpuGets(long runtime) throws Exception {
         for (LibvirtTestDomain d : running.values()) {
-            TaskState vcpu1 = TaskState.all(d.pid()).stream().filter(t -> t.comm().equals("CPU 1/KVM")).findFirst()
+            TaskState vcpu1 = TaskState.all(d.pid()).stream().filter(t -> t.comm().equals(LibvirtTestDomain.vcpuThreadName(1))).findFirst()
                     .orElseThrow();
             assertThat(vcpu1.policy()).as(d.name() + " " + vcpu1).isEqualTo(TaskState.SCHED_FIFO);
             assertThat(vcpu1.rtPriority()).as(d.name() + " " + vcpu1).isEqualTo(1);

@@ -21,18 +21,10 @@ import org.junit.jupiter.api.Test;
  */
 class LibvirtXmlIT extends OnOperatorHost {
 
-    private static final String DOMAIN = """
-            <domain type='kvm'>
-              <name>xml</name>
-              <memory unit='MiB'>64</memory>
-              <vcpu placement='static'>2</vcpu>
-              <iothreads>2</iothreads>
-              <os><type arch='x86_64' machine='pc'>hvm</type></os>
-              <clock offset='localtime'/>
-              <on_poweroff>destroy</on_poweroff>
-              <devices><emulator>/usr/bin/qemu-system-x86_64</emulator><memballoon model='none'/></devices>
-            </domain>
-            """;
+    private static String domain() {
+        return LibvirtTestDomain.domainXml("xml", "<vcpu placement='static'>2</vcpu><iothreads>2</iothreads>"
+                + "<clock offset='localtime'/>");
+    }
     // Emulator threads on the shared set: without it they (and the IO threads with them) may use every
     // pCPU of the guest, which on a 2-CPU host is every CPU, and the test could not tell pinned from not.
     private static final List<String> REQUEST = List.of("--flavor-spec", "hw:cpu_policy=mixed",
@@ -43,8 +35,8 @@ class LibvirtXmlIT extends OnOperatorHost {
     @BeforeEach
     void configure() {
         // A named model KVM offers in full on any x86 host (Nova's start-up rules refuse one it does not);
-        // QEMU under nested KVM here cannot start host-model's (MSR 0x10a)
-        config = host.config("[libvirt]\ncpu_mode = custom\ncpu_models = pentium3\n");
+        // QEMU under nested KVM cannot start host-model's (MSR 0x10a)
+        config = host.config(LibvirtTestDomain.libvirtSection());
     }
 
     private CommandRun xml(String... more) {
@@ -60,7 +52,7 @@ class LibvirtXmlIT extends OnOperatorHost {
 
     @Test
     void everyIoThreadIsPinnedWithTheEmulatorsAndTheClockKeepsItsLocalTimeOffset() throws Exception {
-        LibvirtTestDomain d = startPatched("xml", DOMAIN);
+        LibvirtTestDomain d = startPatched("xml", domain());
 
         assertIoThreadsOnTheSharedPcpu(d, host.shared(), "IO iothread1", "IO iothread2");
         assertThat(LibvirtTestDomain.virsh("dumpxml", d.name()).output()).contains("<clock offset='localtime'>");
@@ -68,7 +60,7 @@ class LibvirtXmlIT extends OnOperatorHost {
 
     @Test
     void ioThreadsDeclaredByIdWithoutId1AreEachPinnedAndNoPinForIoThread1IsWritten() throws Exception {
-        LibvirtTestDomain d = startPatched("ioids", DOMAIN.replace("<iothreads>2</iothreads>",
+        LibvirtTestDomain d = startPatched("ioids", domain().replace("<iothreads>2</iothreads>",
                 "<iothreads>2</iothreads><iothreadids><iothread id='2'/><iothread id='5'/></iothreadids>"));
 
         assertThat(LibvirtTestDomain.virsh("dumpxml", d.name()).output()).doesNotContain("iothread='1'");
@@ -98,7 +90,7 @@ class LibvirtXmlIT extends OnOperatorHost {
 
     @Test
     void aVcpuCountThatDisagreesWithTheDomainIsRefused() throws Exception {
-        Path file = Files.writeString(dir.resolve("domain.xml"), DOMAIN);
+        Path file = Files.writeString(dir.resolve("domain.xml"), domain());
         CommandRun refused = xml(List.of("--flavor-spec", "hw:cpu_policy=dedicated"), "--domain-xml", file.toString(),
                 "--vcpus", "1");
         assertThat(refused.status()).as(refused.out() + refused.err()).isEqualTo(2);
@@ -115,7 +107,7 @@ class LibvirtXmlIT extends OnOperatorHost {
         LibvirtTestDomain d = host.startXml("paste", domain);
 
 
-        TaskState vcpu1 = TaskState.all(d.pid()).stream().filter(t -> t.comm().equals("CPU 1/KVM")).findFirst()
+        TaskState vcpu1 = TaskState.all(d.pid()).stream().filter(t -> t.comm().equals(LibvirtTestDomain.vcpuThreadName(1))).findFirst()
                 .orElseThrow();
         assertThat(vcpu1.cpusAllowed()).isEqualTo(CpuSet.of(host.dedicated()));
     }

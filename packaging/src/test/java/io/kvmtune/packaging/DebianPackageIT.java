@@ -109,10 +109,10 @@ class DebianPackageIT {
 
             int shared = online.first();
             int dedicated = online.last();
-            // The guest CPU a model KVM offers in full here (host-model's cannot start under this nested KVM);
+            // The guest CPU a model KVM offers in full (host-model's cannot start under nested KVM);
             // locked memory only warned about: libvirt cannot lock a guest's memory on this machine kind.
             String edited = "[compute]\ncpu_shared_set = " + shared + "\ncpu_dedicated_set = " + dedicated
-                    + "\n[libvirt]\ncpu_mode = custom\ncpu_models = pentium3\n[hook]\nstart_settings_warn_only = locked_memory\n"
+                    + "\n" + LibvirtTestDomain.libvirtSection() + "[hook]\nstart_settings_warn_only = locked_memory\n"
                     + "[agent]\nmetrics_listen =\n"; // no port of this host taken by the agent's metrics
             Files.writeString(CONF, edited);
             Run reinstall = run(List.of("apt-get", "install", "-y", "-q", "--reinstall", deb.toString()),
@@ -176,9 +176,9 @@ class DebianPackageIT {
 
         int pid = Integer.parseInt(Files.readString(Path.of("/run/libvirt/qemu/" + name + ".pid")).strip());
         List<TaskState> tasks = TaskState.all(pid);
-        assertThat(tasks).extracting(TaskState::comm).contains("CPU 0/KVM", "CPU 1/KVM");
+        assertThat(tasks).extracting(TaskState::comm).contains(LibvirtTestDomain.vcpuThreadName(0), LibvirtTestDomain.vcpuThreadName(1));
         for (TaskState t : tasks) {
-            if (t.comm().equals("CPU 1/KVM")) {
+            if (t.comm().equals(LibvirtTestDomain.vcpuThreadName(1))) {
                 assertThat(t.cpusAllowed()).as(t.toString()).isEqualTo(CpuSet.of(dedicated));
                 assertThat(t.policy()).as(t.toString()).isEqualTo(TaskState.SCHED_FIFO);
             } else {
@@ -195,7 +195,7 @@ class DebianPackageIT {
     private static void assertShowsTheRealtimeVcpu(String name) throws Exception {
         Run show = runPlain(List.of("kvmtune", "show", "--domain", name));
         assertThat(show.status()).as(show.output()).isZero();
-        assertThat(show.output().lines().filter(l -> l.contains("CPU 1/KVM"))).singleElement().asString().contains("fifo");
+        assertThat(show.output().lines().filter(l -> l.contains(LibvirtTestDomain.vcpuThreadName(1)))).singleElement().asString().contains("fifo");
     }
 
     /**
@@ -266,7 +266,7 @@ class DebianPackageIT {
             Map<String, Long> caps = capabilities(agent.pid());
             assertThat(caps).as(caps.toString()).containsEntry("NoNewPrivs", 1L).containsEntry("CapBnd", expected)
                     .containsEntry("CapEff", expected);
-            int vcpu1 = TaskState.all(pid).stream().filter(t -> t.comm().equals("CPU 1/KVM")).findFirst().orElseThrow().tid();
+            int vcpu1 = TaskState.all(pid).stream().filter(t -> t.comm().equals(LibvirtTestDomain.vcpuThreadName(1))).findFirst().orElseThrow().tid();
             // SCHED_OTHER by hand (an affinity change would not show: libvirt's cpuset keeps vCPU 1 on its pCPU)
             Run demoted = run(List.of("chrt", "--other", "--pid", "0", Integer.toString(vcpu1)));
             assertThat(demoted.status()).as(demoted.output()).isZero();

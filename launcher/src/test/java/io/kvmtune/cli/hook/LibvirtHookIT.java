@@ -94,12 +94,12 @@ class LibvirtHookIT {
 
     /**
      * The host configuration: the guest CPU is a named model KVM offers in full on any x86 host
-     * (Nova's start-up rules refuse one it does not; QEMU under nested KVM here cannot start
+     * (Nova's start-up rules refuse one it does not; QEMU under nested KVM cannot start
      * host-model's: MSR 0x10a), then {@code more}.
      */
     private void writeConfig(String more) throws IOException {
         Files.writeString(ConfigLocation.KVMTUNE_CONF, "[compute]\ncpu_shared_set = " + shared
-                + "\ncpu_dedicated_set = " + dedicated + "\n[libvirt]\ncpu_mode = custom\ncpu_models = pentium3\n" + more);
+                + "\ncpu_dedicated_set = " + dedicated + "\n" + LibvirtTestDomain.libvirtSection() + more);
     }
 
     private void restartLibvirtd() throws Exception {
@@ -156,9 +156,9 @@ class LibvirtHookIT {
 
         int pid = pidOf(name);
         List<TaskState> tasks = TaskState.all(pid);
-        assertThat(tasks).extracting(TaskState::comm).contains("CPU 0/KVM", "CPU 1/KVM");
+        assertThat(tasks).extracting(TaskState::comm).contains(LibvirtTestDomain.vcpuThreadName(0), LibvirtTestDomain.vcpuThreadName(1));
         for (TaskState t : tasks) {
-            if (t.comm().equals("CPU 1/KVM")) {
+            if (t.comm().equals(LibvirtTestDomain.vcpuThreadName(1))) {
                 assertThat(t.cpusAllowed()).as(t.toString()).isEqualTo(CpuSet.of(dedicated));
                 assertThat(t.policy()).as(t.toString()).isEqualTo(TaskState.SCHED_FIFO);
                 assertThat(t.rtPriority()).as(t.toString()).isEqualTo(1);
@@ -195,23 +195,23 @@ class LibvirtHookIT {
         LibvirtTestDomain.Result started = virsh("start", name, "--paused");
         assertThat(started.exitCode()).as("virsh start: " + started.output()).isZero();
         int pid = pidOf(name);
-        assertThat(thread(pid, "CPU 0/KVM").cpusAllowed()).isEqualTo(CpuSet.of(shared));
+        assertThat(thread(pid, LibvirtTestDomain.vcpuThreadName(0)).cpusAllowed()).isEqualTo(CpuSet.of(shared));
         assertThat(claimOf(uuid).orElseThrow().pcpus()).as("the plugged-out vCPU's pCPU is claimed")
                 .isEqualTo(CpuSet.of(dedicated));
 
         LibvirtTestDomain.Result plugged = virsh("setvcpus", name, "2", "--live");
         assertThat(plugged.exitCode()).as(plugged.output()).isZero();
-        assertThat(thread(pid, "CPU 1/KVM").cpusAllowed()).as("not tuned yet").isNotEqualTo(CpuSet.of(dedicated));
+        assertThat(thread(pid, LibvirtTestDomain.vcpuThreadName(1)).cpusAllowed()).as("not tuned yet").isNotEqualTo(CpuSet.of(dedicated));
 
         restartLibvirtd();
 
         // libvirtd answers before its reconnect threads (and their hooks) are done.
         long deadline = System.nanoTime() + 20_000_000_000L;
-        while (!thread(pid, "CPU 1/KVM").cpusAllowed().equals(CpuSet.of(dedicated)) && System.nanoTime() < deadline) {
+        while (!thread(pid, LibvirtTestDomain.vcpuThreadName(1)).cpusAllowed().equals(CpuSet.of(dedicated)) && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        assertThat(thread(pid, "CPU 1/KVM").cpusAllowed()).as("tuned by the reconnect hook").isEqualTo(CpuSet.of(dedicated));
-        assertThat(thread(pid, "CPU 0/KVM").cpusAllowed()).isEqualTo(CpuSet.of(shared));
+        assertThat(thread(pid, LibvirtTestDomain.vcpuThreadName(1)).cpusAllowed()).as("tuned by the reconnect hook").isEqualTo(CpuSet.of(dedicated));
+        assertThat(thread(pid, LibvirtTestDomain.vcpuThreadName(0)).cpusAllowed()).isEqualTo(CpuSet.of(shared));
         assertThat(virsh("destroy", name).exitCode()).isZero();
         assertThat(claimOf(uuid)).isEmpty();
         assertThat(new RecordStore(RecordStore.DEFAULT_DIR).file(pid)).as("restored at stop").doesNotExist();
@@ -242,7 +242,7 @@ class LibvirtHookIT {
         LibvirtTestDomain.Result started = virsh("start", a, "--paused");
         assertThat(started.exitCode()).as("virsh start: " + started.output()).isZero();
         for (String name : List.of(a, b)) {
-            TaskState vcpu1 = thread(pidOf(name), "CPU 1/KVM");
+            TaskState vcpu1 = thread(pidOf(name), LibvirtTestDomain.vcpuThreadName(1));
             assertThat(vcpu1.policy()).as(name + " " + vcpu1).isEqualTo(TaskState.SCHED_FIFO);
             assertThat(vcpu1.rtPriority()).isEqualTo(1);
             assertThat(vcpuRuntime(name, 1)).as(name).isEqualTo(root / 2);
@@ -250,7 +250,7 @@ class LibvirtHookIT {
 
         assertThat(virsh("destroy", a).exitCode()).isZero();
         assertThat(vcpuRuntime(b, 1)).as("A's share back to B at A's stop").isEqualTo(root);
-        assertThat(thread(pidOf(b), "CPU 1/KVM").policy()).isEqualTo(TaskState.SCHED_FIFO);
+        assertThat(thread(pidOf(b), LibvirtTestDomain.vcpuThreadName(1)).policy()).isEqualTo(TaskState.SCHED_FIFO);
 
         Run restored = run(List.of(checkout.resolve("kvmtune").toString(), "restore", "--domain", b));
         assertThat(restored.status()).as(restored.output()).isZero();

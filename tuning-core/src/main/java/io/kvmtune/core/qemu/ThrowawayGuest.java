@@ -289,8 +289,11 @@ public final class ThrowawayGuest implements AutoCloseable {
         }
     }
 
-    /** Opening is the check: permissions, a missing module and a container without the device all fail here. */
-    private static boolean kvmUsable() {
+    /**
+     * Whether QEMU can use KVM here. Opening is the check: permissions, a missing module, a
+     * container without the device and a kernel that is itself a PVM guest all fail here.
+     */
+    public static boolean kvmUsable() {
         try (FileChannel kvm = FileChannel.open(Path.of("/dev/kvm"), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             return kvm.isOpen();
         } catch (IOException | UnsupportedOperationException e) {

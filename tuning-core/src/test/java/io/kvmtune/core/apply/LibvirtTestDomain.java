@@ -1,6 +1,7 @@
 package io.kvmtune.core.apply;
 
 import io.kvmtune.core.libvirt.TuningMetadata;
+import io.kvmtune.core.qemu.ThrowawayGuest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +56,7 @@ public final class LibvirtTestDomain implements AutoCloseable {
      */
     public static String domainXml(String name, String elements) {
         return """
-                <domain type='kvm'>
+                <domain type='%s'>
                   <name>%s</name>
                   <memory unit='MiB'>64</memory>
                   %s
@@ -66,14 +67,37 @@ public final class LibvirtTestDomain implements AutoCloseable {
                     <memballoon model='none'/>
                   </devices>
                 </domain>
-                """.formatted(name, elements);
+                """.formatted(domainType(), name, elements);
+    }
+
+    /**
+     * libvirt's domain type on this host: {@code kvm} where QEMU can use KVM, else {@code qemu}
+     * (TCG), as an operator of such a host sets Nova's {@code [libvirt] virt_type}
+     * ({@link #libvirtSection}).
+     */
+    public static String domainType() {
+        return ThrowawayGuest.kvmUsable() ? "kvm" : "qemu";
+    }
+
+    /** The name QEMU gives vCPU {@code n}'s thread in a domain of {@link #domainType}: {@code CPU n/KVM} or {@code CPU n/TCG}. */
+    public static String vcpuThreadName(int n) {
+        return "CPU " + n + "/" + (domainType().equals("kvm") ? "KVM" : "TCG");
+    }
+
+    /**
+     * The {@code [libvirt]} section of a host configuration that plans the guest CPU as
+     * {@link #PLANNED_CPU_AND_CLOCK} has it, with this host's {@code virt_type} (see
+     * {@link #domainType}); a test may add options of that section after it.
+     */
+    public static String libvirtSection() {
+        return "[libvirt]\nvirt_type = " + domainType() + "\ncpu_mode = custom\ncpu_models = pentium3\n";
     }
 
     /**
      * The CPU and clock elements of a domain that libvirt starts as a plan for this machine kind
-     * decides (host configuration {@code cpu_mode = custom}, {@code cpu_models = pentium3}; Nova's
-     * x86 default without an HPET): the hook's {@code prepare} refuses a domain XML that would
-     * start QEMU otherwise. pentium3 is a model KVM runs in full on any x86 host.
+     * decides (host configuration {@link #libvirtSection}; Nova's x86 default without an HPET,
+     * which it plans for KVM only): the hook's {@code prepare} refuses a domain XML that would
+     * start QEMU otherwise. pentium3 is a model KVM runs in full on any x86 host, and TCG anywhere.
      */
     public static final String PLANNED_CPU_AND_CLOCK = "<cpu mode='custom' match='exact'><model>pentium3</model></cpu>"
             + "<clock offset='utc'><timer name='hpet' present='no'/></clock>";
