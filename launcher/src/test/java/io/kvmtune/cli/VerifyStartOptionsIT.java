@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code verify} compares the plan's HPET and guest CPU with what a real QEMU was started with:
- * here {@code -no-hpet -cpu pentiumpro}, with its threads placed as planned, so that the start options
+ * here {@code -no-hpet -cpu pentium}, with its threads placed as planned, so that the start options
  * are the only possible differences.
  */
 class VerifyStartOptionsIT {
@@ -40,13 +40,13 @@ class VerifyStartOptionsIT {
                 "apply keeps its record in " + records + ", which this user cannot write");
         int first = CpuSet.parse(Files.readString(Path.of("/sys/devices/system/cpu/online")).strip()).first();
         // Planned for KVM, the only virt_type Nova plans an HPET for, whatever this QEMU runs on. A model
-        // and a flag the host can run (planning checks them as Nova's start-up does): pentiumpro asks
-        // for nothing an x86-64 host lacks, even one whose kernel hides mtrr (a PVM guest; pentium3
-        // needs it), and every x86-64 CPU has sse2, which QEMU's -cpu below does not name.
+        // and a flag the host can run (planning checks them as Nova's start-up does): pentium asks for
+        // nothing an x86-64 host lacks, even one whose kernel hides mtrr (a PVM guest; pentium3 needs
+        // it), and every x86-64 CPU has sse2, which is not part of pentium.
         config = Files.writeString(dir.resolve("kvmtune.conf"), "[compute]\ncpu_shared_set = " + first
-                + "\n[libvirt]\nvirt_type = kvm\ncpu_mode = custom\ncpu_models = pentiumpro\ncpu_model_extra_flags = +sse2\n");
+                + "\n[libvirt]\nvirt_type = kvm\ncpu_mode = custom\ncpu_models = pentium\ncpu_model_extra_flags = +sse2\n");
         guest = ThrowawayGuest.start(ThrowawayGuest.Options.defaults().withVcpus(2)
-                .withArguments("-no-hpet", "-cpu", "pentiumpro"));
+                .withArguments("-no-hpet", "-cpu", "pentium"));
         pid = Integer.toString(guest.pid());
     }
 

@@ -260,22 +260,25 @@ class LibvirtHookIT {
     /**
      * Issue 13, item 4: the settings libvirt starts QEMU with (HPET, CPU, locked memory) come from
      * the domain XML, which a hook cannot change; a domain whose XML differs from the plan is
-     * refused at {@code prepare}, naming each difference and the fix, and claims nothing.
+     * refused at {@code prepare}, naming each difference and the fix, and claims nothing. (Nova
+     * plans an HPET for KVM guests only: under TCG the clock is no difference.)
      */
     @Test
     void aDomainWhoseXmlWouldStartQemuOtherwiseThanThePlanIsRefusedAtPrepare() throws Exception {
         writeConfig("");
         String uuid = UUID.randomUUID().toString();
-        String name = define("unset", domainXml("@NAME@", uuid)
-                .replace("<clock offset='utc'><timer name='hpet' present='no'/></clock>", ""));
+        String name = define("unset", domainXml("@NAME@", uuid).replace(LibvirtTestDomain.PLANNED_CPU_AND_CLOCK, ""));
 
         LibvirtTestDomain.Result started = virsh("start", name, "--paused");
 
         assertThat(started.exitCode()).as(started.output()).isNotZero();
         assertThat(started.output()).contains("StartSettingsDiffer")
-                .contains("hpet: the plan says present=no, the domain XML has no <timer name='hpet'>")
+                .contains("cpu: the plan says model pentium3, the domain XML says qemu64")
                 .contains("locked memory: the plan locks guest memory")
                 .contains("kvmtune xml --domain-xml FILE");
+        if (LibvirtTestDomain.domainType().equals("kvm")) {
+            assertThat(started.output()).contains("hpet: the plan says present=no, the domain XML has no <timer name='hpet'>");
+        }
         assertThat(claimOf(uuid)).as("a refused start claims nothing").isEmpty();
         assertThat(Path.of("/run/libvirt/qemu/" + name + ".pid")).doesNotExist();
     }

@@ -3,6 +3,7 @@ package io.kvmtune.core.libvirt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.kvmtune.core.apply.LibvirtTestDomain;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -49,10 +50,10 @@ public final class VirtXmlValidate {
         assertValidDomain(pasted(fragments, vcpus, "paste-test"), dir);
     }
 
-    /** A minimal domain named {@code name} holding {@code fragments}. */
+    /** A minimal domain named {@code name} holding {@code fragments}, of this host's {@link LibvirtTestDomain#domainType}. */
     public static String pasted(String fragments, int vcpus, String name) {
         return """
-                <domain type='kvm'>
+                <domain type='%s'>
                   <name>%s</name>
                   <memory unit='MiB'>64</memory>
                   <vcpu placement='static'>%d</vcpu>
@@ -64,6 +65,6 @@ public final class VirtXmlValidate {
                     <memballoon model='none'/>
                   </devices>
                 </domain>
-                """.formatted(name, vcpus, fragments);
+                """.formatted(LibvirtTestDomain.domainType(), name, vcpus, fragments);
     }
 }
