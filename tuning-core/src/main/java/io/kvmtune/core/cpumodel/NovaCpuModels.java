@@ -129,7 +129,8 @@ public record NovaCpuModels(String hostMachine, Optional<CpuMap> map, Set<String
      * Rule 4 of Nova's start-up check: each configured model, resolved, together with the extra
      * flags, must be runnable on the host. Flags with policy {@code disable} take their feature
      * out of the comparison, as libvirt's compare does. Without libvirt's map or a known host CPU,
-     * or under {@code virt_type=qemu}, the names are only resolved. Returns {@code policy} with the resolved model names.
+     * or under {@code virt_type=qemu}, the names are only resolved. Returns {@code policy} with
+     * the resolved model names.
      *
      * @throws InvalidInputException {@code InvalidCPUInfo} naming the model and what the host
      *     lacks, or naming an extra flag libvirt does not know
