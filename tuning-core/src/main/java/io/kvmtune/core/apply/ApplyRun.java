@@ -103,7 +103,9 @@ final class ApplyRun {
     /**
      * A vCPU thread that libvirt has not placed yet, moved from the cpuset it was born in
      * ({@code emulator}, which kvmtune narrowed to the emulator's pCPUs) up into the guest's own
-     * cpuset, where its planned pCPUs are allowed, until libvirt moves it into {@code vcpuN}.
+     * cpuset, where its planned pCPUs are allowed, until libvirt moves it into {@code vcpuN}; or,
+     * once libvirt has made and set up {@code vcpuN}, into that group, where libvirt is about to
+     * move it.
      */
     private record Lift(CgroupGroup from, CgroupGroup to) {
     }
@@ -259,9 +261,7 @@ final class ApplyRun {
     /**
      * The lift a vCPU thread needs to be tuned before libvirt places it: its cpuset group
      * {@code cpusetNow} is another of libvirt's per-thread groups of a v1 cpuset hierarchy ({@code emulator}, where QEMU creates a
-     * vCPU plugged in), whose cpuset does not allow the planned pCPUs. None once libvirt has made
-     * the vCPU's own cpuset group: it is about to move the thread, and a lift after that move
-     * would undo it.
+     * vCPU plugged in), whose cpuset does not allow the planned pCPUs.
      */
     private Optional<Lift> lift(ThreadTarget target, Optional<CgroupGroup> cpusetNow) {
         if (!(target.thread().role() instanceof ThreadRole.Vcpu) || options.dryRun()) {
@@ -276,10 +276,7 @@ final class ApplyRun {
         CgroupGroup guestCpuset = cpuset.get().parent().orElseThrow();
         boolean allowed = cgroups.readIfPresent(cpuset.get().file(CPUSET_CPUS)).map(CpuSet::parse)
                 .filter(a -> a.containsAll(target.cpus())).isPresent();
-        if (allowed || cgroups.exists(guestCpuset.child(label))) {
-            return Optional.empty();
-        }
-        return Optional.of(new Lift(cpuset.get(), guestCpuset));
+        return allowed ? Optional.empty() : Optional.of(new Lift(cpuset.get(), guestCpuset));
     }
 
     private boolean processAlive() {
@@ -522,12 +519,8 @@ final class ApplyRun {
         changeRtRuntime();
         options.observer().completed(ApplyStep.RT_BUDGET);
         for (Live l : live) {
-            if (l.lift.isPresent() && !libvirtPlacing(l)) {
-                act(l, () -> {
-                    moveTask(l.thread().tid(), l.lift.get().to());
-                    followLibvirt(l);
-                });
-                l.lifted = !l.gone;
+            if (l.lift.isPresent()) {
+                act(l, () -> lift(l));
             }
         }
         for (Map.Entry<CgroupGroup, CpuSet> e : cpusets.entrySet()) {
@@ -557,11 +550,23 @@ final class ApplyRun {
     }
 
     /**
-     * Whether libvirt has made the vCPU's own cpuset group since the survey found it absent: it is
-     * placing the thread, and a lift now could move it back out of that group. Without the lift
-     * the affinity is refused while the thread is still in {@code emulator}, and the apply rolls
-     * back to be made again once libvirt has placed it.
+     * Lifts {@code l}'s thread out of {@code emulator}: into the guest's own cpuset, or, where
+     * libvirt has made the vCPU's own group (it is placing the thread, and a lift into the parent
+     * could move the thread back out of that group), into libvirt's group ahead of libvirt. A group
+     * libvirt is still setting up refuses the thread; the affinity is then refused while the thread
+     * is in {@code emulator}, and the apply rolls back to be made again once libvirt has placed it.
      */
+    private void lift(Live l) {
+        if (libvirtPlacing(l)) {
+            intoLibvirtsCpuset(l);
+            return;
+        }
+        moveTask(l.thread().tid(), l.lift.get().to());
+        l.lifted = true;
+        followLibvirt(l);
+    }
+
+    /** Whether libvirt has made the vCPU's own cpuset group: it is placing the thread. */
     private boolean libvirtPlacing(Live l) {
         return cgroups.exists(libvirtsCpuset(l));
     }
@@ -582,9 +587,11 @@ final class ApplyRun {
      * @return whether the thread went into libvirt's group
      */
     private boolean followLibvirt(Live l) {
-        if (!libvirtPlacing(l)) {
-            return false;
-        }
+        return libvirtPlacing(l) && intoLibvirtsCpuset(l);
+    }
+
+    /** Moves {@code l}'s thread into the vCPU's own cpuset group, unless libvirt is still setting it up. */
+    private boolean intoLibvirtsCpuset(Live l) {
         try {
             moveTask(l.thread().tid(), libvirtsCpuset(l));
             return true;

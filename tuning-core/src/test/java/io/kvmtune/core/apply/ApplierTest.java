@@ -662,6 +662,25 @@ class ApplierTest {
     }
 
     @Test
+    void aVcpuWhoseGroupLibvirtHasMadeButNotMovedItIntoYetGoesIntoThatGroupAndIsTuned() {
+        // libvirt places a plugged vCPU in steps: it makes vcpu1, sets its cpuset, then moves the
+        // thread. An apply between the two last steps finds the thread in the narrowed emulator
+        // cpuset, which refuses pCPU 3; a lift into the guest's own cpuset could undo libvirt's
+        // move, so the thread goes where libvirt is about to move it
+        String guestGroup = FakeCgroupHost.V1_GUEST;
+        vcpu1PluggedIntoNarrowedEmulator();
+        host.put("cpuset/" + VCPU + "1/cpuset.cpus", "0-7");
+        host.put("cpuset/" + VCPU + "1/tasks", "");
+
+        applier().apply(plan, only(102), ApplyOptions.defaults());
+
+        assertThat(host.read("cpuset/" + VCPU + "1/tasks")).isEqualTo("102");
+        assertThat(host.read("cpuset/" + guestGroup + "/tasks")).as("not lifted into the guest's cpuset").isEmpty();
+        assertThat(threads.state(102)).isEqualTo(new ThreadState(CpuSet.of(3), originalThreads.get(102).sched()
+                .with(SchedPolicy.FIFO, 1)));
+    }
+
+    @Test
     void theEmulatorCpusetIsNarrowedOnlyOnceLibvirtHasPlacedTheVcpusBornInIt() {
         // libvirt 9 starts QEMU in emulator, and QEMU creates its vCPU threads there: narrowed to the
         // emulator's pCPUs 0-1, the cpuset would keep vCPU 1 from pCPU 3 until libvirt places it

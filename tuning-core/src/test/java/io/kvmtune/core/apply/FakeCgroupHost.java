@@ -66,6 +66,7 @@ public final class FakeCgroupHost {
 
     private void group(String path, String cpus, String rtRuntime) {
         put("cpuset/" + path + "/cpuset.cpus", cpus);
+        put("cpuset/" + path + "/tasks", "");
         put("cpu/" + path + "/cpu.rt_runtime_us", rtRuntime);
         put("cpu/" + path + "/cpu.rt_period_us", "1000000");
         mkdir("cpuacct/" + path);
