@@ -23,9 +23,9 @@
 #
 # Runs under the host lock (flock /tmp/kvmtune-host.lock), installs this checkout's hook and a
 # host configuration for the run, restarts libvirtd, and puts /etc/libvirt/hooks and
-# /etc/kvmtune/kvmtune.conf back as found (restarting libvirtd again, or stopping it if it was not
-# running). Where /run/kvmtune is not on a tmpfs (as /run is on systemd hosts), it mounts one there
-# for the run.
+# /etc/kvmtune/kvmtune.conf back as found (restarting libvirtd again, or stopping it and virtlogd
+# where they were not running). Where /run/kvmtune is not on a tmpfs (as /run is on systemd
+# hosts), it mounts one there for the run.
 #
 # With --baseline JAR, every agent start is paired with one of the agent from JAR (a launcher jar
 # built from another commit, e.g. main's), modes "agent-base" and "bare-base": before and after a
@@ -113,6 +113,8 @@ conf_dir_existed=false
 state_mounted=false
 libvirtd_was_running=false
 pgrep -x libvirtd >/dev/null && libvirtd_was_running=true
+virtlogd_was_running=false
+pgrep -x virtlogd >/dev/null && virtlogd_was_running=true
 restore() {
   virsh destroy "$name" >/dev/null 2>&1 || true
   if $state_mounted; then
@@ -126,9 +128,10 @@ restore() {
   $conf_dir_existed || rmdir "$(dirname "$conf")" 2>/dev/null || true
   if $libvirtd_was_running; then
     "$root/scripts/start-libvirtd" --restart >/dev/null 2>&1 || true
-  elif pid=$(cat /run/libvirtd.pid 2>/dev/null) && kill "$pid" 2>/dev/null; then
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  else
+    "$root/scripts/stop-libvirtd" libvirtd || true
   fi
+  $virtlogd_was_running || "$root/scripts/stop-libvirtd" virtlogd || true
   echo "logs kept in $work" >&2
 }
 trap restore EXIT
