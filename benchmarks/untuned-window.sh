@@ -2,7 +2,8 @@
 # The untuned window of a vCPU thread: from its birth (the kernel's fork event) to the moment its
 # affinity and scheduling policy are as planned, measured by benchmarks/untuned-window/observer.c,
 # a C program independent of kvmtune that listens on the process events connector itself and
-# polls each new "CPU n/KVM" (or "CPU n/TCG") thread with sched_getaffinity/sched_getscheduler until it is as planned.
+# polls each new "CPU n/KVM" (or "CPU n/TCG") thread with sched_getaffinity/sched_getscheduler
+# until it is as planned.
 #
 # STARTS guest starts through the host's libvirtd, alternating, in one run:
 #   hook   kvmtune's libvirt hook only (prepare keeps the plan, started applies it)
@@ -147,8 +148,8 @@ mkdir -p "$(dirname "$conf")"
 # metrics off: the run must not collide with an agent a host already runs on 9477
 # The hook's prepare refuses a domain XML that would start QEMU otherwise than the plan: the guest CPU is
 # a model KVM offers in full (host-model's cannot start under nested KVM), and locked memory,
-# which libvirt cannot set up on this machine kind, is only warned about. Without a usable /dev/kvm the
-# guests run under TCG, as Nova's virt_type=qemu starts them.
+# which libvirt cannot set up on this machine kind, is only warned about. Without a usable
+# /dev/kvm the guests run under TCG, as Nova's virt_type=qemu starts them.
 domain_type=kvm
 [ -w /dev/kvm ] || domain_type=qemu
 printf '[compute]\ncpu_shared_set = %s\ncpu_dedicated_set = %s\n\n[libvirt]\nvirt_type = %s\ncpu_mode = custom\ncpu_models = pentium3\n\n[hook]\nstart_settings_warn_only = locked_memory\n\n[agent]\nmetrics_listen =\n' \
