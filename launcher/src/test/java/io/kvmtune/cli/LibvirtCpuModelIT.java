@@ -45,9 +45,8 @@ class LibvirtCpuModelIT {
         Path base = Files.writeString(dir.resolve("base.xml"), "<domain type='" + LibvirtTestDomain.domainType() + "'><name>" + name + "</name>"
                 + "<memory unit='MiB'>64</memory><vcpu>2</vcpu><os><type arch='x86_64' machine='pc'>hvm</type></os>"
                 + "<devices><emulator>" + ThrowawayGuest.binary().get() + "</emulator></devices></domain>");
-        Path conf = Files.writeString(dir.resolve("kvmtune.conf"), "[libvirt]\nvirt_type = "
-                + LibvirtTestDomain.domainType() + "\ncpu_mode = custom\ncpu_models = " + model
-                + "\ncpu_model_extra_flags = " + flag + "\n");
+        Path conf = Files.writeString(dir.resolve("kvmtune.conf"), LibvirtTestDomain.libvirtSection(
+                "cpu_mode = custom\ncpu_models = " + model + "\ncpu_model_extra_flags = " + flag + "\n"));
         Path host = topology.equals("declared") ? Files.writeString(dir.resolve("host.json"), PENRYN_HOST) : null;
         List<String> args = new ArrayList<>(List.of("xml", "--vcpus", "2", "--config", conf.toString(),
                 "--claims", "none", "--domain-xml", base.toString()));

@@ -37,7 +37,7 @@ class LibvirtHotplugIT extends OnOperatorHost {
     @BeforeEach
     void configure() {
         // the guest CPU is libvirt's to choose: not what this test is about
-        config = host.config("[libvirt]\nvirt_type = " + LibvirtTestDomain.domainType() + "\ncpu_mode = none\n");
+        config = host.config(LibvirtTestDomain.libvirtSection("cpu_mode = none\n"));
     }
 
     private CommandRun apply(String domain) {

@@ -25,7 +25,7 @@ class LibvirtVerifyCpuIT extends OnOperatorHost {
     }
 
     private CommandRun applyAndVerify(LibvirtTestDomain d, String libvirtSection) {
-        Path config = host.config("[libvirt]\nvirt_type = " + LibvirtTestDomain.domainType() + "\n" + libvirtSection);
+        Path config = host.config(LibvirtTestDomain.libvirtSection(libvirtSection));
         CommandRun applied = host.kvmtune("apply", "--domain", d.name(), "--config", config.toString(), "--claims", "none");
         assertThat(applied.status()).as(applied.out() + applied.err()).isZero();
         return host.kvmtune("verify", "--domain", d.name(), "--format", "json");

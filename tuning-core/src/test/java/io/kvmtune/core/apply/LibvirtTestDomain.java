@@ -90,7 +90,12 @@ public final class LibvirtTestDomain implements AutoCloseable {
      * {@link #domainType}); a test may add options of that section after it.
      */
     public static String libvirtSection() {
-        return "[libvirt]\nvirt_type = " + domainType() + "\ncpu_mode = custom\ncpu_models = pentium3\n";
+        return libvirtSection("cpu_mode = custom\ncpu_models = pentium3\n");
+    }
+
+    /** The {@code [libvirt]} section with this host's {@code virt_type} (see {@link #domainType}), then {@code options}. */
+    public static String libvirtSection(String options) {
+        return "[libvirt]\nvirt_type = " + domainType() + "\n" + options;
     }
 
     /**
