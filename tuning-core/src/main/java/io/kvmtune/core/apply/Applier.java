@@ -358,6 +358,7 @@ public final class Applier {
         LiveThreads live = new LiveThreads(threads);
         List<String> differences = new ArrayList<>();
         Set<CgroupGroup> checked = new HashSet<>();
+        GroupCpusets groupCpusets = new GroupCpusets(cgroups, plan);
         for (ThreadTarget target : ThreadTargets.of(plan, guest)) {
             QemuThread t = target.thread();
             Optional<ThreadState> state = live.read(t.identity());
@@ -370,7 +371,8 @@ public final class Applier {
             differences.addAll(Differences.ofThread(target, state.get()));
             cpusetGroup(guest, t).filter(checked::add).ifPresent(g -> {
                 CgroupFile file = g.file(ApplyRun.CPUSET_CPUS);
-                cgroups.readIfPresent(file).ifPresent(v -> differences.addAll(Differences.ofCpuset(file, target.cpus(), v)));
+                cgroups.readIfPresent(file).ifPresent(v -> differences.addAll(
+                        Differences.ofCpuset(file, groupCpusets.of(g, target.cpus()), v)));
             });
         }
         if (plan.memory().locked() && memory.lockedBytes(guest.pid()) == 0) {

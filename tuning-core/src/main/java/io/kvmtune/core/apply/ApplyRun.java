@@ -47,6 +47,9 @@ final class ApplyRun {
     private final LiveThreads liveThreads;
     private final List<Live> live = new ArrayList<>();
     private final List<ThreadChange> goneBefore = new ArrayList<>();
+    /** The pCPUs the plan gives the threads in each of libvirt's groups this run writes. */
+    private final Map<CgroupGroup, CpuSet> plannedIn = new LinkedHashMap<>();
+    /** What this run sets each of those groups' {@code cpuset.cpus} to ({@link GroupCpusets}). */
     private final Map<CgroupGroup, CpuSet> cpusets = new LinkedHashMap<>();
     private final Map<CgroupGroup, String> cpusetsBefore = new LinkedHashMap<>();
     private final List<String> warnings = new ArrayList<>();
@@ -55,6 +58,7 @@ final class ApplyRun {
     /** Groups this run made ahead of libvirt, removed again if it fails. */
     private final List<CgroupGroup> createdGroups = new ArrayList<>();
     private final RuntimeAhead runtimeAhead;
+    private final GroupCpusets groupCpusets;
     private Optional<List<CgroupGroup>> rtHeldBefore = Optional.empty();
     private Optional<RtBudgetBook.Change> rtChange = Optional.empty();
     /** The realtime runtime this run gives, worked out under the budget book's lock, held until given or the run ends. */
@@ -117,6 +121,7 @@ final class ApplyRun {
         this.book = book;
         this.liveThreads = new LiveThreads(threads);
         this.runtimeAhead = new RuntimeAhead(cgroups);
+        this.groupCpusets = new GroupCpusets(cgroups, plan);
         this.memory = memory;
         this.cgroups = cgroups;
         this.records = records;
@@ -235,11 +240,12 @@ final class ApplyRun {
         Optional<CgroupGroup> cpuset = cpusetNow
                 .filter(g -> LibvirtThreadGroups.isGroupFor(g, label) && !emulatorHoldsUnplacedVcpus(g));
         cpuset.ifPresent(g -> {
-            CpuSet earlier = cpusets.putIfAbsent(g, target.cpus());
+            CpuSet earlier = plannedIn.putIfAbsent(g, target.cpus());
             if (earlier != null && !earlier.equals(target.cpus())) {
                 throw new IllegalArgumentException("cgroup " + g + " holds threads the plan places on "
                         + earlier.format() + " and on " + target.cpus().format());
             }
+            cpusets.computeIfAbsent(g, k -> groupCpusets.of(k, target.cpus()));
             cpusetsBefore.computeIfAbsent(g, k -> cgroups.read(k.file(CPUSET_CPUS)));
         });
         live.add(new Live(target, pin, state.get(), cpuset, cgroups.group(membership.get(), "cpu"),
@@ -532,7 +538,7 @@ final class ApplyRun {
         for (Live l : live) {
             // Rewriting a cpuset resets its tasks' affinity on older kernels, so set it again for those.
             boolean groupRewritten = l.cpusetGroup.isPresent()
-                    && !CpuSet.parse(cpusetsBefore.get(l.cpusetGroup.get())).equals(l.target.cpus());
+                    && !CpuSet.parse(cpusetsBefore.get(l.cpusetGroup.get())).equals(cpusets.get(l.cpusetGroup.get()));
             if (groupRewritten || !l.before.affinity().equals(l.target.cpus())) {
                 act(l, () -> threads.setAffinity(l.thread().tid(), l.target.cpus()));
             }

@@ -706,6 +706,41 @@ class ApplierTest {
     }
 
     @Test
+    void theEmulatorCpusetAllowsThePcpusOfVcpusNotPluggedInSoThatAPlugIsTunedWithoutAMove() {
+        // vCPUs 2 and 3 (pCPUs 4 and 5) not plugged in: libvirt has made no vcpu2 or vcpu3 group
+        String emulatorCpus = "cpuset/" + FakeCgroupHost.V1_GUEST + "/emulator/cpuset.cpus";
+        host.removeGroup("cpuset/" + VCPU + "2");
+        host.removeGroup("cpuset/" + VCPU + "3");
+        QemuGuest twoPluggedIn = only(100, 101, 102, 105, 106);
+
+        applier().apply(plan, twoPluggedIn, ApplyOptions.defaults());
+
+        assertThat(host.read(emulatorCpus)).isEqualTo("0-1,4-5");
+        for (int emulator : new int[] {100, 105, 106}) {
+            assertThat(threads.state(emulator).affinity()).as("the emulator threads by their affinity")
+                    .isEqualTo(CpuSet.of(0, 1));
+        }
+        assertThat(applier().verify(plan, twoPluggedIn)).isEmpty();
+
+        // vCPU 2 plugged in: QEMU creates it in emulator, with its creator's affinity
+        host.thread(PID, 103, "emulator", "0-7");
+        threads.setAffinity(103, CpuSet.of(0, 1));
+        applier().apply(plan, only(103), ApplyOptions.defaults());
+
+        assertThat(host.read("cpuset/" + FakeCgroupHost.V1_GUEST + "/tasks")).as("not lifted").isEmpty();
+        assertThat(threads.state(103)).isEqualTo(new ThreadState(CpuSet.of(4), originalThreads.get(103).sched()
+                .with(SchedPolicy.FIFO, 1)));
+
+        // libvirt places it in vcpu2: the next apply to the guest narrows emulator to what is still to come
+        host.thread(PID, 103, "vcpu2", "0-7");
+        applier().apply(plan, only(100, 103, 105, 106), ApplyOptions.defaults());
+
+        assertThat(host.read(emulatorCpus)).isEqualTo("0-1,5");
+        assertThat(threads.state(100).affinity()).isEqualTo(CpuSet.of(0, 1));
+        assertThat(applier().verify(plan, only(100, 101, 102, 103, 105, 106))).isEmpty();
+    }
+
+    @Test
     void aRealtimeVcpuBornBeforeLibvirtPlacedTheProcessGetsRuntimeInTheGroupsLibvirtMovesItThrough() {
         // an older libvirt moves the whole process into emulator only once QEMU is up: vCPU 1 (tid 102)
         // is born in the guest's own group, then goes through emulator into vcpu1, and libvirt's moves
