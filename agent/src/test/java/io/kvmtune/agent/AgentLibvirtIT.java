@@ -213,6 +213,10 @@ class AgentLibvirtIT {
         } else {
             assertThat(rtRuntime(guestGroup + "/vcpu1").orElse(0)).as("nothing held before the plug").isZero();
         }
+        Path emulatorCpus = Path.of("/sys/fs/cgroup/cpuset", guestGroup, "emulator", "cpuset.cpus");
+        assertThat(CpuSet.parse(Files.readString(emulatorCpus).strip()))
+                .as("emulator's cpuset, where vCPU 1 will be born, allows its pCPU while it is not plugged in")
+                .isEqualTo(CpuSet.of(shared, dedicated));
 
         LibvirtTestDomain.Result plugged = LibvirtTestDomain.virsh("setvcpus", name, "2", "--live");
         assertThat(plugged.exitCode()).as("virsh setvcpus --live: " + plugged.output()).isZero();
@@ -235,6 +239,8 @@ class AgentLibvirtIT {
         assertThat(rtRuntime(guestGroup + "/vcpu1").orElseThrow()).as("vcpu1 has what was shared").isPositive();
         assertThat(rtRuntime(guestGroup + "/emulator")).as("emulator's runtime given back once every vCPU is placed")
                 .hasValue(0);
+        assertThat(Files.readString(emulatorCpus).strip()).as("emulator's cpuset narrowed once every vCPU is placed")
+                .isEqualTo(Integer.toString(shared));
         assertThat(Scheduling.get(vcpu1).policy()).isEqualTo(SchedPolicy.FIFO);
         assertThat(Affinity.get(vcpu1)).isEqualTo(CpuSet.of(dedicated).toBitSet());
     }

@@ -106,8 +106,9 @@ final class ApplyRun {
 
     /**
      * A vCPU thread that libvirt has not placed yet, moved from the cpuset it was born in
-     * ({@code emulator}, which kvmtune narrowed to the emulator's pCPUs) up into the guest's own
-     * cpuset, where its planned pCPUs are allowed, until libvirt moves it into {@code vcpuN}; or,
+     * ({@code emulator}, where its pCPUs are not allowed: libvirt narrowed it to
+     * {@code <emulatorpin>} and no apply has left room there for vCPUs not plugged in, see
+     * {@link GroupCpusets}) up into the guest's own cpuset, until libvirt moves it into {@code vcpuN}; or,
      * once libvirt has made and set up {@code vcpuN}, into that group, where libvirt is about to
      * move it.
      */
