@@ -188,7 +188,7 @@ public final class Agent implements AutoCloseable {
             }
             List<QemuThread> moved = new ArrayList<>();
             for (TunedThread t : new ArrayList<>(g.tuned.values())) {
-                Optional<ThreadState> state = applier.state(t.thread().tid(), t.pin());
+                Optional<ThreadState> state = applier.state(t.target(), t.pin());
                 if (state.isEmpty()) {
                     untrack(g, t.thread().tid());
                 } else if (Drift.of(g.name(), t.target(), state.get(), 0).any()) {
@@ -695,7 +695,7 @@ public final class Agent implements AutoCloseable {
         for (TrackedGuest g : new ArrayList<>(guests.values())) {
             List<QemuThread> drifted = new ArrayList<>();
             for (TunedThread t : new ArrayList<>(g.tuned.values())) {
-                Optional<ThreadState> now = applier.state(t.thread().tid(), t.pin());
+                Optional<ThreadState> now = applier.state(t.target(), t.pin());
                 if (now.isEmpty()) {
                     untrack(g, t.thread().tid());
                     continue;

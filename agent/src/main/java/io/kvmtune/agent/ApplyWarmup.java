@@ -186,7 +186,7 @@ final class ApplyWarmup {
                     times.describe();
                     for (ThreadTarget target : ThreadTargets.of(plan, guest)) {
                         ThreadPin pin = held.get(target.thread().identity());
-                        applier.state(target.thread().tid(), pin)
+                        applier.state(target, pin)
                                 .ifPresent(now -> Drift.of("warmup", target, now, 0).any());
                         watched.add(new TunedThread(target, pin, Clock.monotonicNanos()));
                         treeFs.membership(pid, target.thread().tid())

@@ -459,4 +459,15 @@ public final class Applier {
     public Optional<ThreadState> state(int tid, ThreadPin pin) {
         return new LiveThreads(threads).read(tid, pin);
     }
+
+    /**
+     * As {@link #state(int, ThreadPin)} for the thread of {@code target}, but the pin is checked
+     * only when the thread is not as {@code target} plans: the agent's periodic check of a thread
+     * as planned costs two system calls. Where the id was reused by a thread that happens to be as
+     * planned, the answer is that thread's state; the thread's exit event, or the next read that
+     * finds a difference, tells the caller it is gone.
+     */
+    public Optional<ThreadState> state(ThreadTarget target, ThreadPin pin) {
+        return new LiveThreads(threads).read(target, pin);
+    }
 }

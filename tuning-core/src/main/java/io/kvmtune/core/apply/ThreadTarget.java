@@ -18,4 +18,9 @@ public record ThreadTarget(QemuThread thread, CpuSet cpus, SchedPolicy policy, i
     public boolean realtime() {
         return policy.isRealtime();
     }
+
+    /** Whether {@code state} is what this asks: the planned CPUs, policy and priority. */
+    public boolean isMetBy(ThreadState state) {
+        return state.affinity().equals(cpus) && state.sched().matches(policy, priority);
+    }
 }

@@ -706,6 +706,22 @@ class ApplierTest {
     }
 
     @Test
+    void aThreadReadAsPlannedIsNotCheckedThroughItsPinAndOneThatDiffersIs() {
+        applier().apply(plan, guest, ApplyOptions.defaults());
+        ThreadTarget vcpu1 = ThreadTargets.of(plan, only(102)).getFirst();
+        AtomicInteger asked = new AtomicInteger();
+        ThreadPin counting = () -> asked.incrementAndGet() > 0;
+
+        assertThat(applier().state(vcpu1, counting)).hasValue(threads.state(102));
+        assertThat(asked).as("as planned: nothing to act on, nothing to confirm").hasValue(0);
+
+        ThreadPin pin = applier().pin(vcpu1.thread().identity());
+        threads.exit(102);
+        threads.add(102, 999, ONLINE, SchedSettings.normal());
+        assertThat(applier().state(vcpu1, pin)).as("another thread with the id, not as planned").isEmpty();
+    }
+
+    @Test
     void theEmulatorCpusetAllowsThePcpusOfVcpusNotPluggedInSoThatAPlugIsTunedWithoutAMove() {
         // vCPUs 2 and 3 (pCPUs 4 and 5) not plugged in: libvirt has made no vcpu2 or vcpu3 group
         String emulatorCpus = "cpuset/" + FakeCgroupHost.V1_GUEST + "/emulator/cpuset.cpus";
