@@ -187,7 +187,7 @@ final class ApplyWarmup {
                     for (ThreadTarget target : ThreadTargets.of(plan, guest)) {
                         ThreadPin pin = held.get(target.thread().identity());
                         applier.state(target, pin)
-                                .ifPresent(now -> Drift.of("warmup", target, now, 0).any());
+                                .ifPresent(target::isMetBy);
                         watched.add(new TunedThread(target, pin, Clock.monotonicNanos()));
                         treeFs.membership(pid, target.thread().tid())
                                 .ifPresent(m -> LibvirtThreadGroups.awaitsPlacement(m, target.thread().role().label()));

@@ -34,10 +34,6 @@ record Drift(String guest, ThreadTarget target, ThreadState now, List<String> ki
         return new Drift(guest, target, now, List.copyOf(kinds), atEpochMillis);
     }
 
-    boolean any() {
-        return !kinds.isEmpty();
-    }
-
     /** Whether {@code other} is the same thread found in the same state: the same drift seen again. */
     boolean sameAs(Drift other) {
         return other != null && target.thread().identity().equals(other.target.thread().identity())
