@@ -20,7 +20,7 @@ import java.util.Set;
  * move waits for an RCU grace period in the kernel, several milliseconds on a host booted without
  * {@code cgroup_favordynmods}. Nothing is loosened where it matters: the emulator threads keep
  * the plan's pCPUs by their affinity (and the threads they create inherit it), and the pCPUs
- * added are the ones the guest holds for vCPUs yet to come, where nothing realtime runs. Once
+ * added are the ones the guest holds for vCPUs yet to come, dedicated to it or shared anyway. Once
  * libvirt has placed the vCPU, the next apply to the guest narrows {@code emulator} again.
  */
 final class GroupCpusets {

@@ -6,6 +6,7 @@ import io.kvmtune.core.qemu.ThreadIdentity;
 import io.kvmtune.core.qemu.ThreadRole;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Predicate;
 
 /** Reads threads' state only while their identity still holds, so a reused id is never mistaken for them. */
 final class LiveThreads {
@@ -37,7 +38,7 @@ final class LiveThreads {
      * it has exited. Costs one check of the pin, after the two system calls.
      */
     Optional<ThreadState> read(int tid, ThreadPin pin) {
-        return read(tid, pin, null);
+        return read(tid, pin, state -> false);
     }
 
     /**
@@ -47,10 +48,10 @@ final class LiveThreads {
      * planned costs two system calls, not three.
      */
     Optional<ThreadState> read(ThreadTarget target, ThreadPin pin) {
-        return read(target.thread().tid(), pin, target);
+        return read(target.thread().tid(), pin, target::isMetBy);
     }
 
-    private Optional<ThreadState> read(int tid, ThreadPin pin, ThreadTarget unlessMet) {
+    private Optional<ThreadState> read(int tid, ThreadPin pin, Predicate<ThreadState> trustedWithoutPin) {
         ThreadState state;
         try {
             state = new ThreadState(threads.affinity(tid), threads.scheduling(tid));
@@ -61,7 +62,7 @@ final class LiveThreads {
             }
             throw e;
         }
-        return unlessMet != null && unlessMet.isMetBy(state) || pin.alive() ? Optional.of(state) : Optional.empty();
+        return trustedWithoutPin.test(state) || pin.alive() ? Optional.of(state) : Optional.empty();
     }
 
     /** QEMU's pool workers exit when idle; any other thread leaving means the guest changed or died. */
